@@ -1,0 +1,1 @@
+"""The help desk's domain: plain Python, no Qt and no database."""

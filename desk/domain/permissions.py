@@ -1,0 +1,38 @@
+"""What each role may do."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from .errors import PermissionDenied
+from .model import Agent, Role
+
+
+class Permission(StrEnum):
+    WORK_TICKETS = "work_tickets"  # intake, claim, reply, note, transfer, status changes
+    ASSIGN_OTHERS = "assign_others"  # assign, reassign and release other agents' tickets
+    MANAGE_DESK = "manage_desk"  # agents, teams, help topics
+
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.AGENT: frozenset({Permission.WORK_TICKETS}),
+    Role.SUPERVISOR: frozenset({Permission.WORK_TICKETS, Permission.ASSIGN_OTHERS}),
+    Role.ADMIN: frozenset(Permission),
+}
+
+_WHY = {
+    Permission.WORK_TICKETS: "work tickets",
+    Permission.ASSIGN_OTHERS: "assign or release other agents' tickets (supervisors and admins can)",
+    Permission.MANAGE_DESK: "manage agents, teams and help topics (admins can)",
+}
+
+
+def can(agent: Agent, permission: Permission) -> bool:
+    return agent.active and permission in ROLE_PERMISSIONS[agent.role]
+
+
+def require(agent: Agent, permission: Permission) -> None:
+    if not agent.active:
+        raise PermissionDenied(f"{agent.name}'s account is deactivated.")
+    if permission not in ROLE_PERMISSIONS[agent.role]:
+        raise PermissionDenied(f"{agent.name} ({agent.role}) may not {_WHY[permission]}.")

@@ -1,0 +1,110 @@
+"""Queues: which tickets a queue holds, how it is sorted, and the row it shows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from .model import ACTIVE_STATUSES, DONE_STATUSES, Channel, Priority, TicketStatus
+from .ticket import format_number
+
+RECENTLY_DONE = timedelta(days=30)
+SEARCH_LIMIT = 500  # a search shows the newest matches, like every help desk's search box
+
+
+class SortKey(StrEnum):
+    NUMBER = "number"
+    SUBJECT = "subject"
+    CUSTOMER = "customer"
+    PRIORITY = "priority"
+    STATUS = "status"
+    TEAM = "team"
+    ASSIGNEE = "assignee"
+    CHANNEL = "channel"
+    CREATED = "created"
+    UPDATED = "updated"
+    DUE = "due"
+
+
+class QueueKind(StrEnum):
+    MINE = "mine"
+    UNASSIGNED = "unassigned"
+    TEAM = "team"
+    ALL_OPEN = "all_open"
+    PENDING = "pending"
+    OVERDUE = "overdue"
+    RECENTLY_DONE = "recently_done"
+    ALL = "all"
+
+
+@dataclass(frozen=True, slots=True)
+class QueueFilter:
+    """Which tickets a queue holds. Empty means every ticket."""
+
+    statuses: frozenset[TicketStatus] | None = None
+    team_id: int | None = None
+    assignee_id: int | None = None
+    unassigned: bool = False
+    due_before: datetime | None = None
+    updated_since: datetime | None = None
+    customer_id: int | None = None
+
+
+def queue_filter(
+    kind: QueueKind,
+    *,
+    now: datetime,
+    agent_id: int | None = None,
+    team_id: int | None = None,
+) -> QueueFilter:
+    """The standard queues on the left of the window."""
+    match kind:
+        case QueueKind.MINE:
+            return QueueFilter(statuses=ACTIVE_STATUSES, assignee_id=agent_id)
+        case QueueKind.UNASSIGNED:
+            return QueueFilter(statuses=ACTIVE_STATUSES, unassigned=True)
+        case QueueKind.TEAM:
+            return QueueFilter(statuses=ACTIVE_STATUSES, team_id=team_id)
+        case QueueKind.ALL_OPEN:
+            return QueueFilter(statuses=ACTIVE_STATUSES)
+        case QueueKind.PENDING:
+            return QueueFilter(statuses=frozenset({TicketStatus.PENDING}))
+        case QueueKind.OVERDUE:
+            return QueueFilter(statuses=ACTIVE_STATUSES, due_before=now)
+        case QueueKind.RECENTLY_DONE:
+            return QueueFilter(statuses=DONE_STATUSES, updated_since=now - RECENTLY_DONE)
+        case QueueKind.ALL:
+            return QueueFilter()
+
+
+@dataclass(frozen=True, slots=True)
+class QueueQuery:
+    """A queue as the table shows it: its filter, an optional search, and the sort."""
+
+    filter: QueueFilter = QueueFilter()
+    sort: SortKey = SortKey.UPDATED
+    descending: bool = True
+    text: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class QueueRow:
+    """One line of the queue table."""
+
+    id: int
+    subject: str
+    customer_name: str
+    priority: Priority
+    status: TicketStatus
+    team_name: str | None
+    assignee_name: str | None
+    channel: Channel
+    created_at: datetime
+    updated_at: datetime
+    due_at: datetime | None
+    version: int
+
+    @property
+    def number(self) -> str:
+        return format_number(self.id)

@@ -1,0 +1,36 @@
+"""What an agent typed into a lookup or search box, as the terms to look for."""
+
+from __future__ import annotations
+
+import re
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+_PHONEISH = re.compile(r"^[\d\s\-+().]+$")
+MIN_PHONE_DIGITS = 3
+
+
+def words(text: str) -> list[str]:
+    return [w.casefold() for w in _WORD.findall(text)]
+
+
+def looks_like_phone(text: str) -> bool:
+    stripped = text.strip()
+    return (
+        bool(_PHONEISH.match(stripped)) and sum(ch.isdigit() for ch in stripped) >= MIN_PHONE_DIGITS
+    )
+
+
+def customer_terms(text: str) -> list[str]:
+    """Prefixes that find a caller: an email as typed, a phone number's digits (any common
+    format: +1 (415) 555-0132, 0207 946 0123), or each word of a name or organisation."""
+    text = text.strip()
+    if not text:
+        return []
+    if "@" in text:
+        return [text.casefold()]
+    if looks_like_phone(text):
+        digits = "".join(ch for ch in text if ch.isdigit())
+        # "00" is the international prefix and a single "0" a trunk prefix: neither is
+        # part of the stored E.164 or national number.
+        return [digits.removeprefix("00").lstrip("0") or digits]
+    return words(text)

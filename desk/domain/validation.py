@@ -1,0 +1,156 @@
+"""Input rules with messages a person can act on.
+
+Each function returns the cleaned value or raises `ValidationError` naming the field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+
+from .errors import FieldProblem, ValidationError
+from .model import Customer
+
+SUBJECT_MAX = 200
+NAME_MAX = 120
+ORGANISATION_MAX = 120
+EMAIL_MAX = 254
+ASSET_MAX = 100
+TEXT_MAX = 100_000  # a description, reply or note: generous, but not a pasted log file
+LOGIN_MAX = 64
+TEAM_NAME_MAX = 80
+CATEGORY_NAME_MAX = 80
+
+DEFAULT_PHONE_REGION = "US"
+
+
+def _too_long(label: str, limit: int, length: int) -> str:
+    return f"{label} is too long: {length:,} characters, at most {limit:,} are allowed."
+
+
+def clean_text(
+    field: str, label: str, value: str | None, *, limit: int, required: bool = False
+) -> str:
+    text = (value or "").strip()
+    if required and not text:
+        raise ValidationError.single(field, f"{label} cannot be empty.")
+    if len(text) > limit:
+        raise ValidationError.single(field, _too_long(label, limit, len(text)))
+    return text
+
+
+def clean_subject(value: str | None) -> str:
+    # A subject is one line: newlines pasted from an email become spaces.
+    one_line = " ".join((value or "").split())
+    return clean_text("subject", "Subject", one_line, limit=SUBJECT_MAX, required=True)
+
+
+def clean_body(field: str, label: str, value: str | None, *, required: bool = True) -> str:
+    text = (value or "").strip("\n\r\t ")
+    if required and not text:
+        raise ValidationError.single(field, f"{label} cannot be empty.")
+    if len(text) > TEXT_MAX:
+        raise ValidationError.single(field, _too_long(label, TEXT_MAX, len(text)))
+    return text
+
+
+def clean_email(value: str | None, *, field: str = "email") -> str | None:
+    """A normalised address, or None when the value is empty."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    if len(text) > EMAIL_MAX:
+        raise ValidationError.single(field, _too_long("Email", EMAIL_MAX, len(text)))
+    try:
+        result = validate_email(text, check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise ValidationError.single(
+            field, f"“{text}” is not a valid email address: {exc}"
+        ) from exc
+    return result.normalized.lower()
+
+
+def clean_phone(
+    value: str | None, *, region: str = DEFAULT_PHONE_REGION, field: str = "phone"
+) -> str | None:
+    """The number in E.164 (+14155550132), or None when the value is empty.
+
+    Numbers without a leading + or 00 are read as numbers of `region`.
+    """
+    text = (value or "").strip()
+    if not text:
+        return None
+    try:
+        number = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException as exc:
+        raise ValidationError.single(
+            field,
+            f"“{text}” is not a phone number. Type it with its area code, e.g. +1 415 555 0132.",
+        ) from exc
+    if not phonenumbers.is_valid_number(number):
+        raise ValidationError.single(
+            field,
+            f"“{text}” is not a valid phone number"
+            f" for {phonenumbers.region_code_for_number(number) or region}."
+            " Check the digits and the country code.",
+        )
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def format_phone(e164: str | None) -> str:
+    """An E.164 number as people write it (+1 415-555-0132)."""
+    if not e164:
+        return ""
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return e164
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def phone_search_keys(e164: str) -> tuple[str, ...]:
+    """Digit strings a caller's number can be found by: international and national."""
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return ()
+    national = str(number.national_number)
+    return (e164.lstrip("+"), national)
+
+
+def collect(*checks: Callable[[], object]) -> list[Any]:
+    """Run several field checks and report every problem at once, not only the first."""
+    values: list[Any] = []
+    problems: list[FieldProblem] = []
+    for check in checks:
+        try:
+            values.append(check())
+        except ValidationError as exc:
+            problems.extend(exc.problems)
+            values.append(None)
+    if problems:
+        raise ValidationError(problems)
+    return values
+
+
+def clean_customer(
+    name: str,
+    email: str = "",
+    phone: str = "",
+    organisation: str = "",
+    *,
+    region: str = DEFAULT_PHONE_REGION,
+) -> Customer:
+    """A new caller's details, checked all at once so every bad field gets its message."""
+    name, email, phone, organisation = collect(
+        lambda: clean_text(
+            "name", "The caller's name", " ".join(name.split()), limit=NAME_MAX, required=True
+        ),
+        lambda: clean_email(email),
+        lambda: clean_phone(phone, region=region),
+        lambda: clean_text("organisation", "Organisation", organisation, limit=ORGANISATION_MAX),
+    )
+    return Customer(None, name, email, phone, organisation)

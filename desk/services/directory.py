@@ -1,0 +1,181 @@
+"""Agents, teams and help topics: the admin's side of the desk."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from argon2 import PasswordHasher
+from argon2.exceptions import VerificationError
+
+from desk.domain import validation
+from desk.domain.errors import PermissionDenied, ValidationError
+from desk.domain.model import Agent, Availability, Category, Priority, Role, Team
+from desk.domain.permissions import Permission
+
+from .database import Database
+from .tickets import acting_agent
+
+_LOGIN = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+PASSWORD_MIN = 8
+_hasher = PasswordHasher()  # Argon2id with the library's current recommended parameters
+
+
+def _clean_agent(
+    login: str, name: str, email: str | None, password: str | None
+) -> tuple[str, str, str | None]:
+    def check_login() -> str:
+        value = validation.clean_text(
+            "login", "The login", login.lower(), limit=validation.LOGIN_MAX, required=True
+        )
+        if not _LOGIN.match(value):
+            raise ValidationError.single(
+                "login", "A login uses lower-case letters, digits, dots, dashes and underscores."
+            )
+        return value
+
+    def check_password() -> None:
+        if password is not None and len(password) < PASSWORD_MIN:
+            raise ValidationError.single(
+                "password", f"The password needs at least {PASSWORD_MIN} characters."
+            )
+
+    login, name, email, _ = validation.collect(
+        check_login,
+        lambda: validation.clean_text(
+            "name", "The name", name, limit=validation.NAME_MAX, required=True
+        ),
+        lambda: validation.clean_email(email),
+        check_password,
+    )
+    return login, name, email
+
+
+def has_agents(db: Database) -> bool:
+    with db.read() as uow:
+        return uow.agents.count() > 0
+
+
+def create_first_admin(
+    db: Database, login: str, name: str, email: str | None = None, password: str | None = None
+) -> Agent:
+    """The first person on an empty desk becomes its admin; refused once anyone exists."""
+    login, name, email = _clean_agent(login, name, email, password)
+    with db.write() as uow:
+        if uow.agents.count() > 0:
+            raise PermissionDenied("This desk already has agents; ask an admin to add you.")
+        agent = Agent(None, login, name, email, Role.ADMIN)
+        created = uow.agents.add(agent, hash_password(password), uow.now())
+        uow.commit()
+    return created
+
+
+def create_agent(
+    db: Database,
+    actor_id: int,
+    login: str,
+    name: str,
+    *,
+    email: str | None = None,
+    role: Role = Role.AGENT,
+    password: str | None = None,
+    team_ids: Sequence[int] = (),
+    password_hash: str | None = None,
+) -> Agent:
+    """A new agent in the given teams. `password_hash` (from `hash_password`) stands in
+    for `password` when many agents get the same one, as in the demo."""
+    login, name, email = _clean_agent(login, name, email, password)
+    stored = password_hash or hash_password(password)
+    with db.write() as uow:
+        acting_agent(uow, actor_id, Permission.MANAGE_DESK)
+        created = uow.agents.add(Agent(None, login, name, email, Role(role)), stored, uow.now())
+        assert created.id is not None
+        for team_id in team_ids:
+            uow.teams.get(team_id)
+            uow.teams.add_member(team_id, created.id)
+        uow.commit()
+    return created
+
+
+def create_team(db: Database, actor_id: int, name: str, description: str = "") -> Team:
+    name = validation.clean_text(
+        "name", "The team's name", name, limit=validation.TEAM_NAME_MAX, required=True
+    )
+    description = validation.clean_text("description", "The description", description, limit=400)
+    with db.write() as uow:
+        acting_agent(uow, actor_id, Permission.MANAGE_DESK)
+        team = uow.teams.add(Team(None, name, description), uow.now())
+        uow.commit()
+    return team
+
+
+def add_team_member(db: Database, actor_id: int, team_id: int, agent_id: int) -> None:
+    with db.write() as uow:
+        acting_agent(uow, actor_id, Permission.MANAGE_DESK)
+        uow.teams.get(team_id)
+        uow.agents.get(agent_id)
+        uow.teams.add_member(team_id, agent_id)
+        uow.commit()
+
+
+def create_category(
+    db: Database,
+    actor_id: int,
+    name: str,
+    *,
+    parent_id: int | None = None,
+    default_team_id: int | None = None,
+    default_priority: Priority = Priority.NORMAL,
+) -> Category:
+    """A help topic; nested under `parent_id` if given."""
+    name = validation.clean_text(
+        "name", "The help topic's name", name, limit=validation.CATEGORY_NAME_MAX, required=True
+    )
+    with db.write() as uow:
+        acting_agent(uow, actor_id, Permission.MANAGE_DESK)
+        if parent_id is not None:
+            uow.categories.get(parent_id)
+        if default_team_id is not None:
+            uow.teams.get(default_team_id)
+        category = uow.categories.add(
+            Category(None, name, parent_id, default_team_id, Priority(default_priority))
+        )
+        uow.commit()
+    return category
+
+
+def set_availability(db: Database, actor_id: int, availability: Availability) -> Agent:
+    """The agent says whether they can take work (available, away, off shift)."""
+    with db.write() as uow:
+        agent = uow.agents.get(actor_id)
+        updated = Agent(
+            agent.id,
+            agent.login,
+            agent.name,
+            agent.email,
+            agent.role,
+            Availability(availability),
+            agent.active,
+        )
+        uow.agents.set_availability(updated)
+        uow.commit()
+    return updated
+
+
+def sign_in(db: Database, login: str, password: str) -> Agent:
+    """The agent whose login and password these are; one vague message for any mismatch."""
+    refused = PermissionDenied("The login or password is not right.")
+    with db.read() as uow:
+        agent = uow.agents.by_login(login.strip().lower())
+        stored = uow.agents.password_hash(agent.id) if agent and agent.id else None
+    if agent is None or not agent.active or not stored:
+        raise refused
+    try:
+        _hasher.verify(stored, password)
+    except VerificationError:
+        raise refused from None
+    return agent
+
+
+def hash_password(password: str | None) -> str | None:
+    return _hasher.hash(password) if password else None

@@ -1,0 +1,115 @@
+"""Logging a new ticket while the caller is still on the line (or at the counter)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from desk.domain import lifecycle, validation
+from desk.domain.errors import FieldProblem, ValidationError
+from desk.domain.model import Channel, Customer, Level, Priority
+from desk.domain.permissions import Permission
+from desk.domain.thread import EntryKind
+from desk.domain.ticket import Ticket
+from desk.store.tickets import NewEntry
+from desk.store.unit_of_work import SqlUnitOfWork
+
+from .database import Database
+from .tickets import acting_agent, event_entries, record
+
+
+@dataclass(frozen=True, slots=True)
+class NewCaller:
+    """A caller Desk does not know yet, typed in by the agent."""
+
+    name: str
+    email: str = ""
+    phone: str = ""
+    organisation: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class IntakeRequest:
+    subject: str
+    description: str = ""
+    channel: Channel = Channel.PHONE
+    customer_id: int | None = None  # a caller found by lookup ...
+    new_caller: NewCaller | None = None  # ... or one typed in
+    category_id: int | None = None
+    team_id: int | None = None  # None: the help topic's team
+    impact: Level | None = None  # None: from the help topic's priority
+    urgency: Level | None = None
+    priority: Priority | None = None  # an override of impact × urgency
+    asset: str = ""
+    assign_to_me: bool = False
+    call_seconds: int | None = None
+
+
+def log_ticket(
+    db: Database, actor_id: int, request: IntakeRequest, *, phone_region: str = "US"
+) -> Ticket:
+    """Create the ticket (and the caller, if new) in one transaction; on any bad field,
+    report every problem at once and write nothing."""
+    if (request.customer_id is None) == (request.new_caller is None):
+        raise ValidationError.single("customer", "Choose a known caller or type in a new one.")
+    problems: list[FieldProblem] = []
+    caller: Customer | None = None
+    if request.new_caller is not None:
+        given = request.new_caller
+        try:
+            caller = validation.clean_customer(
+                given.name, given.email, given.phone, given.organisation, region=phone_region
+            )
+        except ValidationError as exc:
+            problems.extend(exc.problems)
+    with db.write() as uow:
+        actor = acting_agent(uow, actor_id, Permission.WORK_TICKETS)
+        category = uow.categories.maybe(request.category_id)
+        if request.team_id is not None:
+            uow.teams.get(request.team_id)
+        now = uow.now()
+        try:
+            change = lifecycle.new_ticket(
+                subject=request.subject,
+                description=request.description,
+                customer_id=request.customer_id or 0,  # the caller is stored below
+                channel=request.channel,
+                now=now,
+                actor_id=actor.id,
+                category=category,
+                team_id=request.team_id,
+                impact=request.impact,
+                urgency=request.urgency,
+                priority=request.priority,
+                asset=request.asset,
+                call_seconds=request.call_seconds,
+            )
+        except ValidationError as exc:
+            problems.extend(exc.problems)
+        if problems:
+            raise ValidationError(problems)
+        customer = _customer(uow, request, caller)
+        assert customer.id is not None
+        ticket = uow.tickets.add(replace(change.ticket, customer_id=customer.id))
+        assert ticket.id is not None
+        entries = event_entries(change, actor)
+        if ticket.description:
+            entries.insert(
+                0, NewEntry(EntryKind.CUSTOMER, customer.name, actor.id, ticket.description)
+            )
+        uow.tickets.append(ticket.id, entries, version=ticket.version, now=now)
+        if request.assign_to_me:
+            ticket = record(uow, ticket, lifecycle.claim(ticket, actor, now), actor)
+        uow.commit()
+    return ticket
+
+
+def _customer(uow: SqlUnitOfWork, request: IntakeRequest, caller: Customer | None) -> Customer:
+    if request.customer_id is not None:
+        return uow.customers.get(request.customer_id)
+    assert caller is not None
+    if caller.email:
+        # The same address is the same person: log against them, not a second record.
+        known = uow.customers.by_email(caller.email)
+        if known is not None:
+            return known
+    return uow.customers.add(caller, uow.now())

@@ -1,0 +1,111 @@
+"""Reads: queue pages and counts, a ticket with its thread, caller lookup."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TypeVar
+
+from desk.domain.lifecycle import allowed_targets
+from desk.domain.queues import QueueFilter, QueueQuery, QueueRow, SortKey
+from desk.domain.search import customer_terms
+
+from .database import Database
+from .views import CallerMatch, DeskDirectory, TicketDetail
+
+K = TypeVar("K")
+
+
+def get_ticket(db: Database, ticket_id: int) -> TicketDetail:
+    """A ticket with its customer, people and whole thread, in one read transaction."""
+    with db.read() as uow:
+        ticket = uow.tickets.get(ticket_id)
+        return TicketDetail(
+            ticket=ticket,
+            customer=uow.customers.get(ticket.customer_id),
+            team=uow.teams.maybe(ticket.team_id),
+            assignee=uow.agents.maybe(ticket.assignee_id),
+            category=uow.categories.maybe(ticket.category_id),
+            thread=tuple(uow.tickets.thread(ticket_id)),
+            allowed_statuses=allowed_targets(ticket.status),
+        )
+
+
+def queue_count(db: Database, query: QueueQuery) -> int:
+    with db.read() as uow:
+        return uow.queues.count(query)
+
+
+def queue_counts(db: Database, queries: Mapping[K, QueueQuery]) -> dict[K, int]:
+    """Counts for the queue list, all from one snapshot."""
+    with db.read() as uow:
+        return {key: uow.queues.count(query) for key, query in queries.items()}
+
+
+def queue_page(
+    db: Database, query: QueueQuery, offset: int, limit: int, total: int | None = None
+) -> list[QueueRow]:
+    """Rows [offset, offset + limit) of a queue, sorted and filtered in SQL. Pass the
+    queue's `total` (from `queue_count`) to make pages near the end as cheap as the first."""
+    with db.read() as uow:
+        return uow.queues.page(query, offset, limit, total)
+
+
+def queue_window(
+    db: Database, query: QueueQuery, offset: int, limit: int
+) -> tuple[int, list[QueueRow]]:
+    """The queue's length and one page of it, from the same snapshot."""
+    with db.read() as uow:
+        total = uow.queues.count(query)
+        return total, uow.queues.page(query, offset, limit, total)
+
+
+def rows_by_id(db: Database, ticket_ids: list[int]) -> list[QueueRow]:
+    """Fresh rows for tickets that changed, for the table to update in place."""
+    with db.read() as uow:
+        return uow.queues.rows_by_id(ticket_ids)
+
+
+def search_tickets(db: Database, text: str, limit: int = 500) -> list[int]:
+    """Newest tickets first whose number, customer or text matches."""
+    with db.read() as uow:
+        return uow.queues.search(text, limit)
+
+
+def customer_tickets(db: Database, customer_id: int, limit: int = 10) -> list[QueueRow]:
+    """A customer's latest tickets, newest first."""
+    query = QueueQuery(QueueFilter(customer_id=customer_id), SortKey.NUMBER, descending=True)
+    with db.read() as uow:
+        return uow.queues.page(query, 0, limit)
+
+
+def lookup_callers(db: Database, text: str, limit: int = 8, recent: int = 5) -> list[CallerMatch]:
+    """Customers whose name, organisation, email or phone starts with what was typed,
+    each with their latest tickets, so a repeat caller is not logged twice."""
+    terms = customer_terms(text)
+    if not terms:
+        return []
+    with db.read() as uow:
+        found = uow.customers.lookup(terms, limit)
+        return [
+            CallerMatch(
+                customer,
+                tuple(
+                    uow.queues.page(
+                        QueueQuery(QueueFilter(customer_id=customer.id), SortKey.NUMBER),
+                        0,
+                        recent,
+                    )
+                ),
+            )
+            for customer in found
+        ]
+
+
+def directory(db: Database) -> DeskDirectory:
+    with db.read() as uow:
+        return DeskDirectory(
+            agents=tuple(uow.agents.all()),
+            teams=tuple(uow.teams.all()),
+            categories=tuple(uow.categories.all()),
+            memberships=tuple(uow.teams.memberships()),
+        )

@@ -1,0 +1,1 @@
+"""Storage: SQLAlchemy Core tables, engines, migrations, repositories and queue queries."""

@@ -1,0 +1,297 @@
+"""Agents, teams, help topics and customers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Row, and_, delete, func, insert, select, update
+
+from desk.domain.errors import NotFound, ValidationError
+from desk.domain.model import Agent, Category, Customer, Team
+from desk.domain.search import words
+from desk.domain.validation import phone_search_keys
+
+from .schema import agents, categories, customer_terms, customers, team_members, teams, tickets
+
+
+def _agent(row: Row[Any]) -> Agent:
+    return Agent(
+        id=row.id,
+        login=row.login,
+        name=row.name,
+        email=row.email,
+        role=row.role,
+        availability=row.availability,
+        active=row.active,
+    )
+
+
+class AgentRepository:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def get(self, agent_id: int) -> Agent:
+        row = self._conn.execute(select(agents).where(agents.c.id == agent_id)).first()
+        if row is None:
+            raise NotFound(f"There is no agent with id {agent_id}.")
+        return _agent(row)
+
+    def maybe(self, agent_id: int | None) -> Agent | None:
+        return None if agent_id is None else self.get(agent_id)
+
+    def by_login(self, login: str) -> Agent | None:
+        row = self._conn.execute(select(agents).where(agents.c.login == login)).first()
+        return _agent(row) if row else None
+
+    def all(self, *, active_only: bool = False) -> list[Agent]:
+        query = select(agents).order_by(agents.c.name)
+        if active_only:
+            query = query.where(agents.c.active)
+        return [_agent(row) for row in self._conn.execute(query)]
+
+    def count(self) -> int:
+        return self._conn.execute(select(func.count()).select_from(agents)).scalar_one()
+
+    def add(self, agent: Agent, password_hash: str | None, now: datetime) -> Agent:
+        if self.by_login(agent.login) is not None:
+            raise ValidationError.single("login", f"The login “{agent.login}” is taken.")
+        new_id = self._conn.execute(
+            insert(agents)
+            .values(
+                login=agent.login,
+                name=agent.name,
+                email=agent.email,
+                role=agent.role,
+                availability=agent.availability,
+                active=agent.active,
+                password_hash=password_hash,
+                created_at=now,
+            )
+            .returning(agents.c.id)
+        ).scalar_one()
+        return self.get(new_id)
+
+    def password_hash(self, agent_id: int) -> str | None:
+        return self._conn.execute(
+            select(agents.c.password_hash).where(agents.c.id == agent_id)
+        ).scalar_one_or_none()
+
+    def set_availability(self, agent: Agent) -> None:
+        self._conn.execute(
+            update(agents).where(agents.c.id == agent.id).values(availability=agent.availability)
+        )
+
+    def team_ids(self, agent_id: int) -> list[int]:
+        return list(
+            self._conn.scalars(
+                select(team_members.c.team_id).where(team_members.c.agent_id == agent_id)
+            )
+        )
+
+    def members(self, team_id: int) -> list[Agent]:
+        query = (
+            select(agents)
+            .join(team_members, team_members.c.agent_id == agents.c.id)
+            .where(team_members.c.team_id == team_id)
+            .order_by(agents.c.name)
+        )
+        return [_agent(row) for row in self._conn.execute(query)]
+
+
+class TeamRepository:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def get(self, team_id: int) -> Team:
+        row = self._conn.execute(select(teams).where(teams.c.id == team_id)).first()
+        if row is None:
+            raise NotFound(f"There is no team with id {team_id}.")
+        return Team(row.id, row.name, row.description)
+
+    def maybe(self, team_id: int | None) -> Team | None:
+        return None if team_id is None else self.get(team_id)
+
+    def all(self) -> list[Team]:
+        rows = self._conn.execute(select(teams).order_by(teams.c.name))
+        return [Team(row.id, row.name, row.description) for row in rows]
+
+    def add(self, team: Team, now: datetime) -> Team:
+        exists = self._conn.execute(select(teams.c.id).where(teams.c.name == team.name)).first()
+        if exists:
+            raise ValidationError.single("name", f"There is already a team named “{team.name}”.")
+        new_id = self._conn.execute(
+            insert(teams)
+            .values(name=team.name, description=team.description, created_at=now)
+            .returning(teams.c.id)
+        ).scalar_one()
+        return self.get(new_id)
+
+    def memberships(self) -> list[tuple[int, int]]:
+        rows = self._conn.execute(select(team_members.c.team_id, team_members.c.agent_id))
+        return [(row.team_id, row.agent_id) for row in rows]
+
+    def add_member(self, team_id: int, agent_id: int) -> None:
+        exists = self._conn.execute(
+            select(team_members).where(
+                team_members.c.team_id == team_id, team_members.c.agent_id == agent_id
+            )
+        ).first()
+        if not exists:
+            self._conn.execute(insert(team_members).values(team_id=team_id, agent_id=agent_id))
+
+
+class CategoryRepository:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def all(self) -> list[Category]:
+        """Every active help topic, with its path, parents before children."""
+        rows = list(self._conn.execute(select(categories).where(categories.c.active)))
+        by_id = {row.id: row for row in rows}
+
+        def path(row: Row[Any]) -> str:
+            parts = [row.name]
+            parent = by_id.get(row.parent_id)
+            while parent is not None and len(parts) < 10:
+                parts.append(parent.name)
+                parent = by_id.get(parent.parent_id)
+            return " › ".join(reversed(parts))
+
+        found = [
+            Category(r.id, r.name, r.parent_id, r.default_team_id, r.default_priority, path(r))
+            for r in rows
+        ]
+        return sorted(found, key=lambda c: c.path.casefold())
+
+    def get(self, category_id: int) -> Category:
+        for category in self.all():
+            if category.id == category_id:
+                return category
+        raise NotFound(f"There is no help topic with id {category_id}.")
+
+    def maybe(self, category_id: int | None) -> Category | None:
+        return None if category_id is None else self.get(category_id)
+
+    def add(self, category: Category) -> Category:
+        new_id = self._conn.execute(
+            insert(categories)
+            .values(
+                name=category.name,
+                parent_id=category.parent_id,
+                default_team_id=category.default_team_id,
+                default_priority=category.default_priority,
+            )
+            .returning(categories.c.id)
+        ).scalar_one()
+        return self.get(new_id)
+
+
+def _customer(row: Row[Any]) -> Customer:
+    return Customer(row.id, row.name, row.email, row.phone, row.organisation, row.created_at)
+
+
+def customer_terms_for(customer: Customer) -> set[str]:
+    """The words a caller can be found by: name and organisation words, email, phone digits."""
+    terms = set(words(f"{customer.name} {customer.organisation}"))
+    if customer.email:
+        terms.add(customer.email.casefold())
+    if customer.phone:
+        terms.update(phone_search_keys(customer.phone))
+    return {t[:120] for t in terms if t}
+
+
+def prefix_range(column: Any, prefix: str) -> Any:
+    """`column` starts with `prefix`, as a range an ordinary B-tree index can answer."""
+    return and_(column >= prefix, column < prefix + "\U0010ffff")
+
+
+class CustomerRepository:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def get(self, customer_id: int) -> Customer:
+        row = self._conn.execute(select(customers).where(customers.c.id == customer_id)).first()
+        if row is None:
+            raise NotFound(f"There is no customer with id {customer_id}.")
+        return _customer(row)
+
+    def by_email(self, email: str) -> Customer | None:
+        row = self._conn.execute(select(customers).where(customers.c.email == email)).first()
+        return _customer(row) if row else None
+
+    def by_phone(self, phone: str) -> list[Customer]:
+        rows = self._conn.execute(select(customers).where(customers.c.phone == phone))
+        return [_customer(row) for row in rows]
+
+    def add(self, customer: Customer, now: datetime) -> Customer:
+        if customer.email and self.by_email(customer.email):
+            raise ValidationError.single(
+                "email", f"{customer.email} already belongs to another customer."
+            )
+        new_id = self._conn.execute(
+            insert(customers)
+            .values(
+                name=customer.name,
+                email=customer.email,
+                phone=customer.phone,
+                organisation=customer.organisation,
+                created_at=now,
+            )
+            .returning(customers.c.id)
+        ).scalar_one()
+        self._write_terms(new_id, customer)
+        return self.get(new_id)
+
+    def update(self, customer: Customer) -> Customer:
+        assert customer.id is not None
+        other = self.by_email(customer.email) if customer.email else None
+        if other is not None and other.id != customer.id:
+            raise ValidationError.single(
+                "email", f"{customer.email} already belongs to another customer."
+            )
+        self._conn.execute(
+            update(customers)
+            .where(customers.c.id == customer.id)
+            .values(
+                name=customer.name,
+                email=customer.email,
+                phone=customer.phone,
+                organisation=customer.organisation,
+            )
+        )
+        self._conn.execute(
+            update(tickets)
+            .where(tickets.c.customer_id == customer.id)
+            .values(customer_name=customer.name)
+        )
+        self._conn.execute(
+            delete(customer_terms).where(customer_terms.c.customer_id == customer.id)
+        )
+        self._write_terms(customer.id, customer)
+        return self.get(customer.id)
+
+    def _write_terms(self, customer_id: int, customer: Customer) -> None:
+        rows = [{"term": t, "customer_id": customer_id} for t in customer_terms_for(customer)]
+        if rows:
+            self._conn.execute(insert(customer_terms), rows)
+
+    def lookup(self, words: Iterable[str], limit: int) -> list[Customer]:
+        """Customers with a term starting with each of `words`, by name."""
+        matching = None
+        for word in words:
+            ids = select(customer_terms.c.customer_id).where(
+                prefix_range(customer_terms.c.term, word)
+            )
+            matching = ids if matching is None else matching.intersect(ids)
+        if matching is None:
+            return []
+        ids_subquery = matching.subquery()
+        query = (
+            select(customers)
+            .where(customers.c.id.in_(select(ids_subquery.c.customer_id)))
+            .order_by(customers.c.name, customers.c.id)
+            .limit(limit)
+        )
+        return [_customer(row) for row in self._conn.execute(query)]

@@ -1,0 +1,170 @@
+"""Engines for a local SQLite file or a shared PostgreSQL server, and their errors in plain words."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import URL, Engine, create_engine, event, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+
+from desk.domain.errors import BadDatabaseURL, DatabaseError, DatabaseUnavailable
+
+#: Execution option that makes a SQLite transaction take the write lock at BEGIN.
+WRITE = "desk_write"
+
+SQLITE_BUSY_TIMEOUT_S = 15
+PG_CONNECT_TIMEOUT_S = 5
+
+
+def parse_url(url: str | URL) -> URL:
+    """The URL Desk will use; `postgresql://` means the psycopg 3 driver."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise BadDatabaseURL(
+            f"“{url}” is not a database URL. Use a file path, sqlite:///path/to/desk.sqlite3"
+            " or postgresql://user@host:5432/database."
+        ) from exc
+    backend = parsed.get_backend_name()
+    if backend == "postgresql" and parsed.get_driver_name() != "psycopg":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    elif backend == "sqlite" and parsed.get_driver_name() != "pysqlite":
+        parsed = parsed.set(drivername="sqlite+pysqlite")
+    elif backend not in ("sqlite", "postgresql"):
+        raise BadDatabaseURL(f"Desk works with SQLite and PostgreSQL databases, not “{backend}”.")
+    return parsed
+
+
+def safe_url(url: URL) -> str:
+    return url.render_as_string(hide_password=True)
+
+
+def describe(url: URL) -> str:
+    """What the status bar says: the local file, or the server and database."""
+    if url.get_backend_name() == "sqlite":
+        return f"Local file {url.database or '(in memory)'}"
+    port = f":{url.port}" if url.port else ""
+    return f"Server {url.host or 'localhost'}{port}/{url.database or ''}"
+
+
+def create_desk_engine(url: str | URL) -> Engine:
+    parsed = parse_url(url)
+    try:
+        if parsed.get_backend_name() == "sqlite":
+            return _sqlite_engine(parsed)
+        return create_engine(
+            parsed,
+            pool_pre_ping=True,  # a server restarted overnight is not an error in the morning
+            pool_size=4,
+            max_overflow=4,
+            connect_args={"connect_timeout": PG_CONNECT_TIMEOUT_S, "application_name": "Desk"},
+        )
+    except (ArgumentError, NoSuchModuleError, ValueError) as exc:
+        raise BadDatabaseURL(f"Cannot use “{safe_url(parsed)}”: {exc}") from exc
+
+
+def _sqlite_engine(url: URL) -> Engine:
+    if url.database and url.database != ":memory:":
+        folder = Path(url.database).expanduser().resolve().parent
+        if not folder.is_dir():
+            raise BadDatabaseURL(
+                f"The folder {folder} does not exist; cannot create the database there."
+            )
+    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
+
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # pysqlite's own transaction handling never issues BEGIN IMMEDIATE; take it over.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")  # durable at each checkpoint, safe in WAL
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_S * 1000}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(conn: Any) -> None:
+        # Writers take the lock at BEGIN, so two processes queue up instead of one of
+        # them failing at its first write with "database is locked" (or losing an update).
+        # Readers stay deferred and never block anyone in WAL mode.
+        if conn.get_execution_options().get(WRITE):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            conn.exec_driver_sql("BEGIN")
+
+    return engine
+
+
+_PLAIN_WORDS: list[tuple[re.Pattern[str], str]] = [
+    (
+        re.compile(
+            r"connection refused|could not connect|connection to server .* failed: No such file",
+            re.I,
+        ),
+        "Nothing answers at {where}. Is the server running, and is the host and port right?",
+    ),
+    (
+        re.compile(r"password authentication failed|no password supplied", re.I),
+        "The server at {where} refused the user name or password.",
+    ),
+    (
+        re.compile(r'database "([^"]+)" does not exist', re.I),
+        "The server at {where} has no database named “{0}”.",
+    ),
+    (
+        re.compile(r'role "([^"]+)" does not exist', re.I),
+        "The server at {where} has no user named “{0}”.",
+    ),
+    (
+        re.compile(
+            r"could not translate host name|Name or service not known|nodename nor servname", re.I
+        ),
+        "The host name in {where} is unknown. Check the spelling.",
+    ),
+    (
+        re.compile(r"timeout expired|timed out", re.I),
+        "The server at {where} did not answer in time.",
+    ),
+    (
+        re.compile(r"unable to open database file", re.I),
+        "Cannot open the database file {where}. Check that the folder exists and is writable.",
+    ),
+    (
+        re.compile(r"file is not a database|file is encrypted", re.I),
+        "{where} is not a Desk database (the file is not SQLite).",
+    ),
+    (
+        re.compile(r"database is locked", re.I),
+        "The database {where} is busy: another program holds it locked. Try again in a moment.",
+    ),
+    (
+        re.compile(
+            r"terminating connection|server closed the connection|connection .* closed", re.I
+        ),
+        "The connection to {where} was lost. Desk will reconnect when you try again.",
+    ),
+]
+
+
+def plain_error(exc: BaseException, url: URL) -> DatabaseError:
+    """A database driver's error, as a `DatabaseError` a person can act on."""
+    text = str(getattr(exc, "orig", None) or exc)
+    if url.get_backend_name() == "sqlite":
+        where = str(url.database)
+    else:
+        where = f"{url.host or 'localhost'}:{url.port or 5432}"
+    for pattern, message in _PLAIN_WORDS:
+        match = pattern.search(text)
+        if match:
+            return DatabaseUnavailable(message.format(*match.groups(), where=where))
+    first_line = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
+    return DatabaseUnavailable(f"The database at {where} failed: {first_line}")
+
+
+def is_connection_error(exc: BaseException) -> bool:
+    return isinstance(exc, DBAPIError) and (
+        exc.connection_invalidated or type(exc).__name__ in ("OperationalError", "InterfaceError")
+    )

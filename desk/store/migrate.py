@@ -1,0 +1,69 @@
+"""Bring a database to the schema this program knows, or refuse one that is newer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, inspect, text
+
+from desk.domain.errors import DatabaseUnavailable, SchemaTooNew
+
+from .engine import WRITE
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+_LOCK_KEY = 0x6465736B  # "desk": one migrating client at a time on a shared server
+
+
+def alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(conn: Connection) -> str | None:
+    return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade(engine: Engine) -> bool:
+    """Migrate to head in one transaction; True if anything was done.
+
+    Raises SchemaTooNew, without writing, when a newer Desk has upgraded the database.
+    """
+    config = alembic_config()
+    script = ScriptDirectory.from_config(config)
+    with engine.connect().execution_options(**{WRITE: True}) as conn, conn.begin():
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
+        current = current_revision(conn)
+        if current is not None and _unknown(script, current):
+            raise SchemaTooNew(
+                f"This database was upgraded by a newer version of Desk (schema {current}). "
+                "Install the newer Desk to use it; this version will not write to it."
+            )
+        if current == script.get_current_head():
+            return False
+        if current is None and inspect(conn).has_table("tickets"):
+            raise DatabaseUnavailable(
+                "This database already holds tables that are not Desk's. "
+                "Choose an empty database or a Desk database."
+            )
+        config.attributes["connection"] = conn
+        command.upgrade(config, "head")
+        return True
+
+
+def _unknown(script: ScriptDirectory, revision: str) -> bool:
+    try:
+        return script.get_revision(revision) is None
+    except Exception:  # alembic raises several kinds for an id it has never seen
+        return True

@@ -1,0 +1,188 @@
+"""Queue pages, counts and search, in SQL: the table never holds more than a window of rows.
+
+Every sort is `ORDER BY <column>, id` in one direction, which an index of the form
+(column, id) answers by walking it. A page deep in the second half of a queue is read
+from the other end, reversed, so that no page costs more than half the queue's length.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, false, func, select, text, true
+
+from desk.domain.model import ACTIVE_STATUSES, DONE_STATUSES
+from desk.domain.queues import QueueFilter, QueueQuery, QueueRow, SortKey
+from desk.domain.search import customer_terms, words
+from desk.domain.ticket import parse_number
+
+from .directory import CustomerRepository
+from .schema import tickets
+
+SORT_COLUMNS = {
+    SortKey.NUMBER: tickets.c.id,
+    SortKey.SUBJECT: tickets.c.subject,
+    SortKey.CUSTOMER: tickets.c.customer_name,
+    SortKey.PRIORITY: tickets.c.priority,
+    SortKey.STATUS: tickets.c.status,
+    SortKey.TEAM: tickets.c.team_name,
+    SortKey.ASSIGNEE: tickets.c.assignee_name,
+    SortKey.CHANNEL: tickets.c.channel,
+    SortKey.CREATED: tickets.c.created_at,
+    SortKey.UPDATED: tickets.c.updated_at,
+    SortKey.DUE: tickets.c.due_at,
+}
+
+ROW_COLUMNS = (
+    tickets.c.id,
+    tickets.c.subject,
+    tickets.c.customer_name,
+    tickets.c.priority,
+    tickets.c.status,
+    tickets.c.team_name,
+    tickets.c.assignee_name,
+    tickets.c.channel,
+    tickets.c.created_at,
+    tickets.c.updated_at,
+    tickets.c.due_at,
+    tickets.c.version,
+)
+
+THREAD_MATCHES = 2000  # thread entries read to find the newest tickets whose text matches
+
+
+def filter_conditions(spec: QueueFilter) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if spec.statuses is not None:
+        if spec.statuses == ACTIVE_STATUSES:
+            conditions.append(tickets.c.is_active == true())
+        elif spec.statuses == DONE_STATUSES:
+            conditions.append(tickets.c.is_active == false())
+        elif len(spec.statuses) == 1:
+            conditions.append(tickets.c.status == next(iter(spec.statuses)))
+        else:
+            conditions.append(tickets.c.status.in_(sorted(spec.statuses)))
+    if spec.team_id is not None:
+        conditions.append(tickets.c.team_id == spec.team_id)
+    if spec.assignee_id is not None:
+        conditions.append(tickets.c.assignee_id == spec.assignee_id)
+    if spec.unassigned:
+        conditions.append(tickets.c.assignee_id.is_(None))
+    if spec.due_before is not None:
+        conditions.append(tickets.c.due_at < spec.due_before)
+    if spec.updated_since is not None:
+        conditions.append(tickets.c.updated_at >= spec.updated_since)
+    if spec.customer_id is not None:
+        conditions.append(tickets.c.customer_id == spec.customer_id)
+    return conditions
+
+
+def row_from(record: Any) -> QueueRow:
+    return QueueRow(*record)
+
+
+class QueueReader:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def _where(self, query: QueueQuery) -> list[ColumnElement[bool]]:
+        conditions = filter_conditions(query.filter)
+        if query.text.strip():
+            conditions.append(tickets.c.id.in_(self.search(query.text)))
+        return conditions
+
+    def count(self, query: QueueQuery) -> int:
+        stmt = select(func.count()).select_from(tickets).where(*self._where(query))
+        return self._conn.execute(stmt).scalar_one()
+
+    def page(
+        self, query: QueueQuery, offset: int, limit: int, total: int | None = None
+    ) -> list[QueueRow]:
+        """Rows [offset, offset + limit) of the queue in its sort order."""
+        if limit <= 0 or offset < 0:
+            return []
+        descending = query.descending
+        reverse = total is not None and offset > total // 2
+        if reverse:
+            assert total is not None
+            end = min(total, offset + limit)
+            limit, offset = end - offset, total - end
+            descending = not descending
+            if limit <= 0:
+                return []
+        column = SORT_COLUMNS[query.sort]
+        order = (
+            (column.desc(), tickets.c.id.desc())
+            if descending
+            else (column.asc(), tickets.c.id.asc())
+        )
+        if query.sort == SortKey.NUMBER:
+            order = order[1:]
+        stmt = (
+            select(*ROW_COLUMNS)
+            .where(*self._where(query))
+            .order_by(*order)
+            .offset(offset)
+            .limit(limit)
+        )
+        rows = [row_from(r) for r in self._conn.execute(stmt)]
+        return rows[::-1] if reverse else rows
+
+    def rows_by_id(self, ids: list[int]) -> list[QueueRow]:
+        if not ids:
+            return []
+        stmt = select(*ROW_COLUMNS).where(tickets.c.id.in_(ids))
+        return [row_from(r) for r in self._conn.execute(stmt)]
+
+    # --- search -------------------------------------------------------------------------
+
+    def search(self, needle: str, limit: int = 500) -> list[int]:
+        """Ids of the newest tickets matching `needle`: a ticket number, a customer's name,
+        email or phone, or words of the subject or thread."""
+        needle = needle.strip()
+        found: set[int] = set()
+        number = parse_number(needle)
+        if number is not None:
+            found.add(number)
+        matches = CustomerRepository(self._conn).lookup(customer_terms(needle), limit=50)
+        if matches:
+            customer_ids = [c.id for c in matches]
+            found.update(
+                self._conn.scalars(
+                    select(tickets.c.id)
+                    .where(tickets.c.customer_id.in_(customer_ids))
+                    .order_by(tickets.c.id.desc())
+                    .limit(limit)
+                )
+            )
+        terms = words(needle)
+        if terms and "@" not in needle:
+            found.update(self._full_text(terms, limit))
+        return sorted(found, reverse=True)[:limit]
+
+    def _full_text(self, words: list[str], limit: int) -> set[int]:
+        if self._conn.dialect.name == "sqlite":
+            match = " ".join(f'"{w}"*' for w in words)
+            subject_sql = (
+                "SELECT rowid FROM ticket_subject_fts WHERE ticket_subject_fts MATCH :q"
+                " ORDER BY rowid DESC LIMIT :n"
+            )
+            thread_sql = (
+                "SELECT e.ticket_id FROM (SELECT rowid AS entry_id FROM thread_fts"
+                " WHERE thread_fts MATCH :q ORDER BY rowid DESC LIMIT :m) AS hits"
+                " JOIN thread_entries AS e ON e.id = hits.entry_id"
+            )
+        else:
+            match = " & ".join(f"{w}:*" for w in words)
+            subject_sql = (
+                "SELECT id FROM tickets WHERE to_tsvector('simple', subject)"
+                " @@ to_tsquery('simple', :q) ORDER BY id DESC LIMIT :n"
+            )
+            thread_sql = (
+                "SELECT ticket_id FROM thread_entries WHERE to_tsvector('simple', body)"
+                " @@ to_tsquery('simple', :q) ORDER BY id DESC LIMIT :m"
+            )
+        params = {"q": match, "n": limit, "m": THREAD_MATCHES}
+        found = set(self._conn.scalars(text(subject_sql), params))
+        found.update(self._conn.scalars(text(thread_sql), params))
+        return found

@@ -1,0 +1,181 @@
+"""The tables, as SQLAlchemy Core metadata. The Alembic migrations build exactly this.
+
+Tickets carry a few denormalised columns (the customer's, team's and assignee's names,
+`is_active`) so that a queue page is one index walk over one table at a million tickets,
+whatever column it is sorted by. The repositories keep them in step with their sources.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    ForeignKey,
+    Identity,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+    true,
+)
+
+from desk.domain import validation as v
+from desk.domain.model import Availability, Channel, Level, Priority, Role
+from desk.domain.thread import EntryKind, EventType
+
+from .types import IntEnumType, StatusType, StrEnumType, UTCDateTime
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+# Prefix searches compare byte-wise, whatever the server's default collation.
+SearchTerm = String(120).with_variant(String(120, collation="C"), "postgresql")
+
+
+def _id() -> Column[int]:
+    return Column("id", Integer, Identity(), primary_key=True)
+
+
+teams = Table(
+    "teams",
+    metadata,
+    _id(),
+    Column("name", String(v.TEAM_NAME_MAX), nullable=False, unique=True),
+    Column("description", String(400), nullable=False, server_default=""),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+agents = Table(
+    "agents",
+    metadata,
+    _id(),
+    Column("login", String(v.LOGIN_MAX), nullable=False, unique=True),
+    Column("name", String(v.NAME_MAX), nullable=False),
+    Column("email", String(v.EMAIL_MAX)),
+    Column("role", StrEnumType(Role), nullable=False),
+    Column("availability", StrEnumType(Availability), nullable=False),
+    Column("active", Boolean, nullable=False, server_default=true()),
+    Column("password_hash", String(200)),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+team_members = Table(
+    "team_members",
+    metadata,
+    Column("team_id", ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True),
+    Column("agent_id", ForeignKey("agents.id", ondelete="CASCADE"), primary_key=True),
+    Index(None, "agent_id"),
+)
+
+categories = Table(
+    "categories",
+    metadata,
+    _id(),
+    Column("name", String(v.CATEGORY_NAME_MAX), nullable=False),
+    Column("parent_id", ForeignKey("categories.id")),
+    Column("default_team_id", ForeignKey("teams.id")),
+    Column("default_priority", IntEnumType(Priority), nullable=False),
+    Column("active", Boolean, nullable=False, server_default=true()),
+)
+
+customers = Table(
+    "customers",
+    metadata,
+    _id(),
+    Column("name", String(v.NAME_MAX), nullable=False),
+    Column("email", String(v.EMAIL_MAX), unique=True),
+    Column("phone", String(20), index=True),
+    Column("organisation", String(v.ORGANISATION_MAX), nullable=False, server_default=""),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+# Words of a customer's name and organisation, their email and phone digits: caller
+# lookup as you type is a range scan on (term), whichever of them the agent types.
+customer_terms = Table(
+    "customer_terms",
+    metadata,
+    Column("term", SearchTerm, primary_key=True),
+    Column("customer_id", ForeignKey("customers.id", ondelete="CASCADE"), primary_key=True),
+    Index(None, "customer_id"),
+)
+
+tickets = Table(
+    "tickets",
+    metadata,
+    _id(),
+    Column("subject", String(v.SUBJECT_MAX), nullable=False),
+    Column("description", Text, nullable=False, server_default=""),
+    Column("customer_id", ForeignKey("customers.id"), nullable=False),
+    Column("customer_name", String(v.NAME_MAX), nullable=False),
+    Column("channel", StrEnumType(Channel), nullable=False),
+    Column("category_id", ForeignKey("categories.id")),
+    Column("team_id", ForeignKey("teams.id")),
+    Column("team_name", String(v.TEAM_NAME_MAX)),
+    Column("assignee_id", ForeignKey("agents.id")),
+    Column("assignee_name", String(v.NAME_MAX)),
+    Column("status", StatusType, nullable=False),
+    Column("is_active", Boolean, nullable=False),
+    Column("impact", IntEnumType(Level), nullable=False),
+    Column("urgency", IntEnumType(Level), nullable=False),
+    Column("priority", IntEnumType(Priority), nullable=False),
+    Column("priority_overridden", Boolean, nullable=False),
+    Column("asset", String(v.ASSET_MAX), nullable=False, server_default=""),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("created_by", ForeignKey("agents.id")),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("updated_by", ForeignKey("agents.id")),
+    Column("first_responded_at", UTCDateTime),
+    Column("resolved_at", UTCDateTime),
+    Column("closed_at", UTCDateTime),
+    Column("due_at", UTCDateTime),
+    Column("resolution_note", Text, nullable=False, server_default=""),
+    Column("csat", SmallInteger),
+    Column("reopen_count", Integer, nullable=False, server_default="0"),
+    Column("call_seconds", Integer),
+    Column("version", Integer, nullable=False),
+    # Queues: filter columns first, then the default sort (last updated) and the tie-breaker.
+    Index("ix_tickets_active_updated", "is_active", "updated_at", "id"),
+    Index("ix_tickets_team_active_updated", "team_id", "is_active", "updated_at", "id"),
+    Index("ix_tickets_assignee_active_updated", "assignee_id", "is_active", "updated_at", "id"),
+    Index("ix_tickets_status_updated", "status", "updated_at", "id"),
+    Index("ix_tickets_active_due", "is_active", "due_at", "id"),
+    Index("ix_tickets_customer", "customer_id", "id"),
+    # One per sortable column: a click on a header is an index walk, not a sort.
+    Index("ix_tickets_sort_subject", "subject", "id"),
+    Index("ix_tickets_sort_customer", "customer_name", "id"),
+    Index("ix_tickets_sort_priority", "priority", "id"),
+    Index("ix_tickets_sort_status", "status", "id"),
+    Index("ix_tickets_sort_team", "team_name", "id"),
+    Index("ix_tickets_sort_assignee", "assignee_name", "id"),
+    Index("ix_tickets_sort_channel", "channel", "id"),
+    Index("ix_tickets_sort_created", "created_at", "id"),
+    Index("ix_tickets_sort_updated", "updated_at", "id"),
+    Index("ix_tickets_sort_due", "due_at", "id"),
+    sqlite_autoincrement=True,  # a deleted ticket's number is never given to another
+)
+
+thread_entries = Table(
+    "thread_entries",
+    metadata,
+    _id(),
+    Column("ticket_id", ForeignKey("tickets.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", StrEnumType(EntryKind), nullable=False),
+    Column("agent_id", ForeignKey("agents.id")),
+    Column("author_name", String(v.NAME_MAX), nullable=False),
+    Column("body", Text, nullable=False, server_default=""),
+    Column("event", StrEnumType(EventType, 32)),
+    Column("data", JSON),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("ticket_version", Integer, nullable=False),
+    Index("ix_thread_entries_ticket", "ticket_id", "id"),
+)
