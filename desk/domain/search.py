@@ -3,14 +3,26 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _PHONEISH = re.compile(r"^[\d\s\-+().]+$")
 MIN_PHONE_DIGITS = 3
 
 
+def fold(text: str) -> str:
+    """Lower case without accents: "Émile" and "emile" are the same to someone typing."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
 def words(text: str) -> list[str]:
-    return [w.casefold() for w in _WORD.findall(text)]
+    return _WORD.findall(fold(text))
+
+
+def cased_words(text: str) -> list[str]:
+    """Lower-case words that keep their accents (for indexes that keep them too)."""
+    return _WORD.findall(text.casefold())
 
 
 def looks_like_phone(text: str) -> bool:
@@ -27,7 +39,7 @@ def customer_terms(text: str) -> list[str]:
     if not text:
         return []
     if "@" in text:
-        return [text.casefold()]
+        return [fold(text)]
     if looks_like_phone(text):
         digits = "".join(ch for ch in text if ch.isdigit())
         # "00" is the international prefix and a single "0" a trunk prefix: neither is

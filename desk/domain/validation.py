@@ -83,8 +83,10 @@ def clean_phone(
     text = (value or "").strip()
     if not text:
         return None
+    # "00" is the international prefix of most of the world, whatever the region.
+    dialled = "+" + text[2:] if text.startswith("00") else text
     try:
-        number = phonenumbers.parse(text, region)
+        number = phonenumbers.parse(dialled, region)
     except phonenumbers.NumberParseException as exc:
         raise ValidationError.single(
             field,

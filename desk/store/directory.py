@@ -6,11 +6,11 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, delete, func, insert, select, update
+from sqlalchemy import Connection, Row, and_, delete, func, insert, intersect, select, update
 
 from desk.domain.errors import NotFound, ValidationError
 from desk.domain.model import Agent, Category, Customer, Team
-from desk.domain.search import words
+from desk.domain.search import fold, words
 from desk.domain.validation import phone_search_keys
 
 from .schema import agents, categories, customer_terms, customers, team_members, teams, tickets
@@ -196,7 +196,7 @@ def customer_terms_for(customer: Customer) -> set[str]:
     """The words a caller can be found by: name and organisation words, email, phone digits."""
     terms = set(words(f"{customer.name} {customer.organisation}"))
     if customer.email:
-        terms.add(customer.email.casefold())
+        terms.add(fold(customer.email))
     if customer.phone:
         terms.update(phone_search_keys(customer.phone))
     return {t[:120] for t in terms if t}
@@ -279,14 +279,13 @@ class CustomerRepository:
 
     def lookup(self, words: Iterable[str], limit: int) -> list[Customer]:
         """Customers with a term starting with each of `words`, by name."""
-        matching = None
-        for word in words:
-            ids = select(customer_terms.c.customer_id).where(
-                prefix_range(customer_terms.c.term, word)
-            )
-            matching = ids if matching is None else matching.intersect(ids)
-        if matching is None:
+        selects = [
+            select(customer_terms.c.customer_id).where(prefix_range(customer_terms.c.term, word))
+            for word in words
+        ]
+        if not selects:
             return []
+        matching = selects[0] if len(selects) == 1 else intersect(*selects)
         ids_subquery = matching.subquery()
         query = (
             select(customers)

@@ -13,7 +13,7 @@ from sqlalchemy import ColumnElement, Connection, false, func, select, text, tru
 
 from desk.domain.model import ACTIVE_STATUSES, DONE_STATUSES
 from desk.domain.queues import QueueFilter, QueueQuery, QueueRow, SortKey
-from desk.domain.search import customer_terms, words
+from desk.domain.search import cased_words, customer_terms, words
 from desk.domain.ticket import parse_number
 
 from .directory import CustomerRepository
@@ -155,7 +155,9 @@ class QueueReader:
                     .limit(limit)
                 )
             )
-        terms = words(needle)
+        # SQLite's index folds accents like `words`; PostgreSQL's 'simple' one keeps them.
+        sqlite = self._conn.dialect.name == "sqlite"
+        terms = words(needle) if sqlite else cased_words(needle)
         if terms and "@" not in needle:
             found.update(self._full_text(terms, limit))
         return sorted(found, reverse=True)[:limit]

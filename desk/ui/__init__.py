@@ -1,0 +1,1 @@
+"""The Qt window: widgets and models that talk to the services only."""

@@ -1,0 +1,71 @@
+"""Code that runs in separate processes for the concurrency tests (importable under spawn)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def create_tickets(
+    url: str, agent_id: int, customer_id: int, count: int, barrier: Any, results: Any
+) -> None:
+    from desk.services.database import open_database
+    from desk.services.intake import IntakeRequest, log_ticket
+
+    db = open_database(url)
+    barrier.wait(timeout=60)
+    numbers = []
+    try:
+        for n in range(count):
+            ticket = log_ticket(
+                db, agent_id, IntakeRequest(subject=f"Load test {n}", customer_id=customer_id)
+            )
+            numbers.append(ticket.number)
+        results.put(("ok", numbers))
+    except Exception as exc:  # reported to the test, which fails with it
+        results.put(("error", repr(exc)))
+    finally:
+        db.close()
+
+
+def save_subject(
+    url: str,
+    agent_id: int,
+    ticket_id: int,
+    seen_version: int,
+    subject: str,
+    barrier: Any,
+    results: Any,
+) -> None:
+    from desk.domain.errors import ConflictError
+    from desk.services.database import open_database
+    from desk.services.tickets import TicketEdit, update_ticket
+
+    db = open_database(url)
+    barrier.wait(timeout=60)
+    try:
+        update_ticket(db, agent_id, ticket_id, TicketEdit(subject=subject), seen_version)
+        results.put(("saved", subject))
+    except ConflictError as exc:
+        results.put(("conflict", exc.message))
+    except Exception as exc:
+        results.put(("error", repr(exc)))
+    finally:
+        db.close()
+
+
+def claim(url: str, agent_id: int, ticket_id: int, barrier: Any, results: Any) -> None:
+    from desk.domain.errors import ActionNotAllowed
+    from desk.services.database import open_database
+    from desk.services.tickets import claim_ticket
+
+    db = open_database(url)
+    barrier.wait(timeout=60)
+    try:
+        claim_ticket(db, agent_id, ticket_id)
+        results.put(("claimed", agent_id))
+    except ActionNotAllowed as exc:
+        results.put(("refused", exc.message))
+    except Exception as exc:
+        results.put(("error", repr(exc)))
+    finally:
+        db.close()
