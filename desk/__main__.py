@@ -29,6 +29,7 @@ def _parser() -> argparse.ArgumentParser:
         "--portable", action="store_true", help="keep data, settings and logs beside the program"
     )
     parser.add_argument("--as", dest="login", metavar="LOGIN", help="act as this agent")
+    parser.add_argument("--quit-after", type=int, metavar="MS", help=argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     seed = commands.add_parser("seed-demo", help="fill a database with realistic demo data")
     seed.add_argument(

@@ -68,44 +68,37 @@ class ThreadEntry:
         return describe_event(self.event, self.data)
 
 
-def _name(value: Any, nobody: str = "nobody") -> str:
-    return str(value) if value else nobody
+#: How each event reads: a template and the data it is filled from. The UI translates the
+#: same templates; the domain formats them in English for messages such as conflicts.
+EVENT_TEMPLATES: dict[EventType, str] = {
+    EventType.CREATED: "created the ticket (via {channel})",
+    EventType.CLAIMED: "claimed the ticket",
+    EventType.ASSIGNED: "assigned the ticket to {to_name}",
+    EventType.RELEASED: "released the ticket (was {from_name})",
+    EventType.TRANSFERRED: "transferred the ticket from {from_name} to {to_name}",
+    EventType.STATUS_CHANGED: "changed the status from {from} to {to}",
+    EventType.REOPENED: "reopened the ticket (reopen #{count})",
+    EventType.PRIORITY_CHANGED: "changed the priority from {from} to {to}",
+    EventType.IMPACT_CHANGED: "changed the impact from {from} to {to}",
+    EventType.URGENCY_CHANGED: "changed the urgency from {from} to {to}",
+    EventType.CATEGORY_CHANGED: "changed the help topic from {from_name} to {to_name}",
+    EventType.SUBJECT_CHANGED: "changed the subject to “{to}”",
+    EventType.ASSET_CHANGED: "changed the asset to “{to}”",
+}
+OVERRIDE_SUFFIX = " (override)"
+
+
+def event_params(data: Mapping[str, Any]) -> dict[str, str]:
+    """The event's data as strings for its template, with "none" for what is missing."""
+    params = {key: "" if value is None else str(value) for key, value in data.items()}
+    for key in ("from_name", "to_name", "from", "to", "channel", "count"):
+        params[key] = params.get(key) or "none"
+    return params
 
 
 def describe_event(kind: EventType, data: Mapping[str, Any]) -> str:
-    """One line in plain English; the UI renders its own translated text from the same data."""
-    match kind:
-        case EventType.CREATED:
-            return f"created the ticket (via {data.get('channel', 'desk')})"
-        case EventType.CLAIMED:
-            return "claimed the ticket"
-        case EventType.ASSIGNED:
-            return f"assigned the ticket to {_name(data.get('to_name'))}"
-        case EventType.RELEASED:
-            return f"released the ticket (was {_name(data.get('from_name'))})"
-        case EventType.TRANSFERRED:
-            return (
-                f"transferred the ticket from {_name(data.get('from_name'), 'no team')}"
-                f" to {_name(data.get('to_name'), 'no team')}"
-            )
-        case EventType.STATUS_CHANGED:
-            return f"changed the status from {data.get('from')} to {data.get('to')}"
-        case EventType.REOPENED:
-            return f"reopened the ticket (reopened {data.get('count')} times)"
-        case EventType.PRIORITY_CHANGED:
-            suffix = " (override)" if data.get("override") else ""
-            return f"changed the priority from {data.get('from')} to {data.get('to')}{suffix}"
-        case EventType.IMPACT_CHANGED:
-            return f"changed the impact from {data.get('from')} to {data.get('to')}"
-        case EventType.URGENCY_CHANGED:
-            return f"changed the urgency from {data.get('from')} to {data.get('to')}"
-        case EventType.CATEGORY_CHANGED:
-            return (
-                f"changed the category from {_name(data.get('from_name'), 'none')}"
-                f" to {_name(data.get('to_name'), 'none')}"
-            )
-        case EventType.SUBJECT_CHANGED:
-            return f"changed the subject to “{data.get('to')}”"
-        case EventType.ASSET_CHANGED:
-            return f"changed the asset to “{data.get('to') or 'none'}”"
-    return str(kind)
+    """One line in plain English."""
+    text = EVENT_TEMPLATES[kind].format_map(event_params(data))
+    if kind == EventType.PRIORITY_CHANGED and data.get("override"):
+        text += OVERRIDE_SUFFIX
+    return text

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TypeVar
 
 from desk.domain.lifecycle import allowed_targets
@@ -57,6 +57,16 @@ def queue_window(
     with db.read() as uow:
         total = uow.queues.count(query)
         return total, uow.queues.page(query, offset, limit, total)
+
+
+def queue_pages(
+    db: Database, query: QueueQuery, page_numbers: Sequence[int], limit: int
+) -> tuple[int, dict[int, list[QueueRow]]]:
+    """The queue's length and several pages of it, from one snapshot (a refresh)."""
+    with db.read() as uow:
+        total = uow.queues.count(query)
+        pages = {n: uow.queues.page(query, n * limit, limit, total) for n in page_numbers}
+        return total, pages
 
 
 def rows_by_id(db: Database, ticket_ids: list[int]) -> list[QueueRow]:

@@ -1,0 +1,100 @@
+"""What the UI calls things, translated, and the colours that go with them."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QColor
+
+from desk.domain.model import Availability, Channel, Level, Priority, Role, TicketStatus
+
+
+def tr(text: str, context: str = "Desk") -> str:
+    return QCoreApplication.translate(context, text)
+
+
+def status_label(status: TicketStatus) -> str:
+    return {
+        TicketStatus.NEW: tr("New"),
+        TicketStatus.OPEN: tr("Open"),
+        TicketStatus.PENDING: tr("Pending"),
+        TicketStatus.RESOLVED: tr("Resolved"),
+        TicketStatus.CLOSED: tr("Closed"),
+    }[TicketStatus(status)]
+
+
+def priority_label(priority: Priority) -> str:
+    return {
+        Priority.LOW: tr("Low"),
+        Priority.NORMAL: tr("Normal"),
+        Priority.HIGH: tr("High"),
+        Priority.URGENT: tr("Urgent"),
+    }[Priority(priority)]
+
+
+def level_label(level: Level) -> str:
+    return {Level.LOW: tr("Low"), Level.MEDIUM: tr("Medium"), Level.HIGH: tr("High")}[Level(level)]
+
+
+def channel_label(channel: Channel) -> str:
+    return {
+        Channel.WALK_IN: tr("Walk-in"),
+        Channel.PHONE: tr("Phone"),
+        Channel.EMAIL: tr("Email"),
+        Channel.WEB: tr("Web"),
+        Channel.CHAT: tr("Chat"),
+        Channel.SOCIAL: tr("Social"),
+    }[Channel(channel)]
+
+
+def role_label(role: Role) -> str:
+    return {Role.AGENT: tr("Agent"), Role.SUPERVISOR: tr("Supervisor"), Role.ADMIN: tr("Admin")}[
+        Role(role)
+    ]
+
+
+def availability_label(availability: Availability) -> str:
+    return {
+        Availability.AVAILABLE: tr("Available"),
+        Availability.AWAY: tr("Away"),
+        Availability.OFF_SHIFT: tr("Off shift"),
+    }[Availability(availability)]
+
+
+PRIORITY_COLOURS = {
+    Priority.LOW: QColor("#6b7785"),
+    Priority.NORMAL: QColor("#2f6fd6"),
+    Priority.HIGH: QColor("#d9822b"),
+    Priority.URGENT: QColor("#d13438"),
+}
+STATUS_COLOURS = {
+    TicketStatus.NEW: QColor("#7b4fd6"),
+    TicketStatus.OPEN: QColor("#2f6fd6"),
+    TicketStatus.PENDING: QColor("#b7791f"),
+    TicketStatus.RESOLVED: QColor("#2e8540"),
+    TicketStatus.CLOSED: QColor("#6b7785"),
+}
+
+
+def when(moment: datetime | None, now: datetime | None = None) -> str:
+    """A compact local time: 14:05 today, Mon 09:12 this week, 12 Nov this year, else 12 Nov 2025."""
+    if moment is None:
+        return ""
+    local = moment.astimezone()
+    now_local = (now or datetime.now(UTC)).astimezone()
+    if local.date() == now_local.date():
+        return local.strftime("%H:%M")
+    days = (now_local.date() - local.date()).days
+    if 0 < days < 7:
+        return local.strftime("%a %H:%M")
+    if local.year == now_local.year:
+        return f"{local.day} {local:%b}"
+    return f"{local.day} {local:%b %Y}"
+
+
+def full_time(moment: datetime | None) -> str:
+    if moment is None:
+        return ""
+    local = moment.astimezone()
+    return f"{local:%a} {local.day} {local:%b %Y, %H:%M}"

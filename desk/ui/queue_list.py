@@ -1,0 +1,196 @@
+"""The queues on the left, each with its live count."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QPainter
+from PySide6.QtWidgets import (
+    QListWidget,
+    QListWidgetItem,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QWidget,
+)
+
+from desk.domain.queues import QueueFilter, QueueKind, QueueQuery, queue_filter
+
+from .labels import tr
+from .session import DeskSession
+
+KEY_ROLE = Qt.ItemDataRole.UserRole + 1
+COUNT_ROLE = Qt.ItemDataRole.UserRole + 2
+HEADING_ROLE = Qt.ItemDataRole.UserRole + 3
+SEARCH = "search"
+
+
+@dataclass(frozen=True)
+class QueueEntry:
+    key: str
+    title: str
+    kind: QueueKind | None
+    team_id: int | None = None
+
+    def query(self, session: DeskSession, now: datetime | None = None) -> QueueQuery:
+        assert self.kind is not None
+        spec = queue_filter(
+            self.kind, now=now or datetime.now(UTC), agent_id=session.agent_id, team_id=self.team_id
+        )
+        return QueueQuery(spec)
+
+
+def standard_queues(session: DeskSession) -> list[QueueEntry | str]:
+    """The queues an agent sees, with headings between groups."""
+    teams = session.directory.teams if session.supervises else session.my_teams
+    entries: list[QueueEntry | str] = [
+        QueueEntry("mine", tr("My tickets"), QueueKind.MINE),
+        QueueEntry("unassigned", tr("Unassigned"), QueueKind.UNASSIGNED),
+    ]
+    if teams:
+        entries.append(tr("Teams"))
+        entries += [QueueEntry(f"team:{t.id}", t.name, QueueKind.TEAM, t.id) for t in teams]
+    entries.append(tr("Views"))
+    entries += [
+        QueueEntry("all_open", tr("All open"), QueueKind.ALL_OPEN),
+        QueueEntry("pending", tr("Pending"), QueueKind.PENDING),
+        QueueEntry("overdue", tr("Overdue"), QueueKind.OVERDUE),
+        QueueEntry("recently_done", tr("Recently closed"), QueueKind.RECENTLY_DONE),
+        QueueEntry("all", tr("All tickets"), QueueKind.ALL),
+    ]
+    return entries
+
+
+class _CountDelegate(QStyledItemDelegate):
+    """The queue's name on the left, its count on the right, headings in small capitals."""
+
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        if index.data(HEADING_ROLE):
+            painter.save()
+            font = option.font
+            font.setPointSizeF(font.pointSizeF() * 0.85)
+            font.setBold(True)
+            painter.setFont(font)
+            painter.setPen(QColor("#8a94a3"))
+            rect = option.rect.adjusted(12, 8, -8, 0)
+            painter.drawText(
+                rect,
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                index.data().upper(),
+            )
+            painter.restore()
+            return
+        super().paint(painter, option, index)
+        count = index.data(COUNT_ROLE)
+        if count is None:
+            return
+        painter.save()
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        painter.setPen(QColor("#ffffff") if selected else QColor("#5b6675"))
+        rect = QRect(option.rect).adjusted(0, 0, -12, 0)
+        painter.drawText(
+            rect, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, f"{count:,}"
+        )
+        painter.restore()
+
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
+        size = super().sizeHint(option, index)
+        return QSize(size.width(), 34 if index.data(HEADING_ROLE) else 30)
+
+
+class QueueList(QListWidget):
+    #: The queue the agent picked (its key).
+    queueChosen = Signal(str)
+
+    def __init__(self, session: DeskSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("queueList")
+        self.setItemDelegate(_CountDelegate(self))
+        self.setUniformItemSizes(False)
+        self.entries: dict[str, QueueEntry] = {}
+        self.search_query: QueueQuery | None = None
+        self.currentItemChanged.connect(self._on_current_item_changed)
+        self.set_session(session)
+
+    def set_session(self, session: DeskSession) -> None:
+        self._session = session
+        current = self.current_key()
+        self.blockSignals(True)
+        self.clear()
+        self.entries = {}
+        for entry in standard_queues(session):
+            if isinstance(entry, str):
+                item = QListWidgetItem(entry)
+                item.setData(HEADING_ROLE, True)
+                item.setFlags(Qt.ItemFlag.NoItemFlags)
+            else:
+                item = QListWidgetItem(entry.title)
+                item.setData(KEY_ROLE, entry.key)
+                self.entries[entry.key] = entry
+            self.addItem(item)
+        self.blockSignals(False)
+        if self.search_query is not None:
+            self._add_search_item()
+        self.choose(current or "mine", emit=False)
+
+    def current_key(self) -> str | None:
+        item = self.currentItem()
+        return item.data(KEY_ROLE) if item is not None else None
+
+    def choose(self, key: str, *, emit: bool = True) -> None:
+        for row in range(self.count()):
+            if self.item(row).data(KEY_ROLE) == key:
+                self.blockSignals(not emit)
+                self.setCurrentRow(row)
+                self.blockSignals(False)
+                return
+
+    def query_for(self, key: str) -> QueueQuery:
+        if key == SEARCH:
+            return self.search_query or QueueQuery(QueueFilter())
+        return self.entries[key].query(self._session)
+
+    def count_queries(self) -> dict[str, QueueQuery]:
+        queries = {key: entry.query(self._session) for key, entry in self.entries.items()}
+        if self.search_query is not None:
+            queries[SEARCH] = self.search_query
+        return queries
+
+    def show_counts(self, counts: dict[str, int]) -> None:
+        for row in range(self.count()):
+            item = self.item(row)
+            key = item.data(KEY_ROLE)
+            if key in counts:
+                item.setData(COUNT_ROLE, counts[key])
+
+    def show_search(self, text: str) -> None:
+        """A "Search results" queue for `text`, chosen at once."""
+        self.search_query = QueueQuery(QueueFilter(), text=text)
+        self._add_search_item()
+        self.choose(SEARCH)
+
+    def _add_search_item(self) -> None:
+        assert self.search_query is not None
+        title = tr("Search: “{text}”").format(text=self.search_query.text)
+        for row in range(self.count()):
+            if self.item(row).data(KEY_ROLE) == SEARCH:
+                self.item(row).setText(title)
+                return
+        item = QListWidgetItem(title)
+        item.setData(KEY_ROLE, SEARCH)
+        self.insertItem(0, item)
+
+    def _on_current_item_changed(
+        self, current: QListWidgetItem | None, _previous: QListWidgetItem | None
+    ) -> None:
+        if current is not None and current.data(KEY_ROLE):
+            self.queueChosen.emit(current.data(KEY_ROLE))

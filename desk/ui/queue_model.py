@@ -1,0 +1,394 @@
+"""The queue table's model: a window onto a queue of any length.
+
+The model knows the queue's length and holds at most `MAX_PAGES` pages of rows. A row
+that is not loaded asks for its page in the background and shows blank until it comes.
+Sorting and filtering re-run the query in the database (no proxy model); a full refresh
+keeps the selection on the same tickets by remapping persistent indexes by ticket id.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any, Protocol
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
+
+from desk.domain.model import Priority, TicketStatus
+from desk.domain.queues import QueueQuery, QueueRow, SortKey
+from desk.services import queries
+from desk.services.database import Database
+
+from . import labels
+from .labels import tr
+from .tasks import TaskRunner
+
+log = logging.getLogger(__name__)
+
+PAGE = 100
+MAX_PAGES = 30  # 3,000 rows at most in memory, whatever the queue's length
+
+TICKET_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+ROW_ROLE = Qt.ItemDataRole.UserRole + 2
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+class QueueSource(Protocol):
+    """Where the model reads from; `ServiceQueueSource` is the real one."""
+
+    def window(self, query: QueueQuery, offset: int, limit: int) -> tuple[int, list[QueueRow]]: ...
+
+    def page(self, query: QueueQuery, offset: int, limit: int, total: int) -> list[QueueRow]: ...
+
+    def pages(
+        self, query: QueueQuery, page_numbers: Sequence[int], limit: int
+    ) -> tuple[int, dict[int, list[QueueRow]]]: ...
+
+    def rows(self, ticket_ids: list[int]) -> list[QueueRow]: ...
+
+
+class ServiceQueueSource:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def window(self, query: QueueQuery, offset: int, limit: int) -> tuple[int, list[QueueRow]]:
+        return queries.queue_window(self._db, query, offset, limit)
+
+    def page(self, query: QueueQuery, offset: int, limit: int, total: int) -> list[QueueRow]:
+        return queries.queue_page(self._db, query, offset, limit, total)
+
+    def pages(
+        self, query: QueueQuery, page_numbers: Sequence[int], limit: int
+    ) -> tuple[int, dict[int, list[QueueRow]]]:
+        return queries.queue_pages(self._db, query, page_numbers, limit)
+
+    def rows(self, ticket_ids: list[int]) -> list[QueueRow]:
+        return queries.rows_by_id(self._db, ticket_ids)
+
+
+def columns() -> list[tuple[SortKey, str]]:
+    """The table's columns, in the order agents scan a queue."""
+    return [
+        (SortKey.NUMBER, tr("Number")),
+        (SortKey.SUBJECT, tr("Subject")),
+        (SortKey.CUSTOMER, tr("Customer")),
+        (SortKey.PRIORITY, tr("Priority")),
+        (SortKey.STATUS, tr("Status")),
+        (SortKey.ASSIGNEE, tr("Assignee")),
+        (SortKey.UPDATED, tr("Updated")),
+        (SortKey.TEAM, tr("Team")),
+        (SortKey.CHANNEL, tr("Channel")),
+        (SortKey.CREATED, tr("Created")),
+        (SortKey.DUE, tr("Due")),
+    ]
+
+
+SORT_KEYS = [key for key, _ in columns()]
+COLUMN = {key: n for n, key in enumerate(SORT_KEYS)}
+
+
+def _dot(colour: QColor) -> QIcon:
+    pixmap = QPixmap(12, 12)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setBrush(colour)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.drawEllipse(2, 2, 8, 8)
+    painter.end()
+    return QIcon(pixmap)
+
+
+class QueueModel(QAbstractTableModel):
+    #: A queue (or a new sort or search) has been shown: its length and first page arrived.
+    loaded = Signal()
+    #: A page of rows arrived (page number).
+    pageLoaded = Signal(int)
+    #: Reading the queue failed; the table keeps what it showed.
+    loadFailed = Signal(object)
+
+    def __init__(
+        self, source: QueueSource, runner: TaskRunner, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._source = source
+        self._runner = runner
+        self._query = QueueQuery()
+        self._total = 0
+        self._pages: OrderedDict[int, list[QueueRow]] = OrderedDict()
+        self._requested: set[int] = set()
+        self._generation = 0
+        self._headers = columns()
+        self._icons = {p: _dot(c) for p, c in labels.PRIORITY_COLOURS.items()}
+        self._bold = QFont()
+        self._bold.setBold(True)
+
+    # --- what is shown ----------------------------------------------------------------
+
+    @property
+    def query(self) -> QueueQuery:
+        return self._query
+
+    @property
+    def total(self) -> int:
+        return self._total
+
+    def cached_rows(self) -> int:
+        return sum(len(rows) for rows in self._pages.values())
+
+    def show(self, query: QueueQuery) -> None:
+        """Show another queue, sort or search; the old rows stay until the new ones come."""
+        self._generation += 1
+        generation = self._generation
+        self._runner.run(
+            lambda: self._source.window(query, 0, PAGE),
+            lambda result: self._on_window(generation, query, result),
+            self._on_load_failed,
+            what=tr("Loading the queue"),
+        )
+
+    def refresh(self) -> None:
+        """Reload the length and every loaded page; selections stay on their tickets."""
+        self._generation += 1
+        generation, query = self._generation, self._query
+        page_numbers = sorted(self._pages) or [0]
+        self._runner.run(
+            lambda: self._source.pages(query, page_numbers, PAGE),
+            lambda result: self._on_refreshed(generation, result),
+            self._on_load_failed,
+            what=tr("Refreshing the queue"),
+        )
+
+    def update_tickets(self, ticket_ids: Sequence[int]) -> None:
+        """Fresh values for these tickets' rows, in place: nothing moves or jumps."""
+        wanted = [i for i in ticket_ids if self.row_of(i) is not None]
+        if not wanted:
+            return
+        generation = self._generation
+        self._runner.run(
+            lambda: self._source.rows(wanted),
+            lambda rows: self._on_rows(generation, rows),
+            self._on_load_failed,
+            what=tr("Updating the queue"),
+        )
+
+    def row_of(self, ticket_id: int) -> int | None:
+        for page, rows in self._pages.items():
+            for n, row in enumerate(rows):
+                if row.id == ticket_id:
+                    return page * PAGE + n
+        return None
+
+    def ticket_at(self, row: int) -> QueueRow | None:
+        rows = self._pages.get(row // PAGE)
+        if rows is None or row % PAGE >= len(rows):
+            return None
+        return rows[row % PAGE]
+
+    # --- Qt's model interface -----------------------------------------------------------
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else self._total
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._headers)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        horizontal = orientation == Qt.Orientation.Horizontal
+        if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self._headers):
+            return self._headers[section][1]
+        return None
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= self._total:
+            return None
+        page = index.row() // PAGE
+        rows = self._pages.get(page)
+        if rows is None:
+            self._request(page)
+            return None
+        self._pages.move_to_end(page)
+        if index.row() % PAGE >= len(rows):
+            return None
+        row = rows[index.row() % PAGE]
+        key = SORT_KEYS[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(row, key)
+        if role == TICKET_ID_ROLE:
+            return row.id
+        if role == ROW_ROLE:
+            return row
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(row, key)
+        if role == Qt.ItemDataRole.DecorationRole and key == SortKey.PRIORITY:
+            return self._icons[Priority(row.priority)]
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if key == SortKey.STATUS:
+                return labels.STATUS_COLOURS[TicketStatus(row.status)]
+            if key == SortKey.PRIORITY and row.priority == Priority.URGENT:
+                return labels.PRIORITY_COLOURS[Priority.URGENT]
+        if (
+            role == Qt.ItemDataRole.FontRole
+            and row.status == TicketStatus.NEW
+            and key in (SortKey.NUMBER, SortKey.SUBJECT)
+        ):
+            return self._bold
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(SORT_KEYS):
+            return
+        descending = order == Qt.SortOrder.DescendingOrder
+        if self._query.sort == SORT_KEYS[column] and self._query.descending == descending:
+            return
+        self.show(replace(self._query, sort=SORT_KEYS[column], descending=descending))
+
+    # --- arrivals -------------------------------------------------------------------------
+
+    def _request(self, page: int) -> None:
+        if page in self._requested:
+            return
+        self._requested.add(page)
+        generation, query, total = self._generation, self._query, self._total
+        self._runner.run(
+            lambda: self._source.page(query, page * PAGE, PAGE, total),
+            lambda rows: self._on_page(generation, page, rows),
+            self._on_load_failed,
+            what=tr("Loading rows"),
+        )
+
+    def _store(self, page: int, rows: list[QueueRow]) -> None:
+        self._pages[page] = rows
+        self._pages.move_to_end(page)
+        while len(self._pages) > MAX_PAGES:
+            self._pages.popitem(last=False)
+
+    def _on_window(
+        self, generation: int, query: QueueQuery, result: tuple[int, list[QueueRow]]
+    ) -> None:
+        if generation != self._generation:
+            return  # the user has moved on to another queue
+        total, rows = result
+        self.beginResetModel()
+        self._query, self._total = query, total
+        self._pages.clear()
+        self._requested.clear()
+        self._store(0, rows)
+        self.endResetModel()
+        self.loaded.emit()
+
+    def _on_page(self, generation: int, page: int, rows: list[QueueRow]) -> None:
+        self._requested.discard(page)
+        if generation != self._generation:
+            return
+        self._store(page, rows)
+        first = page * PAGE
+        last = min(first + len(rows), self._total) - 1
+        if last >= first:
+            self.dataChanged.emit(self.index(first, 0), self.index(last, len(self._headers) - 1))
+        self.pageLoaded.emit(page)
+
+    def _on_refreshed(self, generation: int, result: tuple[int, dict[int, list[QueueRow]]]) -> None:
+        if generation != self._generation:
+            return
+        total, pages = result
+        if total > self._total:  # new tickets: rows appear at the end, then the reorder
+            self.beginInsertRows(QModelIndex(), self._total, total - 1)
+            self._total = total
+            self.endInsertRows()
+        self.layoutAboutToBeChanged.emit()
+        persistent = self.persistentIndexList()
+        ids = [(row.id if (row := self.ticket_at(p.row())) else None) for p in persistent]
+        self._pages.clear()
+        self._requested.clear()
+        for page, rows in pages.items():
+            self._store(page, rows)
+        new_rows = {
+            row.id: page * PAGE + n for page, rows in pages.items() for n, row in enumerate(rows)
+        }
+        moved = [
+            self.index(new_rows[i], p.column()) if i in new_rows else QModelIndex()
+            for p, i in zip(persistent, ids, strict=True)
+        ]
+        self.changePersistentIndexList(persistent, moved)
+        self.layoutChanged.emit()
+        if total < self._total:  # fewer tickets: the surplus rows at the end go
+            self.beginRemoveRows(QModelIndex(), total, self._total - 1)
+            self._total = total
+            self.endRemoveRows()
+
+    def _on_rows(self, generation: int, rows: list[QueueRow]) -> None:
+        if generation != self._generation:
+            return
+        fresh = {row.id: row for row in rows}
+        for page, cached in self._pages.items():
+            for n, row in enumerate(cached):
+                if row.id in fresh:
+                    cached[n] = fresh[row.id]
+                    at = page * PAGE + n
+                    self.dataChanged.emit(self.index(at, 0), self.index(at, len(self._headers) - 1))
+
+    def _on_load_failed(self, exc: BaseException) -> None:
+        log.warning("reading the queue failed: %s", exc)
+        self._requested.clear()
+        self.loadFailed.emit(exc)
+
+    # --- display ------------------------------------------------------------------------
+
+    @staticmethod
+    def _display(row: QueueRow, key: SortKey) -> str:
+        match key:
+            case SortKey.NUMBER:
+                return row.number
+            case SortKey.SUBJECT:
+                return row.subject
+            case SortKey.CUSTOMER:
+                return row.customer_name
+            case SortKey.PRIORITY:
+                return labels.priority_label(row.priority)
+            case SortKey.STATUS:
+                return labels.status_label(row.status)
+            case SortKey.TEAM:
+                return row.team_name or ""
+            case SortKey.ASSIGNEE:
+                return row.assignee_name or ""
+            case SortKey.CHANNEL:
+                return labels.channel_label(row.channel)
+            case SortKey.CREATED:
+                return labels.when(row.created_at)
+            case SortKey.UPDATED:
+                return labels.when(row.updated_at)
+            case SortKey.DUE:
+                return labels.when(row.due_at)
+        return ""
+
+    @staticmethod
+    def _tooltip(row: QueueRow, key: SortKey) -> str | None:
+        match key:
+            case SortKey.SUBJECT:
+                return row.subject
+            case SortKey.CREATED:
+                return labels.full_time(row.created_at)
+            case SortKey.UPDATED:
+                return labels.full_time(row.updated_at)
+            case SortKey.DUE:
+                return labels.full_time(row.due_at) or None
+        return None

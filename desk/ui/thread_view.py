@@ -1,0 +1,233 @@
+"""The conversation: customer messages, replies, internal notes and events, and the composer."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut, QTextCursor
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QTextBrowser,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desk.domain.model import Channel, Level, Priority, TicketStatus
+from desk.domain.thread import (
+    EVENT_TEMPLATES,
+    OVERRIDE_SUFFIX,
+    EntryKind,
+    EventType,
+    ThreadEntry,
+    event_params,
+)
+
+from . import labels
+from .drafts import Draft, DraftStore
+from .labels import tr
+
+_MUTED = "#6b7785"
+_BOXES = {
+    EntryKind.CUSTOMER: ("#f3f5f8", "#dde2e8"),
+    EntryKind.REPLY: ("#eaf2fd", "#c9dcf7"),
+    EntryKind.NOTE: ("#fff7d6", "#f0dc8c"),
+}
+
+
+def _translated_value(key: str, value: str, event: EventType) -> str:
+    """Statuses, priorities, levels and channels in the user's words."""
+    try:
+        if event == EventType.STATUS_CHANGED and key in ("from", "to"):
+            return labels.status_label(TicketStatus(value)).lower()
+        if event == EventType.PRIORITY_CHANGED and key in ("from", "to"):
+            return labels.priority_label(Priority[value.upper()]).lower()
+        if event in (EventType.IMPACT_CHANGED, EventType.URGENCY_CHANGED) and key in ("from", "to"):
+            return labels.level_label(Level[value.upper()]).lower()
+        if key == "channel":
+            return labels.channel_label(Channel(value)).lower()
+    except (KeyError, ValueError):
+        pass
+    if value == "none":
+        return tr("none")
+    return value
+
+
+def event_text(entry: ThreadEntry) -> str:
+    assert entry.event is not None
+    params = {k: _translated_value(k, v, entry.event) for k, v in event_params(entry.data).items()}
+    text = tr(EVENT_TEMPLATES[entry.event], "Events").format_map(params)
+    if entry.event == EventType.PRIORITY_CHANGED and entry.data.get("override"):
+        text += tr(OVERRIDE_SUFFIX, "Events")
+    return text
+
+
+def _body(text: str) -> str:
+    # Customers' words are text, never markup: escape everything, keep line breaks.
+    return html.escape(text).replace("\n", "<br>")
+
+
+def entry_html(entry: ThreadEntry) -> str:
+    when = html.escape(labels.full_time(entry.created_at))
+    who = html.escape(entry.author_name)
+    if entry.kind == EntryKind.EVENT:
+        extra = ""
+        reason = str(entry.data.get("reason") or entry.data.get("note") or "")
+        if reason:
+            extra = f"<br><span style='color:{_MUTED}'>“{_body(reason)}”</span>"
+        return (
+            f"<p style='color:{_MUTED}; margin:2px 0 8px 14px; font-size:small'>"
+            f"● <b>{who}</b> {html.escape(event_text(entry))} · {when}{extra}</p>"
+        )
+    background, border = _BOXES[entry.kind]
+    kind = {
+        EntryKind.CUSTOMER: tr("Customer"),
+        EntryKind.REPLY: tr("Reply"),
+        EntryKind.NOTE: tr("Internal note — not seen by the customer"),
+    }[entry.kind]
+    badge_colour = "#8a6d00" if entry.kind == EntryKind.NOTE else _MUTED
+    return (
+        f"<table width='100%' cellspacing='0' cellpadding='10' "
+        f"style='margin:4px 0 10px 0; background-color:{background}; "
+        f"border-width:1px; border-style:solid; border-color:{border}'>"
+        f"<tr><td><b>{who}</b> <span style='color:{badge_colour}'>· {kind}</span>"
+        f"<span style='color:{_MUTED}'> · {when}</span>"
+        f"<div style='margin-top:6px'>{_body(entry.body)}</div></td></tr></table>"
+    )
+
+
+class ThreadView(QTextBrowser):
+    """The thread, oldest first, scrolled to the newest entry."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setOpenLinks(False)
+        self.setObjectName("threadView")
+
+    def show_entries(self, entries: Sequence[ThreadEntry]) -> None:
+        self.setHtml(
+            "".join(entry_html(e) for e in entries)
+            or f"<p style='color:{_MUTED}'>{tr('Nothing yet.')}</p>"
+        )
+        self.moveCursor(QTextCursor.MoveOperation.End)
+        self.ensureCursorVisible()
+
+
+class Composer(QWidget):
+    """Reply to the customer or add an internal note; Ctrl+Enter sends. Drafts survive crashes."""
+
+    #: (text, internal) — the owner sends it and calls `sent()` or `failed()`.
+    sendRequested = Signal(str, bool)
+
+    def __init__(self, drafts: DraftStore, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._drafts = drafts
+        self._ticket_id: int | None = None
+        self.reply_button = QToolButton(text=tr("Reply to customer"), checkable=True, checked=True)
+        self.note_button = QToolButton(text=tr("Internal note"), checkable=True)
+        for button in (self.reply_button, self.note_button):
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            button.setObjectName("composerMode")
+        self._mode = QButtonGroup(self)
+        self._mode.addButton(self.reply_button)
+        self._mode.addButton(self.note_button)
+        self._mode.buttonToggled.connect(self._on_mode_toggled)
+        self.editor = QPlainTextEdit()
+        self.editor.setObjectName("composer")
+        self.editor.setTabChangesFocus(True)
+        self.editor.textChanged.connect(self._on_editor_text_changed)
+        self.send_button = QPushButton(tr("Send reply"))
+        self.send_button.setObjectName("primary")
+        self.send_button.clicked.connect(self.send)
+        self.error = QLabel()
+        self.error.setObjectName("fieldError")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        self._autosave = QTimer(self, singleShot=True, interval=400)
+        self._autosave.timeout.connect(self.save_draft)
+        QShortcut(QKeySequence("Ctrl+Return"), self.editor, activated=self.send)
+        QShortcut(QKeySequence("Ctrl+Enter"), self.editor, activated=self.send)
+
+        modes = QHBoxLayout()
+        modes.setSpacing(4)
+        modes.addWidget(self.reply_button)
+        modes.addWidget(self.note_button)
+        modes.addStretch(1)
+        modes.addWidget(QLabel(tr("Ctrl+Enter to send"), objectName="hint"))
+        modes.addWidget(self.send_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+        layout.addLayout(modes)
+        layout.addWidget(self.editor)
+        layout.addWidget(self.error)
+        self._on_mode_toggled()
+
+    @property
+    def internal(self) -> bool:
+        return self.note_button.isChecked()
+
+    def set_internal(self, internal: bool) -> None:
+        (self.note_button if internal else self.reply_button).setChecked(True)
+
+    def set_ticket(self, ticket_id: int | None) -> None:
+        if self._ticket_id is not None:
+            self.save_draft()
+        self._ticket_id = ticket_id
+        draft = self._drafts.load(ticket_id) if ticket_id is not None else None
+        self.editor.blockSignals(True)
+        self.editor.setPlainText(draft.text if draft else "")
+        self.editor.blockSignals(False)
+        self.set_internal(draft.internal if draft else False)
+        self.error.hide()
+
+    def save_draft(self) -> None:
+        if self._ticket_id is not None:
+            self._drafts.save(self._ticket_id, Draft(self.editor.toPlainText(), self.internal))
+
+    def send(self) -> None:
+        text = self.editor.toPlainText()
+        if not text.strip():
+            self.failed(tr("Write something first."))
+            return
+        self.error.hide()
+        self.send_button.setEnabled(False)
+        self.sendRequested.emit(text, self.internal)
+
+    def sent(self) -> None:
+        if self._ticket_id is not None:
+            self._drafts.discard(self._ticket_id)
+        self.editor.blockSignals(True)
+        self.editor.clear()
+        self.editor.blockSignals(False)
+        self.send_button.setEnabled(True)
+        self.set_internal(False)
+
+    def failed(self, message: str) -> None:
+        """Sending did not work: the text stays (and stays saved), the reason is shown."""
+        self.save_draft()
+        self.error.setText(message)
+        self.error.show()
+        self.send_button.setEnabled(True)
+
+    def _on_editor_text_changed(self) -> None:
+        self._autosave.start()
+
+    def _on_mode_toggled(self, *_args: object) -> None:
+        internal = self.internal
+        self.send_button.setText(tr("Add note") if internal else tr("Send reply"))
+        self.editor.setPlaceholderText(
+            tr("Write an internal note for other agents…")
+            if internal
+            else tr("Write a reply to the customer…")
+        )
+        self.editor.setProperty("internal", internal)
+        self.editor.style().unpolish(self.editor)
+        self.editor.style().polish(self.editor)
+        self._autosave.start()
