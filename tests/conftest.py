@@ -15,7 +15,10 @@ import pytest
 if TYPE_CHECKING:
     from desk.store.unit_of_work import SqlDatabase
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Offscreen Qt with a 1920x1080 screen (its default is 800x600, too small for the window).
+_SCREEN = Path(__file__).with_name("offscreen-screen.json")
+if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={_SCREEN}"
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "DESK_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"

@@ -168,15 +168,14 @@ def _ensure_customers(
     with db.write() as uow:
         while len(made) < count:
             first, last = rng.choice(content.FIRST_NAMES), rng.choice(content.LAST_NAMES)
-            org, domain, phone_prefix = rng.choice(content.ORGANISATIONS)
+            org, domain, phone_pattern = rng.choice(content.ORGANISATIONS)
             local = f"{first}.{last}".lower().replace("í", "i").replace("ó", "o")
             local = "".join(ch for ch in local if ch.isascii())
             email = f"{local}@{domain}"
             if email in seen:
                 email = f"{local}{len(made)}@{domain}"
             seen.add(email)
-            digits = 10 ** (12 - len(phone_prefix.replace(" ", "").lstrip("+")))
-            phone = f"{phone_prefix}{rng.randrange(digits):0{len(str(digits)) - 1}d}"
+            phone = "".join(str(rng.randrange(10)) if ch == "x" else ch for ch in phone_pattern)
             known = uow.customers.by_email(email)
             made.append(
                 known

@@ -512,16 +512,17 @@ LAST_NAMES = [
     "Lewis",
     "Harris",
 ]
-# organisation (department or client), email domain, phone prefix (country code, area)
+# organisation (department or client), email domain, phone pattern (x: a random digit;
+# fictional ranges: 555-01xx in North America, Ofcom's drama numbers in the UK)
 ORGANISATIONS = [
-    ("Finance", "northwind-bank.com", "+1 212 555 01"),
-    ("Retail Banking", "northwind-bank.com", "+1 212 555 01"),
-    ("Human Resources", "northwind-bank.com", "+1 646 555 01"),
-    ("Marketing", "northwind-bank.com", "+1 646 555 01"),
-    ("Legal", "northwind-bank.com", "+1 917 555 01"),
-    ("Operations", "northwind-bank.com", "+1 917 555 01"),
-    ("Leeds Branch", "northwind-bank.co.uk", "+44 113 496 0"),
-    ("London Office", "northwind-bank.co.uk", "+44 20 7946 0"),
-    ("Contoso Ltd", "contoso.com", "+1 415 555 01"),
-    ("Fabrikam Inc", "fabrikam.com", "+1 312 555 01"),
+    ("Finance", "northwind-bank.com", "+1 212 555 01xx"),
+    ("Retail Banking", "northwind-bank.com", "+1 212 555 01xx"),
+    ("Human Resources", "northwind-bank.com", "+1 646 555 01xx"),
+    ("Marketing", "northwind-bank.com", "+1 646 555 01xx"),
+    ("Legal", "northwind-bank.com", "+1 917 555 01xx"),
+    ("Operations", "northwind-bank.com", "+1 917 555 01xx"),
+    ("Leeds Branch", "northwind-bank.co.uk", "+44 113 496 0xxx"),
+    ("London Office", "northwind-bank.co.uk", "+44 20 7946 0xxx"),
+    ("Contoso Ltd", "contoso.com", "+1 415 555 01xx"),
+    ("Fabrikam Inc", "fabrikam.com", "+1 312 555 01xx"),
 ]

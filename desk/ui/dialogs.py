@@ -99,8 +99,7 @@ class FormDialog(QDialog):
         self.set_working(False)
         for widget, error in self._fields.values():
             error.hide()
-            widget.setProperty("invalid", False)
-            widget.style().polish(widget)
+            mark_invalid(widget, False)
         self.general_error.hide()
         unplaced: list[str] = []
         if isinstance(exc, ValidationError):
@@ -109,8 +108,7 @@ class FormDialog(QDialog):
                     widget, error = self._fields[problem.field]
                     error.setText(problem.message)
                     error.show()
-                    widget.setProperty("invalid", True)
-                    widget.style().polish(widget)
+                    mark_invalid(widget, True)
                     widget.setFocus()
                 else:
                     unplaced.append(problem.message)
@@ -126,6 +124,14 @@ class FormDialog(QDialog):
     def _on_buttons_accepted(self) -> None:
         self.set_working(True)
         self.submitted.emit(self.values())
+
+
+def mark_invalid(widget: QWidget | None, invalid: bool) -> None:
+    """A red border on a field with a problem (the stylesheet's [invalid="true"])."""
+    if widget is not None and widget.property("invalid") != invalid:
+        widget.setProperty("invalid", invalid)
+        widget.style().unpolish(widget)
+        widget.style().polish(widget)
 
 
 def combo(items: Sequence[tuple[str, Any]], current: Any = None) -> QComboBox:

@@ -44,7 +44,7 @@ from desk.services.tickets import add_customer_message
 from desk.services.views import CallerMatch
 
 from . import labels
-from .dialogs import error_text
+from .dialogs import error_text, mark_invalid
 from .labels import tr
 from .session import DeskSession
 from .tasks import TaskRunner
@@ -98,12 +98,19 @@ class IntakeForm(QDialog):
         self.matches = QListWidget(objectName="callerMatches")
         self.matches.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.matches.setMinimumHeight(150)
+        self.recent_title = QLabel(tr("Their &recent tickets"), objectName="fieldLabel")
         self.caller_card = QLabel(objectName="callerCard")
         self.caller_card.setWordWrap(True)
         self.caller_card.setTextFormat(Qt.TextFormat.RichText)
         self.recent = QListWidget(objectName="recentTickets")
         self.recent.setMinimumHeight(120)
-        self.add_to_button = QPushButton(tr("Add to this ticket instead"), objectName="addToTicket")
+        self.recent_title.setBuddy(self.recent)
+        for listing in (self.matches, self.recent):
+            listing.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            listing.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.add_to_button = QPushButton(
+            tr("&Add to this ticket instead"), objectName="addToTicket"
+        )
         self.add_to_button.setEnabled(False)
 
         self.new_name = QLineEdit()
@@ -132,7 +139,7 @@ class IntakeForm(QDialog):
         self.description = QPlainTextEdit(objectName="intakeDescription")
         self.description.setPlaceholderText(tr("What the caller says, in their words"))
         self.description.setTabChangesFocus(True)
-        self.description.setFixedHeight(110)
+        self.description.setMinimumHeight(110)
         self.category = QComboBox(objectName="intakeCategory")
         self.category.setEditable(True)
         self.category.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
@@ -186,7 +193,7 @@ class IntakeForm(QDialog):
         left.addWidget(self.matches)
         left.addWidget(self.caller_card)
         left.addWidget(self.new_caller_box)
-        left.addWidget(QLabel(tr("Their recent tickets"), objectName="fieldLabel"))
+        left.addWidget(self.recent_title)
         left.addWidget(self.recent)
         left.addWidget(self.add_to_button)
         left.addStretch(1)
@@ -220,10 +227,9 @@ class IntakeForm(QDialog):
         right.addWidget(QLabel(tr("Subject"), objectName="fieldLabel"))
         right.addWidget(self._with_error("subject", self.subject))
         right.addWidget(QLabel(tr("Description"), objectName="fieldLabel"))
-        right.addWidget(self._with_error("description", self.description))
+        right.addWidget(self._with_error("description", self.description), 1)
         right.addLayout(grid)
         right.addWidget(self.assign_to_me)
-        right.addStretch(1)
         right.addWidget(self.general_error)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -303,6 +309,11 @@ class IntakeForm(QDialog):
         return box
 
     def _wire(self) -> None:
+        # Enter belongs to the field it is typed in (pick a caller, next field); only
+        # Ctrl+Enter saves. A dialog's auto-default button would save half a ticket.
+        for button in self.findChildren(QPushButton):
+            button.setAutoDefault(False)
+        self.subject.returnPressed.connect(self.description.setFocus)
         self._lookup_timer = QTimer(self, singleShot=True, interval=LOOKUP_DELAY_MS)
         self._lookup_timer.timeout.connect(self._look_up)
         self._clock = QTimer(self, interval=1000)
@@ -399,6 +410,9 @@ class IntakeForm(QDialog):
     # --- caller lookup ---------------------------------------------------------------------------
 
     def _on_lookup_text_edited(self, _text: str) -> None:
+        if self._caller is not None or self.new_caller_box.isVisible():
+            self._caller = None  # typing again means looking for someone else
+            self._show_caller()
         self._lookup_timer.start()
 
     def _look_up(self) -> None:
@@ -478,8 +492,13 @@ class IntakeForm(QDialog):
         (self.new_email if self.new_name.text() else self.new_name).setFocus()
 
     def _show_caller(self, *, new: bool = False) -> None:
+        """Looking up: the matches. A caller picked: their card and recent tickets.
+        A new caller: the fields to type them in."""
         caller = self._caller
         self.new_caller_box.setVisible(new)
+        self.matches.setVisible(caller is None and not new)
+        for widget in (self.recent_title, self.recent, self.add_to_button):
+            widget.setVisible(caller is not None)
         self.recent.clear()
         self.add_to_button.setEnabled(False)
         if caller is None:
@@ -515,9 +534,9 @@ class IntakeForm(QDialog):
         can_add = row is not None and row.status.is_active
         self.add_to_button.setEnabled(can_add)
         if can_add:
-            self.add_to_button.setText(tr("Add to {number} instead").format(number=row.number))
+            self.add_to_button.setText(tr("&Add to {number} instead").format(number=row.number))
         else:
-            self.add_to_button.setText(tr("Add to this ticket instead"))
+            self.add_to_button.setText(tr("&Add to this ticket instead"))
 
     def select_recent(self, ticket_id: int) -> None:
         for n in range(self.recent.count()):
@@ -641,7 +660,6 @@ class IntakeForm(QDialog):
         self.saved_detail.setText(tr("Read the number back to the caller."))
         self.copied.clear()
         self.pages.setCurrentIndex(1)
-        self.next_button.setDefault(True)
         self.next_button.setFocus()
         self.ticketLogged.emit(ticket_id)
 
@@ -662,18 +680,12 @@ class IntakeForm(QDialog):
                     continue
                 label.setText(problem.message)
                 label.show()
-            first = next((p.field for p in exc.problems if p.field in self.errors), None)
-            widget = {
-                "name": self.new_name,
-                "email": self.new_email,
-                "phone": self.new_phone,
-                "organisation": self.new_organisation,
-                "subject": self.subject,
-                "description": self.description,
-                "asset": self.asset,
-            }.get(first or "")
-            if widget is not None:
-                widget.setFocus()
+            inputs = self._inputs()
+            for problem in exc.problems:
+                mark_invalid(inputs.get(problem.field), True)
+            first = next((p.field for p in exc.problems if p.field in inputs), None)
+            if first is not None:
+                inputs[first].setFocus()
             if unplaced:
                 self.general_error.setText(" ".join(unplaced))
                 self.general_error.show()
@@ -692,6 +704,20 @@ class IntakeForm(QDialog):
     def clear_problems(self) -> None:
         for label in (*self.errors.values(), self.general_error):
             label.hide()
+        for widget in self._inputs().values():
+            mark_invalid(widget, False)
+
+    def _inputs(self) -> dict[str, QWidget]:
+        return {
+            "name": self.new_name,
+            "email": self.new_email,
+            "phone": self.new_phone,
+            "organisation": self.new_organisation,
+            "subject": self.subject,
+            "description": self.description,
+            "asset": self.asset,
+            "category_id": self.category,
+        }
 
     def copy_number(self) -> None:
         if self._saved_number:

@@ -330,7 +330,7 @@ class MainWindow(QMainWindow):
         if self.table.currentIndex().isValid():
             return
         if total:
-            self.table.setCurrentIndex(self.queue_model.index(0, 1))
+            select_ticket_row(self.table, 0)
 
     def _on_search_return_pressed(self) -> None:
         text = self.search.text().strip()
@@ -594,6 +594,7 @@ def _qt_version() -> str:
 
 
 def select_ticket_row(table: QTableView, row: int) -> None:
+    """Make `row` the one selected ticket, as a click does."""
     index = table.model().index(row, 1)
     table.selectionModel().setCurrentIndex(
         index,

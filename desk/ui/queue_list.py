@@ -176,7 +176,10 @@ class QueueList(QListWidget):
         """A "Search results" queue for `text`, chosen at once."""
         self.search_query = QueueQuery(QueueFilter(), text=text)
         self._add_search_item()
-        self.choose(SEARCH)
+        if self.current_key() == SEARCH:
+            self.queueChosen.emit(SEARCH)  # a new search in the same place
+        else:
+            self.choose(SEARCH)
 
     def _add_search_item(self) -> None:
         assert self.search_query is not None

@@ -129,6 +129,7 @@ class QueueModel(QAbstractTableModel):
         self._pages: OrderedDict[int, list[QueueRow]] = OrderedDict()
         self._requested: set[int] = set()
         self._generation = 0
+        self.shown = False  # a queue has arrived at least once
         self._headers = columns()
         self._icons = {p: _dot(c) for p, c in labels.PRIORITY_COLOURS.items()}
         self._bold = QFont()
@@ -292,6 +293,7 @@ class QueueModel(QAbstractTableModel):
         self._pages.clear()
         self._requested.clear()
         self._store(0, rows)
+        self.shown = True
         self.endResetModel()
         self.loaded.emit()
 

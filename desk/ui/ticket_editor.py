@@ -25,7 +25,7 @@ from desk.services.tickets import TicketEdit
 from desk.services.views import TicketDetail
 
 from . import labels
-from .dialogs import error_text
+from .dialogs import error_text, mark_invalid
 from .labels import tr
 from .session import DeskSession
 
@@ -365,6 +365,7 @@ class TicketEditor(QWidget):
                 label = self.errors.get(problem.field, self.general_error)
                 label.setText(problem.message)
                 label.show()
+                mark_invalid(self._inputs().get(problem.field), True)
             return
         self.general_error.setText(error_text(exc))
         self.general_error.show()
@@ -372,6 +373,17 @@ class TicketEditor(QWidget):
     def clear_problems(self) -> None:
         for label in (*self.errors.values(), self.general_error):
             label.hide()
+        for widget in self._inputs().values():
+            mark_invalid(widget, False)
+
+    def _inputs(self) -> dict[str, QWidget]:
+        return {
+            "subject": self.subject,
+            "asset": self.asset,
+            "category_id": self.category,
+            "impact": self.impact,
+            "urgency": self.urgency,
+        }
 
     def _overridden(self) -> bool:
         matrix = priority_for(self.impact.currentData(), self.urgency.currentData())

@@ -1,0 +1,60 @@
+"""A real window on a small demo desk, for flows driven through the widgets."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+
+from desk.services.database import open_database
+from desk.services.demo import DEMO_LOGIN, seed_demo
+from desk.store.unit_of_work import SqlDatabase
+from desk.ui.drafts import DraftStore
+from desk.ui.main_window import MainWindow
+from desk.ui.style import apply_style
+
+from .helpers import idle, session_for
+
+UI_TICKETS = 80
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
+    db = open_database(f"sqlite:///{path}")
+    seed_demo(db, UI_TICKETS)
+    db.close()
+    return path
+
+
+@pytest.fixture
+def demo_db(demo_template: Path, tmp_path: Path) -> Iterator[SqlDatabase]:
+    path = tmp_path / "demo.sqlite3"
+    shutil.copy(demo_template, path)
+    db = open_database(f"sqlite:///{path}")
+    yield db
+    db.close()
+
+
+@pytest.fixture
+def make_window(qtbot, qapp, demo_db: SqlDatabase, tmp_path: Path) -> Callable[..., MainWindow]:
+    apply_style(qapp)
+
+    def make(login: str = DEMO_LOGIN, db: SqlDatabase | None = None) -> MainWindow:
+        session = session_for(db or demo_db, login)
+        settings = QSettings(str(tmp_path / f"{login}.ini"), QSettings.Format.IniFormat)
+        window = MainWindow(session, settings, DraftStore(tmp_path / "drafts"))
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitUntil(lambda: window.queue_model.shown and idle(window), timeout=10_000)
+        return window
+
+    return make
+
+
+@pytest.fixture
+def window(make_window) -> MainWindow:
+    return make_window()

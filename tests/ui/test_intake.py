@@ -1,0 +1,193 @@
+"""Phone and walk-in intake, driven from the keyboard, checked in the database."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from sqlalchemy import func, select
+
+from desk.domain.errors import DatabaseUnavailable
+from desk.domain.model import ACTIVE_STATUSES, Channel, Priority
+from desk.domain.queues import QueueFilter, QueueQuery
+from desk.domain.thread import EntryKind
+from desk.services import intake as intake_service
+from desk.services import queries
+from desk.store.schema import customers, tickets
+
+from .helpers import wait_idle
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+
+
+def _counts(db) -> tuple[int, int]:
+    with db.read() as uow:
+        conn = uow.tickets._conn
+        return (
+            conn.execute(select(func.count()).select_from(tickets)).scalar_one(),
+            conn.execute(select(func.count()).select_from(customers)).scalar_one(),
+        )
+
+
+def _open_intake(qtbot, window):
+    qtbot.keyClick(window, Qt.Key.Key_N, CTRL)
+    form = window.intake
+    assert form is not None and form.isVisible()
+    qtbot.waitUntil(form.isActiveWindow, timeout=3000)  # the form takes the keyboard
+    assert form.focusWidget() is form.lookup
+    return form
+
+
+def _look_up(qtbot, window, form, typed: str) -> None:
+    qtbot.keyClicks(form.lookup, typed)
+    qtbot.waitUntil(lambda: form.lookup_done() and form.matches.count() > 0, timeout=5000)
+    wait_idle(qtbot, window)
+
+
+def test_known_caller_to_ticket_with_the_keyboard_alone(qtbot, window, demo_db):
+    customer = queries.get_ticket(demo_db, 1).customer
+    before = _counts(demo_db)
+    form = _open_intake(qtbot, window)
+    _look_up(qtbot, window, form, customer.email)  # the caller's email, as they spell it out
+    assert form.matches.currentItem().text().startswith(customer.name)
+    qtbot.keyClick(form.lookup, Qt.Key.Key_Return)  # pick the highlighted caller
+    assert form.focusWidget() is form.subject
+    qtbot.keyClicks(form.subject, "Monitor flickers")
+    qtbot.keyClick(form.subject, Qt.Key.Key_Tab)
+    assert form.focusWidget() is form.description
+    qtbot.keyClicks(form.description, "Started after the docking station was swapped.")
+    qtbot.keyClick(form.description, Qt.Key.Key_Return, CTRL)
+    qtbot.waitUntil(lambda: form.pages.currentIndex() == 1, timeout=5000)
+
+    number = form.saved_number.text()
+    assert _counts(demo_db) == (before[0] + 1, before[1])  # a ticket, no new customer
+    detail = queries.get_ticket(demo_db, int(number.removeprefix("HD-")))
+    assert (detail.customer.id, detail.ticket.subject, detail.ticket.channel) == (
+        customer.id,
+        "Monitor flickers",
+        Channel.PHONE,
+    )
+    assert detail.ticket.call_seconds is not None
+    assert detail.thread[0].body == "Started after the docking station was swapped."
+
+    qtbot.keyClick(form.pages.currentWidget(), Qt.Key.Key_C, CTRL)
+    assert QGuiApplication.clipboard().text() == number
+    qtbot.keyClick(form, Qt.Key.Key_Return)  # ready for the next caller
+    assert form.pages.currentIndex() == 0 and form.subject.text() == "" and form.lookup.text() == ""
+
+
+def test_callers_are_found_by_phone_in_any_format(qtbot, window, demo_db):
+    customer = next(
+        c
+        for c in (queries.get_ticket(demo_db, n).customer for n in range(1, 40))
+        if c.phone and c.phone.startswith("+1")
+    )
+    national = customer.phone[2:]
+    typed = f"({national[:3]}) {national[3:6]}-{national[6:]}"
+    form = _open_intake(qtbot, window)
+    _look_up(qtbot, window, form, typed)
+    assert form.matches.item(0).text().startswith(customer.name)
+
+
+def test_new_caller_with_a_malformed_email_gets_a_message_and_nothing_is_written(
+    qtbot, window, demo_db
+):
+    before = _counts(demo_db)
+    form = _open_intake(qtbot, window)
+    _look_up(qtbot, window, form, "Zed Newperson")
+    qtbot.keyClick(form.lookup, Qt.Key.Key_Up)
+    while form.matches.currentRow() < form.matches.count() - 1:
+        qtbot.keyClick(form.lookup, Qt.Key.Key_Down)
+    qtbot.keyClick(form.lookup, Qt.Key.Key_Return)  # "+ New caller"
+    assert form.new_name.text() == "Zed Newperson"
+    assert form.focusWidget() is form.new_email
+    qtbot.keyClicks(form.new_email, "zed@@northwind")
+    form.subject.setFocus()
+    qtbot.keyClicks(form.subject, "Cannot log in")
+    qtbot.keyClick(form.subject, Qt.Key.Key_Return, CTRL)
+    wait_idle(qtbot, window)
+    assert not form.errors["email"].isHidden()
+    assert "is not a valid email address" in form.errors["email"].text()
+    assert form.new_email.property("invalid") is True
+    assert form.pages.currentIndex() == 0
+    assert _counts(demo_db) == before
+
+
+def test_caller_with_an_open_ticket_adds_to_it_instead_of_a_duplicate(qtbot, window, demo_db):
+    open_row = queries.queue_page(demo_db, QueueQuery(QueueFilter(statuses=ACTIVE_STATUSES)), 0, 1)[
+        0
+    ]
+    customer = queries.get_ticket(demo_db, open_row.id).customer
+    before = _counts(demo_db)
+    form = _open_intake(qtbot, window)
+    _look_up(qtbot, window, form, customer.email)
+    qtbot.keyClick(form.lookup, Qt.Key.Key_Return)
+    qtbot.keyClicks(form.subject, "Still no sound in Teams")
+    qtbot.keyClicks(form.description, "Tried the other headset too.")
+    form.select_recent(open_row.id)
+    assert form.add_to_button.isEnabled() and open_row.number in form.add_to_button.text()
+    qtbot.keyClick(form, Qt.Key.Key_A, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: form.pages.currentIndex() == 1, timeout=5000)
+    assert form.saved_number.text() == open_row.number
+    assert _counts(demo_db) == before  # no duplicate ticket
+    last = queries.get_ticket(demo_db, open_row.id).thread
+    message = [e for e in last if e.kind == EntryKind.CUSTOMER][-1]
+    assert message.body == "Still no sound in Teams\n\nTried the other headset too."
+    assert message.author_name == customer.name
+
+
+def test_a_save_failure_keeps_everything_typed(qtbot, window, demo_db, monkeypatch):
+    form = _open_intake(qtbot, window)
+    _look_up(qtbot, window, form, "Yara Newcaller")
+    form.matches.setCurrentRow(form.matches.count() - 1)
+    qtbot.keyClick(form.lookup, Qt.Key.Key_Return)
+    form.new_phone.setText("+1 212 555 0177")
+    form.subject.setText("Printer offline")
+    form.description.setPlainText("All jobs stuck since 9:00.")
+    before = _counts(demo_db)
+
+    def down(*_args, **_kwargs):
+        raise DatabaseUnavailable("Nothing answers at db.example:5432.")
+
+    monkeypatch.setattr(intake_service, "log_ticket", down)
+    monkeypatch.setattr("desk.ui.intake_form.log_ticket", down)
+    form.save()
+    wait_idle(qtbot, window)
+    assert form.general_error.isVisible() and "Nothing answers" in form.general_error.text()
+    assert (
+        form.new_name.text(),
+        form.new_phone.text(),
+        form.subject.text(),
+        form.description.toPlainText(),
+    ) == (
+        "Yara Newcaller",
+        "+1 212 555 0177",
+        "Printer offline",
+        "All jobs stuck since 9:00.",
+    )
+    assert _counts(demo_db) == before
+    monkeypatch.undo()
+    form.save()  # the server is back: the same form saves
+    qtbot.waitUntil(lambda: form.pages.currentIndex() == 1, timeout=5000)
+    assert _counts(demo_db) == (before[0] + 1, before[1] + 1)
+
+
+def test_help_topic_sets_priority_and_the_timer_is_recorded(qtbot, window, demo_db):
+    form = _open_intake(qtbot, window)
+    _look_up(qtbot, window, form, queries.get_ticket(demo_db, 1).customer.email)
+    qtbot.keyClick(form.lookup, Qt.Key.Key_Return)
+    form.category.setCurrentIndex(form.category.findText("Network › Internet outage"))
+    assert form.chosen_priority() == Priority.URGENT
+    assert "Urgent" in form.priority_live.text()
+    form.subject.setText("Whole floor offline")
+    form._started -= 125  # the call has been going for two minutes
+    form.assign_to_me.setChecked(True)
+    form.save()
+    qtbot.waitUntil(lambda: form.pages.currentIndex() == 1, timeout=5000)
+    ticket = queries.get_ticket(demo_db, int(form.saved_number.text().removeprefix("HD-"))).ticket
+    assert ticket.priority == Priority.URGENT and ticket.team_id is not None
+    assert 125 <= ticket.call_seconds < 200
+    assert ticket.assignee_id == window.session.agent_id
+    # The new ticket shows in the queues at once.
+    qtbot.waitUntil(lambda: window.runner.pending == 0)
+    window.queues.choose("mine")
+    qtbot.waitUntil(lambda: window.queue_model.row_of(ticket.id) is not None, timeout=5000)
