@@ -66,7 +66,9 @@ class _SimClock:
 
 
 @dataclass
-class _Desk:
+class DemoDesk:
+    """The demo desk's people, teams and help topics (with their stories)."""
+
     agents: dict[str, Agent]
     teams: dict[str, Team]
     members: dict[int, list[Agent]]
@@ -90,7 +92,7 @@ def seed_demo(
     clock = _SimClock(now - timedelta(days=DEMO_DAYS + 1))
     sim = SqlDatabase(db.engine, db.url, clock)
     summary = DemoSummary()
-    desk = _ensure_desk(sim, summary)
+    desk = ensure_demo_desk(sim, summary)
     customers = _ensure_customers(sim, rng, max(300, min(tickets // 10, 20_000)), summary)
     created = sorted(_arrival(rng, now) for _ in range(tickets))
     for start in range(0, tickets, BATCH):
@@ -105,7 +107,9 @@ def seed_demo(
     return summary
 
 
-def _ensure_desk(db: SqlDatabase, summary: DemoSummary) -> _Desk:
+def ensure_demo_desk(db: SqlDatabase, summary: DemoSummary | None = None) -> DemoDesk:
+    """The demo's teams, agents and help topics, made once; also used by the benchmark."""
+    summary = summary or DemoSummary()
     password = "demo-password"
     with db.read() as uow:
         known = {a.login: a for a in uow.agents.all()}
@@ -157,7 +161,7 @@ def _ensure_desk(db: SqlDatabase, summary: DemoSummary) -> _Desk:
         for parent, child, _, _, stories, notes in content.TOPICS
     ]
     summary.teams, summary.agents = len(teams), len(agents)
-    return _Desk(agents, teams, members, topics)
+    return DemoDesk(agents, teams, members, topics)
 
 
 def _ensure_customers(
@@ -230,7 +234,7 @@ class _Life:
 def _simulate(
     uow: SqlUnitOfWork,
     rng: random.Random,
-    desk: _Desk,
+    desk: DemoDesk,
     customer: Customer,
     created: datetime,
     now: datetime,
@@ -272,7 +276,7 @@ def _simulate(
 def _live(
     life: _Life,
     rng: random.Random,
-    desk: _Desk,
+    desk: DemoDesk,
     customer: Customer,
     first: str,
     resolutions: list[str],
@@ -352,6 +356,6 @@ def _live(
     life.apply(lifecycle.close(life.ticket, worker, life.at, csat), worker)
 
 
-def _member(rng: random.Random, desk: _Desk, team_id: int | None) -> Agent | None:
+def _member(rng: random.Random, desk: DemoDesk, team_id: int | None) -> Agent | None:
     members = desk.members.get(team_id or -1)
     return rng.choice(members) if members else None

@@ -59,7 +59,12 @@ def create_desk_engine(url: str | URL) -> Engine:
             pool_pre_ping=True,  # a server restarted overnight is not an error in the morning
             pool_size=4,
             max_overflow=4,
-            connect_args={"connect_timeout": PG_CONNECT_TIMEOUT_S, "application_name": "Desk"},
+            connect_args={
+                "connect_timeout": PG_CONNECT_TIMEOUT_S,
+                "application_name": "Desk",
+                # Desk's queries are short: compiling them costs more than it saves.
+                "options": "-c jit=off",
+            },
         )
     except (ArgumentError, NoSuchModuleError, ValueError) as exc:
         raise BadDatabaseURL(f"Cannot use “{safe_url(parsed)}”: {exc}") from exc

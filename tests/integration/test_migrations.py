@@ -9,14 +9,20 @@ from sqlalchemy import create_engine, text
 
 from desk.domain.errors import SchemaTooNew
 from desk.services.database import open_database
-from desk.store.migrate import head_revision
+from desk.store.migrate import HEAD, head_revision
 from desk.store.schema import metadata
 
+# Full-text objects live outside the mapped tables: FTS5 tables on SQLite, stored tsvector
+# columns and their GIN indexes on PostgreSQL.
 FULL_TEXT = (
     "ticket_subject_fts",
     "thread_fts",
     "ix_tickets_subject_fts",
     "ix_thread_entries_body_fts",
+    "subject_tsv",
+    "body_tsv",
+    "ix_tickets_subject_tsv",
+    "ix_thread_entries_body_tsv",
 )
 
 
@@ -28,7 +34,8 @@ def test_migrations_match_the_mapped_tables(db_url: str):
     engine = create_engine(db_url)
     with engine.connect() as conn:
         context = MigrationContext.configure(
-            conn, opts={"include_name": _ours, "compare_type": True}
+            conn,
+            opts={"include_name": _ours, "compare_type": True},
         )
         differences = compare_metadata(context, metadata)
     engine.dispose()
@@ -60,3 +67,7 @@ def test_opening_twice_migrates_once(db_url: str):
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM alembic_version")).scalar_one() == 1
     engine.dispose()
+
+
+def test_the_recorded_head_is_alembics_head():
+    assert head_revision() == HEAD

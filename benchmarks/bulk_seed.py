@@ -1,0 +1,476 @@
+"""Fill a Desk database with N realistic tickets, fast, for the benchmark.
+
+Three years of a service desk: tens of thousands of callers, tickets in every status
+(most long closed, a working backlog), each with a few thread entries, and one ticket
+with a thread of 200 entries. Rows go in with the driver's fastest path (executemany on
+SQLite, COPY on PostgreSQL); indexes and full-text triggers are set aside during the load
+and rebuilt after it, then the planner's statistics are refreshed.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import operator
+import random
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+
+from desk.domain.model import ACTIVE_STATUSES, Channel, Level, TicketStatus
+from desk.domain.priority import LEVELS_FOR_PRIORITY, priority_for
+from desk.domain.search import words
+from desk.domain.thread import EntryKind, EventType
+from desk.domain.validation import clean_phone
+from desk.services import demo_content as content
+from desk.services.demo import DemoDesk, ensure_demo_desk
+from desk.store.schema import customers, thread_entries, tickets
+from desk.store.types import STATUS_CODES
+from desk.store.unit_of_work import SqlDatabase
+
+YEARS = 3
+LONG_THREAD = 200
+CHUNK = 20_000
+CHANNELS = (
+    [Channel.PHONE] * 35
+    + [Channel.EMAIL] * 30
+    + [Channel.WEB] * 14
+    + [Channel.WALK_IN] * 11
+    + [Channel.CHAT] * 8
+    + [Channel.SOCIAL] * 2
+)
+
+TICKET_COLUMNS = [c.name for c in tickets.columns]
+ENTRY_COLUMNS = [c.name for c in thread_entries.columns]
+CUSTOMER_COLUMNS = [c.name for c in customers.columns]
+
+
+@dataclass
+class SeedReport:
+    tickets_before: int
+    tickets_after: int
+    entries: int
+    customers: int
+    seconds: float
+    long_thread_ticket: int
+
+
+def ticket_count(db: SqlDatabase) -> int:
+    with db.read() as uow:
+        return uow.tickets.count()
+
+
+def long_thread_ticket(db: SqlDatabase) -> int | None:
+    """The ticket the benchmark opens: the one with the longest thread."""
+    with db.read() as uow:
+        conn = uow.tickets._conn
+        return conn.execute(
+            select(thread_entries.c.ticket_id)
+            .group_by(thread_entries.c.ticket_id)
+            .having(func.count() >= LONG_THREAD)
+            .limit(1)
+        ).scalar()
+
+
+def seed(
+    db: SqlDatabase, target: int, *, rng_seed: int = 7, say: Callable[[str], None] = print
+) -> SeedReport:
+    """Add tickets until the database holds `target`; a no-op when it already does."""
+    started = time.perf_counter()
+    before = ticket_count(db)
+    if before >= target:
+        return SeedReport(before, before, 0, 0, 0.0, long_thread_ticket(db) or 0)
+    rng = random.Random(rng_seed + before)
+    desk = ensure_demo_desk(db)
+    now = datetime.now(UTC)
+    with db.engine.begin() as conn:
+        first_customer = (conn.execute(select(func.max(customers.c.id))).scalar() or 0) + 1
+        first_ticket = (conn.execute(select(func.max(tickets.c.id))).scalar() or 0) + 1
+        first_entry = (conn.execute(select(func.max(thread_entries.c.id))).scalar() or 0) + 1
+    new_tickets = target - before
+    n_customers = max(300, new_tickets // 20)
+    loader = _Loader(db, say)
+    stamp = _sqlite_time if loader.sqlite else _same
+    if loader.sqlite:
+        now = now.replace(tzinfo=None)  # naive UTC throughout: SQLite stores it so
+    with loader:
+        people = _customers(rng, first_customer, n_customers, stamp)
+        loader.write("customers", CUSTOMER_COLUMNS, (row for row, _terms in people))
+        loader.write(
+            "customer_terms", ["term", "customer_id"], (t for _row, terms in people for t in terms)
+        )
+        say(f"  customers: {n_customers:,} in {time.perf_counter() - started:.1f} s")
+        callers = [(row[0], row[1]) for row, _terms in people]
+        generator = _Tickets(rng, desk, callers, now, first_ticket, first_entry, new_tickets, stamp)
+        loader.write("tickets", TICKET_COLUMNS, generator.tickets())
+        loader.write("thread_entries", ENTRY_COLUMNS, generator.entries())
+        say(
+            f"  tickets: {new_tickets:,}, thread entries: {generator.entry_count:,} in {time.perf_counter() - started:.1f} s"
+        )
+    seconds = time.perf_counter() - started
+    say(f"  indexes and statistics rebuilt; seeding took {seconds:.1f} s")
+    return SeedReport(
+        before, target, generator.entry_count, n_customers, seconds, generator.long_thread_id
+    )
+
+
+def _customers(
+    rng: random.Random, first_id: int, count: int, stamp: Callable[[datetime], Any]
+) -> list[tuple[tuple[Any, ...], list[tuple[str, int]]]]:
+    made = []
+    created = datetime.now(UTC).replace(tzinfo=None) - timedelta(days=365 * YEARS + 30)
+    for n in range(count):
+        customer_id = first_id + n
+        first, last = rng.choice(content.FIRST_NAMES), rng.choice(content.LAST_NAMES)
+        org, domain, pattern = rng.choice(content.ORGANISATIONS)
+        local = "".join(ch for ch in f"{first}.{last}".lower() if ch.isascii())
+        email = f"{local}.{customer_id}@{domain}"
+        phone = clean_phone("".join(str(rng.randrange(10)) if ch == "x" else ch for ch in pattern))
+        name = f"{first} {last}"
+        terms = {*words(f"{name} {org}"), email}
+        if phone:
+            terms.update(
+                {phone.lstrip("+"), phone.lstrip("+").removeprefix("1").removeprefix("44")}
+            )
+        row = (customer_id, name, email, phone, org, stamp(created))
+        made.append((row, [(t, customer_id) for t in sorted(terms)]))
+    return made
+
+
+class _Tickets:
+    """Tickets over three years, and their threads, as rows in column order."""
+
+    def __init__(
+        self,
+        rng: random.Random,
+        desk: DemoDesk,
+        callers: Sequence[tuple[int, str]],
+        now: datetime,
+        first_id: int,
+        first_entry: int,
+        count: int,
+        stamp: Callable[[datetime], Any],
+    ) -> None:
+        self.rng, self.desk, self.callers, self.now = rng, desk, callers, now
+        self.stamp = stamp
+        self._json: dict[tuple[Any, ...], str] = {}
+        self.first_id, self.next_entry, self.count = first_id, first_entry, count
+        self.entry_count = 0
+        self.long_thread_id = first_id + count - 1  # the newest ticket gets the long thread
+        self._threads: list[list[tuple[Any, ...]]] = []
+        self.members = {team_id: agents for team_id, agents in desk.members.items()}
+
+    def tickets(self) -> Iterator[tuple[Any, ...]]:
+        span = timedelta(days=365 * YEARS).total_seconds()
+        start = self.now - timedelta(days=365 * YEARS)
+        rng = self.rng
+        for n in range(self.count):
+            ticket_id = self.first_id + n
+            created = start + timedelta(seconds=span * n / self.count + rng.uniform(0, 60))
+            row, thread = self._ticket(ticket_id, created)
+            self._threads.append(thread)
+            yield row
+
+    def entries(self) -> Iterator[tuple[Any, ...]]:
+        for thread in self._threads:
+            yield from thread
+        self._threads = []
+
+    def _ticket(
+        self, ticket_id: int, created: datetime
+    ) -> tuple[tuple[Any, ...], list[tuple[Any, ...]]]:
+        rng = self.rng
+        category, stories, resolutions = rng.choice(self.desk.topics)
+        subject, description = rng.choice(stories)
+        customer_id, customer_name = rng.choice(self.callers)
+        age = self.now - created
+        status = self._status(age)
+        team = self.desk.team(category.default_team_id)
+        agents = self.members.get(team.id if team else -1) or []
+        assignee = (
+            rng.choice(agents)
+            if agents and (status != TicketStatus.NEW) and rng.random() < 0.92
+            else None
+        )
+        impact, urgency = LEVELS_FOR_PRIORITY[category.default_priority]
+        if rng.random() < 0.3:
+            impact, urgency = rng.choice(list(Level)), rng.choice(list(Level))
+        priority = priority_for(impact, urgency)
+        worked = created + timedelta(minutes=rng.uniform(3, 240))
+        updated = min(self.now, worked + timedelta(hours=rng.uniform(0.2, 96)))
+        resolved = updated if status in (TicketStatus.RESOLVED, TicketStatus.CLOSED) else None
+        closed = (
+            min(self.now, updated + timedelta(days=rng.uniform(1, 5)))
+            if status == TicketStatus.CLOSED
+            else None
+        )
+        if closed:
+            updated = closed
+        note = rng.choice(resolutions) if resolved else ""
+        logger = rng.choice(self.members[self.desk.teams["Service Desk"].id or 0])
+        channel = rng.choice(CHANNELS)
+        values = {
+            "id": ticket_id,
+            "subject": subject,
+            "description": description,
+            "customer_id": customer_id,
+            "customer_name": customer_name,
+            "channel": channel.value,
+            "category_id": category.id,
+            "team_id": team.id if team else None,
+            "team_name": team.name if team else None,
+            "assignee_id": assignee.id if assignee else None,
+            "assignee_name": assignee.name if assignee else None,
+            "status": STATUS_CODES[status],
+            "is_active": status in ACTIVE_STATUSES,
+            "impact": int(impact),
+            "urgency": int(urgency),
+            "priority": int(priority),
+            "priority_overridden": False,
+            "asset": "",
+            "created_at": self.stamp(created),
+            "created_by": logger.id,
+            "updated_at": self.stamp(updated),
+            "updated_by": (assignee or logger).id,
+            "first_responded_at": self.stamp(worked) if assignee else None,
+            "resolved_at": self.stamp(resolved) if resolved else None,
+            "closed_at": self.stamp(closed) if closed else None,
+            "due_at": None,
+            "resolution_note": note,
+            "csat": rng.choice([5, 5, 5, 4, 4, 3, 2, 1]) if closed and rng.random() < 0.6 else None,
+            "reopen_count": 1 if rng.random() < 0.03 else 0,
+            "call_seconds": rng.randrange(60, 900) if channel == Channel.PHONE else None,
+            "version": 1,
+        }
+        thread: list[tuple[Any, ...]] = []
+
+        def entry(
+            kind: EntryKind,
+            author: str,
+            agent_id: int | None,
+            body: str,
+            at: datetime,
+            event: EventType | None = None,
+            data: dict[str, Any] | None = None,
+        ) -> None:
+            values_ = {
+                "id": self.next_entry,
+                "ticket_id": ticket_id,
+                "kind": kind.value,
+                "agent_id": agent_id,
+                "author_name": author,
+                "body": body,
+                "event": event.value if event else None,
+                "data": self._as_json(data),
+                "created_at": self.stamp(at),
+                "ticket_version": values["version"],
+            }
+            self.next_entry += 1
+            self.entry_count += 1
+            thread.append(_entry_row(values_))
+
+        entry(EntryKind.CUSTOMER, customer_name, None, description, created)
+        entry(
+            EntryKind.EVENT,
+            logger.name,
+            logger.id,
+            "",
+            created,
+            EventType.CREATED,
+            {"channel": channel.value},
+        )
+        if assignee is not None:
+            first = customer_name.split()[0]
+            entry(
+                EntryKind.REPLY,
+                assignee.name,
+                assignee.id,
+                rng.choice(content.AGENT_REPLIES).format(first=first),
+                worked,
+            )
+            values["version"] += 1
+        if resolved is not None and assignee is not None:
+            values["version"] += 1
+            entry(
+                EntryKind.EVENT,
+                assignee.name,
+                assignee.id,
+                "",
+                resolved,
+                EventType.STATUS_CHANGED,
+                {"from": "open", "to": "resolved", "note": note},
+            )
+        if ticket_id == self.long_thread_id:
+            agent = assignee or logger
+            for k in range(LONG_THREAD):
+                at = created + timedelta(minutes=10 * (k + 1))
+                if k % 3 == 0:
+                    entry(
+                        EntryKind.CUSTOMER,
+                        customer_name,
+                        None,
+                        rng.choice(content.CUSTOMER_FOLLOWUPS),
+                        at,
+                    )
+                elif k % 3 == 1:
+                    entry(
+                        EntryKind.REPLY,
+                        agent.name,
+                        agent.id,
+                        rng.choice(content.AGENT_REPLIES).format(first="there"),
+                        at,
+                    )
+                else:
+                    entry(
+                        EntryKind.NOTE,
+                        agent.name,
+                        agent.id,
+                        rng.choice(content.NOTES).format(n=k),
+                        at,
+                    )
+        return _ticket_row(values), thread
+
+    def _as_json(self, data: dict[str, Any] | None) -> str | None:
+        """The few distinct event payloads, each encoded once."""
+        if not data:
+            return None
+        key = tuple(sorted(data.items()))
+        if key not in self._json:
+            self._json[key] = json.dumps(data)
+        return self._json[key]
+
+    def _status(self, age: timedelta) -> TicketStatus:
+        roll = self.rng.random()
+        if age < timedelta(hours=4):
+            return TicketStatus.NEW if roll < 0.5 else TicketStatus.OPEN
+        if age < timedelta(days=3):
+            return [
+                TicketStatus.OPEN,
+                TicketStatus.PENDING,
+                TicketStatus.RESOLVED,
+                TicketStatus.CLOSED,
+            ][int(roll * 4)]
+        if age < timedelta(days=14):
+            return (
+                TicketStatus.CLOSED
+                if roll < 0.75
+                else (TicketStatus.RESOLVED if roll < 0.9 else TicketStatus.OPEN)
+            )
+        # A long tail of forgotten tickets keeps a realistic backlog in the working queues.
+        if roll < 0.985:
+            return TicketStatus.CLOSED
+        return [TicketStatus.OPEN, TicketStatus.PENDING, TicketStatus.RESOLVED][
+            int((roll - 0.985) / 0.005) % 3
+        ]
+
+
+class _Loader:
+    """Bulk writes with the database's fastest path; indexes and triggers rebuilt at the end."""
+
+    def __init__(self, db: SqlDatabase, say: Callable[[str], None]) -> None:
+        self.db, self.say = db, say
+        self.sqlite = db.backend == "sqlite"
+        self._saved: list[str] = []
+
+    def __enter__(self) -> _Loader:
+        self._raw = self.db.engine.raw_connection()
+        self.conn = self._raw.driver_connection
+        if self.sqlite:
+            self.conn.execute("PRAGMA cache_size=-400000")
+            self.conn.execute("BEGIN IMMEDIATE")
+        self._set_aside()
+        return self
+
+    def __exit__(self, exc_type: object, *_exc: object) -> None:
+        try:
+            if exc_type is None:
+                self._restore()
+                self.conn.commit()
+                self._statistics()
+            else:
+                self.conn.rollback()
+        finally:
+            self._raw.close()
+
+    def _execute(self, sql: str) -> list[tuple[Any, ...]]:
+        cursor = self.conn.cursor()
+        cursor.execute(sql)
+        rows = cursor.fetchall() if cursor.description else []
+        cursor.close()
+        return rows
+
+    def _set_aside(self) -> None:
+        """Drop secondary indexes and full-text triggers of the big tables; keep their DDL."""
+        tables = "'tickets', 'thread_entries', 'customer_terms', 'customers'"
+        if self.sqlite:
+            found = self._execute(
+                f"SELECT type, name, sql FROM sqlite_master WHERE tbl_name IN ({tables})"
+                " AND type IN ('index', 'trigger') AND sql IS NOT NULL"
+            )
+            for kind, name, sql in found:
+                self._execute(f'DROP {kind.upper()} "{name}"')
+                self._saved.append(sql)
+        else:
+            found = self._execute(
+                f"SELECT indexname, indexdef FROM pg_indexes WHERE tablename IN ({tables})"
+                " AND indexname NOT LIKE 'pk_%' AND indexdef NOT LIKE 'CREATE UNIQUE%'"
+            )
+            for name, sql in found:
+                self._execute(f'DROP INDEX "{name}"')
+                self._saved.append(sql)
+
+    def _restore(self) -> None:
+        started = time.perf_counter()
+        for sql in self._saved:
+            if sql.upper().startswith("CREATE TRIGGER"):
+                continue
+            self._execute(sql)
+        if self.sqlite:
+            self._execute("INSERT INTO ticket_subject_fts(ticket_subject_fts) VALUES ('rebuild')")
+            self._execute("INSERT INTO thread_fts(thread_fts) VALUES ('rebuild')")
+            for sql in self._saved:
+                if sql.upper().startswith("CREATE TRIGGER"):
+                    self._execute(sql)
+        else:
+            for table in ("tickets", "thread_entries", "customers"):
+                self._execute(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
+                )
+        self.say(f"  indexes and full-text search rebuilt in {time.perf_counter() - started:.1f} s")
+
+    def _statistics(self) -> None:
+        if self.sqlite:
+            self._execute("ANALYZE")
+            self.conn.commit()
+        else:
+            self.conn.autocommit = True
+            self._execute("VACUUM ANALYZE")
+            self.conn.autocommit = False
+
+    def write(self, table: str, columns: Sequence[str], rows: Iterator[tuple[Any, ...]]) -> None:
+        if self.sqlite:
+            sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+            while batch := list(itertools.islice(rows, CHUNK)):
+                self.conn.executemany(sql, batch)
+            return
+        with self.conn.cursor().copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+
+
+def _sqlite_time(value: datetime) -> str:
+    """SQLAlchemy's SQLite storage of a naive UTC time, always with microseconds."""
+    return value.isoformat(sep=" ", timespec="microseconds")
+
+
+def _same(value: datetime) -> datetime:
+    """PostgreSQL takes aware times as they are."""
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+_ticket_row = operator.itemgetter(*TICKET_COLUMNS)
+_entry_row = operator.itemgetter(*ENTRY_COLUMNS)
