@@ -3,41 +3,60 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import cache
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QColor
 
 from desk.domain.model import Availability, Channel, Level, Priority, Role, TicketStatus
 
+# Label tables are translated once, on first use: Desk does not switch language while it runs.
+
 
 def tr(text: str, context: str = "Desk") -> str:
     return QCoreApplication.translate(context, text)
 
 
-def status_label(status: TicketStatus) -> str:
+@cache
+def _status_labels() -> dict[TicketStatus, str]:
     return {
         TicketStatus.NEW: tr("New"),
         TicketStatus.OPEN: tr("Open"),
         TicketStatus.PENDING: tr("Pending"),
         TicketStatus.RESOLVED: tr("Resolved"),
         TicketStatus.CLOSED: tr("Closed"),
-    }[TicketStatus(status)]
+    }
 
 
-def priority_label(priority: Priority) -> str:
+def status_label(status: TicketStatus) -> str:
+    return _status_labels()[TicketStatus(status)]
+
+
+@cache
+def _priority_labels() -> dict[Priority, str]:
     return {
         Priority.LOW: tr("Low"),
         Priority.NORMAL: tr("Normal"),
         Priority.HIGH: tr("High"),
         Priority.URGENT: tr("Urgent"),
-    }[Priority(priority)]
+    }
+
+
+def priority_label(priority: Priority) -> str:
+    return _priority_labels()[Priority(priority)]
 
 
 def level_label(level: Level) -> str:
-    return {Level.LOW: tr("Low"), Level.MEDIUM: tr("Medium"), Level.HIGH: tr("High")}[Level(level)]
+    return _level_labels()[Level(level)]
 
 
-def channel_label(channel: Channel) -> str:
+@cache
+def _level_labels() -> dict[Level, str]:
+    return {Level.LOW: tr("Low"), Level.MEDIUM: tr("Medium"), Level.HIGH: tr("High")}
+
+
+@cache
+def _channel_labels() -> dict[Channel, str]:
     return {
         Channel.WALK_IN: tr("Walk-in"),
         Channel.PHONE: tr("Phone"),
@@ -45,7 +64,11 @@ def channel_label(channel: Channel) -> str:
         Channel.WEB: tr("Web"),
         Channel.CHAT: tr("Chat"),
         Channel.SOCIAL: tr("Social"),
-    }[Channel(channel)]
+    }
+
+
+def channel_label(channel: Channel) -> str:
+    return _channel_labels()[Channel(channel)]
 
 
 def role_label(role: Role) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from PySide6.QtCore import (
@@ -126,7 +126,7 @@ class QueueModel(QAbstractTableModel):
         self._runner = runner
         self._query = QueueQuery()
         self._total = 0
-        self._pages: OrderedDict[int, list[QueueRow]] = OrderedDict()
+        self._pages: OrderedDict[int, list[_Shown]] = OrderedDict()
         self._requested: set[int] = set()
         self._generation = 0
         self.shown = False  # a queue has arrived at least once
@@ -186,8 +186,8 @@ class QueueModel(QAbstractTableModel):
 
     def row_of(self, ticket_id: int) -> int | None:
         for page, rows in self._pages.items():
-            for n, row in enumerate(rows):
-                if row.id == ticket_id:
+            for n, shown in enumerate(rows):
+                if shown.row.id == ticket_id:
                     return page * PAGE + n
         return None
 
@@ -195,7 +195,7 @@ class QueueModel(QAbstractTableModel):
         rows = self._pages.get(row // PAGE)
         if rows is None or row % PAGE >= len(rows):
             return None
-        return rows[row % PAGE]
+        return rows[row % PAGE].row
 
     # --- Qt's model interface -----------------------------------------------------------
 
@@ -214,43 +214,36 @@ class QueueModel(QAbstractTableModel):
         return None
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return _ROW_FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= self._total:
+        # A view asks ~15 roles of every cell it paints; most get no answer, at once.
+        if role not in _ANSWERED:
             return None
-        page = index.row() // PAGE
-        rows = self._pages.get(page)
+        row = index.row()
+        if not index.isValid() or row >= self._total:
+            return None
+        rows = self._pages.get(row // PAGE)
         if rows is None:
-            self._request(page)
+            self._request(row // PAGE)
             return None
-        self._pages.move_to_end(page)
-        if index.row() % PAGE >= len(rows):
+        if row % PAGE >= len(rows):
             return None
-        row = rows[index.row() % PAGE]
-        key = SORT_KEYS[index.column()]
+        shown = rows[row % PAGE]
+        column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(row, key)
+            return shown.text[column]
         if role == TICKET_ID_ROLE:
-            return row.id
+            return shown.row.id
         if role == ROW_ROLE:
-            return row
+            return shown.row
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(row, key)
-        if role == Qt.ItemDataRole.DecorationRole and key == SortKey.PRIORITY:
-            return self._icons[Priority(row.priority)]
+            return shown.tooltip(column)
+        if role == Qt.ItemDataRole.DecorationRole and column == _PRIORITY_COLUMN:
+            return self._icons[shown.row.priority]
         if role == Qt.ItemDataRole.ForegroundRole:
-            if key == SortKey.STATUS:
-                return labels.STATUS_COLOURS[TicketStatus(row.status)]
-            if key == SortKey.PRIORITY and row.priority == Priority.URGENT:
-                return labels.PRIORITY_COLOURS[Priority.URGENT]
-        if (
-            role == Qt.ItemDataRole.FontRole
-            and row.status == TicketStatus.NEW
-            and key in (SortKey.NUMBER, SortKey.SUBJECT)
-        ):
+            return shown.colours.get(column)
+        if role == Qt.ItemDataRole.FontRole and shown.bold and column in _BOLD_COLUMNS:
             return self._bold
         return None
 
@@ -277,8 +270,8 @@ class QueueModel(QAbstractTableModel):
         )
 
     def _store(self, page: int, rows: list[QueueRow]) -> None:
-        self._pages[page] = rows
-        self._pages.move_to_end(page)
+        self._pages[page] = [_Shown.of(row) for row in rows]
+        self._pages.move_to_end(page)  # the least recently arrived page goes first
         while len(self._pages) > MAX_PAGES:
             self._pages.popitem(last=False)
 
@@ -342,9 +335,9 @@ class QueueModel(QAbstractTableModel):
             return
         fresh = {row.id: row for row in rows}
         for page, cached in self._pages.items():
-            for n, row in enumerate(cached):
-                if row.id in fresh:
-                    cached[n] = fresh[row.id]
+            for n, shown in enumerate(cached):
+                if shown.row.id in fresh:
+                    cached[n] = _Shown.of(fresh[shown.row.id])
                     at = page * PAGE + n
                     self.dataChanged.emit(self.index(at, 0), self.index(at, len(self._headers) - 1))
 
@@ -353,44 +346,63 @@ class QueueModel(QAbstractTableModel):
         self._requested.clear()
         self.loadFailed.emit(exc)
 
-    # --- display ------------------------------------------------------------------------
 
-    @staticmethod
-    def _display(row: QueueRow, key: SortKey) -> str:
-        match key:
-            case SortKey.NUMBER:
-                return row.number
-            case SortKey.SUBJECT:
-                return row.subject
-            case SortKey.CUSTOMER:
-                return row.customer_name
-            case SortKey.PRIORITY:
-                return labels.priority_label(row.priority)
-            case SortKey.STATUS:
-                return labels.status_label(row.status)
-            case SortKey.TEAM:
-                return row.team_name or ""
-            case SortKey.ASSIGNEE:
-                return row.assignee_name or ""
-            case SortKey.CHANNEL:
-                return labels.channel_label(row.channel)
-            case SortKey.CREATED:
-                return labels.when(row.created_at)
-            case SortKey.UPDATED:
-                return labels.when(row.updated_at)
-            case SortKey.DUE:
-                return labels.when(row.due_at)
-        return ""
+_ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+_ANSWERED = frozenset(
+    {
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.DecorationRole,
+        Qt.ItemDataRole.ForegroundRole,
+        Qt.ItemDataRole.FontRole,
+        TICKET_ID_ROLE,
+        ROW_ROLE,
+    }
+)
+_PRIORITY_COLUMN = COLUMN[SortKey.PRIORITY]
+_STATUS_COLUMN = COLUMN[SortKey.STATUS]
+_BOLD_COLUMNS = frozenset({COLUMN[SortKey.NUMBER], COLUMN[SortKey.SUBJECT]})
 
-    @staticmethod
-    def _tooltip(row: QueueRow, key: SortKey) -> str | None:
-        match key:
-            case SortKey.SUBJECT:
-                return row.subject
-            case SortKey.CREATED:
-                return labels.full_time(row.created_at)
-            case SortKey.UPDATED:
-                return labels.full_time(row.updated_at)
-            case SortKey.DUE:
-                return labels.full_time(row.due_at) or None
-        return None
+
+@dataclass(frozen=True, slots=True)
+class _Shown:
+    """A row as the table shows it, worked out once when its page arrives, not per paint."""
+
+    row: QueueRow
+    text: tuple[str, ...]
+    colours: dict[int, QColor]
+    bold: bool
+
+    @classmethod
+    def of(cls, row: QueueRow) -> _Shown:
+        text = {
+            SortKey.NUMBER: row.number,
+            SortKey.SUBJECT: row.subject,
+            SortKey.CUSTOMER: row.customer_name,
+            SortKey.PRIORITY: labels.priority_label(row.priority),
+            SortKey.STATUS: labels.status_label(row.status),
+            SortKey.TEAM: row.team_name or "",
+            SortKey.ASSIGNEE: row.assignee_name or "",
+            SortKey.CHANNEL: labels.channel_label(row.channel),
+            SortKey.CREATED: labels.when(row.created_at),
+            SortKey.UPDATED: labels.when(row.updated_at),
+            SortKey.DUE: labels.when(row.due_at),
+        }
+        colours = {_STATUS_COLUMN: labels.STATUS_COLOURS[TicketStatus(row.status)]}
+        if row.priority == Priority.URGENT:
+            colours[_PRIORITY_COLUMN] = labels.PRIORITY_COLOURS[Priority.URGENT]
+        return cls(
+            row, tuple(text[key] for key in SORT_KEYS), colours, row.status == TicketStatus.NEW
+        )
+
+    def tooltip(self, column: int) -> str | None:
+        """Full subject and full times, only when someone hovers."""
+        key = SORT_KEYS[column]
+        if key == SortKey.SUBJECT:
+            return self.row.subject
+        moment = {
+            SortKey.CREATED: self.row.created_at,
+            SortKey.UPDATED: self.row.updated_at,
+            SortKey.DUE: self.row.due_at,
+        }.get(key)
+        return labels.full_time(moment) or None

@@ -1,0 +1,212 @@
+"""Desk's side of the benchmark: the real queue model in a real QTableView, offscreen.
+
+Each interaction is timed from the user's action to the rows painted on screen: the
+work runs on the model's thread pool as in the window, and the clock stops once the
+view has repainted with the data.
+"""
+
+from __future__ import annotations
+
+import resource
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QObject, Qt
+from PySide6.QtWidgets import QApplication, QTableView
+
+from desk.domain.queues import QueueFilter, QueueKind, QueueQuery, SortKey, queue_filter
+from desk.services import queries
+from desk.services.database import open_database
+from desk.services.demo import DEMO_LOGIN
+from desk.ui.main_window import configure_queue_table
+from desk.ui.queue_model import COLUMN, QueueModel, ServiceQueueSource
+from desk.ui.session import DeskSession
+from desk.ui.style import apply_style
+from desk.ui.tasks import TaskRunner
+from desk.ui.thread_view import ThreadView
+from desk.ui.ticket_editor import TicketEditor
+
+from .bulk_seed import long_thread_ticket
+
+SORTS = [
+    (SortKey.SUBJECT, False),
+    (SortKey.CUSTOMER, False),
+    (SortKey.PRIORITY, True),
+    (SortKey.STATUS, False),
+    (SortKey.ASSIGNEE, False),
+    (SortKey.CREATED, True),
+    (SortKey.NUMBER, True),
+]
+QUEUES = [
+    QueueKind.MINE,
+    QueueKind.TEAM,
+    QueueKind.ALL_OPEN,
+    QueueKind.PENDING,
+    QueueKind.RECENTLY_DONE,
+    QueueKind.UNASSIGNED,
+    QueueKind.ALL,
+]
+SEARCHES = ["printer", "vpn disconnects", "outlook password", "harris", "HD-000500", "locked out"]
+
+
+class _Bench(QObject):
+    def __init__(self, url: str) -> None:
+        super().__init__()
+        self.app = QApplication.instance() or QApplication([])
+        apply_style(self.app)  # paint as the window paints, stylesheet and all
+        self._done: Callable[[], bool] = lambda: False
+        self._painted = False
+        self.db = open_database(url)
+        self.runner = TaskRunner()
+        directory = queries.directory(self.db)
+        self.me = next(a for a in directory.agents if a.login == DEMO_LOGIN)
+        self.team = next(t for t in directory.teams if t.name == "Service Desk")
+        self.session = DeskSession(
+            self.db, self.me, directory, self.db.description, self.db.backend
+        )
+        self.view = QTableView(objectName="queueTable")
+        self.view.resize(1200, 800)
+        self.view.viewport().installEventFilter(self)
+        self.model = self._fresh_model()
+        self.view.show()
+        self.loaded = 0
+
+    def _fresh_model(self) -> QueueModel:
+        model = QueueModel(ServiceQueueSource(self.db), self.runner)
+        model.loaded.connect(self._on_loaded)
+        self.view.setModel(model)
+        configure_queue_table(self.view)
+        return model
+
+    def _on_loaded(self) -> None:
+        self.loaded += 1
+
+    def settle(self, done: Callable[[], bool], timeout: float = 120) -> None:
+        """Run the event loop until `done()` holds and the view has painted since."""
+        self._done, self._painted = done, False
+        end = time.monotonic() + timeout
+        while not self._painted:
+            if time.monotonic() > end:
+                raise TimeoutError("the queue did not load in time")
+            QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
+            if done() and not self._painted:
+                self.view.viewport().update()  # in case nothing asked for a paint
+            self.runner.wait(1)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and self._done():
+            self._painted = True
+        return False
+
+    def painted(self) -> bool:
+        return self.runner.pending == 0
+
+    def time(self, action: Callable[[], None], done: Callable[[], bool]) -> float:
+        started = time.perf_counter()
+        action()
+        self.settle(done)
+        return (time.perf_counter() - started) * 1000
+
+    def show(self, query: QueueQuery) -> float:
+        before = self.loaded
+        return self.time(
+            lambda: self.model.show(query), lambda: self.loaded > before and self.painted()
+        )
+
+    def query(self, kind: QueueKind) -> QueueQuery:
+        return QueueQuery(
+            queue_filter(kind, now=datetime.now(UTC), agent_id=self.me.id, team_id=self.team.id)
+        )
+
+
+def measure(url: str, repeat: int) -> dict[str, Any]:
+    bench = _Bench(url)
+    everything = QueueQuery(QueueFilter(), SortKey.UPDATED, descending=True)
+    results: dict[str, list[float]] = {
+        key: []
+        for key in (
+            "first_page_ms",
+            "sort_ms",
+            "filter_ms",
+            "jump_last_ms",
+            "search_ms",
+            "open_thread_ms",
+        )
+    }
+
+    for _ in range(repeat):
+        bench.model = bench._fresh_model()  # nothing cached: the queue as first shown
+        results["first_page_ms"].append(bench.show(everything))
+
+    for n in range(max(repeat, len(SORTS))):
+        key, descending = SORTS[n % len(SORTS)]
+        before = bench.loaded
+        order = Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
+        results["sort_ms"].append(
+            bench.time(
+                lambda key=key, order=order: bench.view.horizontalHeader().setSortIndicator(
+                    COLUMN[key], order
+                ),
+                lambda before=before: bench.loaded > before and bench.painted(),
+            )
+        )
+
+    for n in range(max(repeat, len(QUEUES))):
+        results["filter_ms"].append(bench.show(bench.query(QUEUES[n % len(QUEUES)])))
+
+    bench.show(everything)
+    for _ in range(repeat):
+        bench.view.scrollToTop()
+        bench.settle(bench.painted)
+        total = bench.model.total
+        results["jump_last_ms"].append(
+            bench.time(
+                bench.view.scrollToBottom,
+                lambda total=total: (
+                    bench.model.ticket_at(total - 1) is not None and bench.painted()
+                ),
+            )
+        )
+
+    for n in range(max(repeat, len(SEARCHES))):
+        results["search_ms"].append(
+            bench.show(replace(everything, text=SEARCHES[n % len(SEARCHES)]))
+        )
+
+    long_id = long_thread_ticket(bench.db)
+    editor, thread = TicketEditor(bench.session), ThreadView()
+    editor.resize(560, 320)
+    thread.resize(560, 600)
+    entries = 0
+    for _ in range(repeat):
+        started = time.perf_counter()
+        detail = queries.get_ticket(bench.db, long_id) if long_id else None
+        if detail is not None:
+            editor.show_detail(detail)
+            thread.show_entries(detail.thread)
+            thread.viewport().repaint()
+            entries = len(detail.thread)
+        results["open_thread_ms"].append((time.perf_counter() - started) * 1000)
+
+    # Wander through the queue: the model keeps a window of rows, whatever the length.
+    bench.show(everything)
+    total = bench.model.total
+    for step in range(60):
+        bench.view.scrollTo(bench.model.index((step * 7919 * 127) % max(total, 1), 1))
+        bench.settle(bench.painted)
+    medians = {
+        key: round(statistics.median(values), 1) for key, values in results.items() if values
+    }
+    medians["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    bench.db.close()
+    return {
+        "medians": medians,
+        "runs": {key: [round(v, 1) for v in values] for key, values in results.items()},
+        "rows_held_by_model": bench.model.cached_rows(),
+        "queue_length": total,
+        "thread_entries_opened": entries,
+    }
