@@ -151,9 +151,22 @@ class QueueModel(QAbstractTableModel):
     def show(self, query: QueueQuery) -> None:
         """Show another queue, sort or search; the old rows stay until the new ones come."""
         self._generation += 1
-        generation = self._generation
+        generation, total = self._generation, self._total
+        same_tickets = self.shown and (query.filter, query.text) == (
+            self._query.filter,
+            self._query.text,
+        )
+        if same_tickets:
+            # Only the order changes: the length is known, so only the first page is read.
+            def work() -> tuple[int, list[QueueRow]]:
+                return total, self._source.page(query, 0, PAGE, total)
+        else:
+
+            def work() -> tuple[int, list[QueueRow]]:
+                return self._source.window(query, 0, PAGE)
+
         self._runner.run(
-            lambda: self._source.window(query, 0, PAGE),
+            work,
             lambda result: self._on_window(generation, query, result),
             self._on_load_failed,
             what=tr("Loading the queue"),
