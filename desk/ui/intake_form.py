@@ -1,14 +1,15 @@
 """Phone and walk-in intake: log the request before the caller hangs up.
 
-Keyboard first: the form opens on the caller lookup; typing a name, phone number (any
-common format) or email lists matching callers; Enter picks the highlighted one and
-moves to the subject; Ctrl+Enter saves. A known caller's open tickets are shown so the
-agent can add to one instead of logging a duplicate.
+Keyboard first: the form opens on the caller lookup (`CallerPanel`); Enter picks the
+highlighted caller and moves to the subject; Enter in the subject moves on to the
+description; only Ctrl+Enter saves. A known caller's open tickets are shown so the agent
+can add to one instead of logging a duplicate.
 """
 
 from __future__ import annotations
 
 import html
+import itertools
 import time
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -17,14 +18,10 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QFormLayout,
-    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
     QStackedWidget,
@@ -35,35 +32,26 @@ from PySide6.QtWidgets import (
 from desk.domain.errors import FieldProblem, ValidationError
 from desk.domain.model import Channel, Level, Priority
 from desk.domain.priority import LEVELS_FOR_PRIORITY, priority_for
-from desk.domain.search import looks_like_phone
+from desk.domain.queues import QueueRow
 from desk.domain.ticket import format_number
-from desk.domain.validation import format_phone
-from desk.services import queries
-from desk.services.intake import IntakeRequest, NewCaller, log_ticket
+from desk.services.intake import IntakeRequest, log_ticket
 from desk.services.tickets import add_customer_message
-from desk.services.views import CallerMatch
 
 from . import labels
+from .caller_panel import CallerPanel
 from .dialogs import error_text, mark_invalid
 from .labels import tr
 from .session import DeskSession
 from .tasks import TaskRunner
 
-LOOKUP_DELAY_MS = 120
-MATCH_ROLE = Qt.ItemDataRole.UserRole + 1
-NEW_CALLER = "new"
-
-
-class LookupBox(QLineEdit):
-    """The caller lookup: Up and Down move through the matches without leaving the box."""
-
-    moved = Signal(int)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Up):
-            self.moved.emit(1 if event.key() == Qt.Key.Key_Down else -1)
-            return
-        super().keyPressEvent(event)
+CHANNELS = (
+    Channel.PHONE,
+    Channel.WALK_IN,
+    Channel.EMAIL,
+    Channel.WEB,
+    Channel.CHAT,
+    Channel.SOCIAL,
+)
 
 
 class IntakeForm(QDialog):
@@ -80,12 +68,11 @@ class IntakeForm(QDialog):
         self.resize(980, 700)
         self._session = session
         self._runner = runner
-        self._caller: CallerMatch | None = None
-        self._lookup_generation = 0
         self._started = time.monotonic()
         self._saved_number = ""
         self._saving = False
-
+        self.caller = CallerPanel(session, runner)
+        self.errors: dict[str, QLabel] = {}
         self._build()
         self._wire()
         self.reset()
@@ -93,136 +80,100 @@ class IntakeForm(QDialog):
     # --- building -----------------------------------------------------------------------------
 
     def _build(self) -> None:
-        self.lookup = LookupBox(objectName="callerLookup")
-        self.lookup.setPlaceholderText(tr("Caller: type a name, phone number or email"))
-        self.matches = QListWidget(objectName="callerMatches")
-        self.matches.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.matches.setMinimumHeight(150)
-        self.recent_title = QLabel(tr("Their &recent tickets"), objectName="fieldLabel")
-        self.caller_card = QLabel(objectName="callerCard")
-        self.caller_card.setWordWrap(True)
-        self.caller_card.setTextFormat(Qt.TextFormat.RichText)
-        self.recent = QListWidget(objectName="recentTickets")
-        self.recent.setMinimumHeight(120)
-        self.recent_title.setBuddy(self.recent)
-        for listing in (self.matches, self.recent):
-            listing.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-            listing.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.add_to_button = QPushButton(
-            tr("&Add to this ticket instead"), objectName="addToTicket"
+        self.subject = QLineEdit(
+            objectName="intakeSubject", placeholderText=tr("What is the problem, in a few words")
         )
-        self.add_to_button.setEnabled(False)
-
-        self.new_name = QLineEdit()
-        self.new_email = QLineEdit()
-        self.new_phone = QLineEdit()
-        self.new_organisation = QLineEdit()
-        self.new_name.setPlaceholderText(tr("Full name"))
-        self.new_email.setPlaceholderText(tr("name@example.com"))
-        self.new_phone.setPlaceholderText(tr("+1 415 555 0132"))
-        self.new_caller_box = QFrame(objectName="newCaller")
-        new_form = QFormLayout(self.new_caller_box)
-        new_form.setContentsMargins(10, 8, 10, 8)
-        self.errors: dict[str, QLabel] = {}
-        heading = QLabel(tr("New caller"), objectName="sectionTitle")
-        new_form.addRow(heading)
-        for key, label, widget in (
-            ("name", tr("Name"), self.new_name),
-            ("email", tr("Email"), self.new_email),
-            ("phone", tr("Phone"), self.new_phone),
-            ("organisation", tr("Organisation"), self.new_organisation),
-        ):
-            new_form.addRow(label, self._with_error(key, widget))
-
-        self.subject = QLineEdit(objectName="intakeSubject")
-        self.subject.setPlaceholderText(tr("What is the problem, in a few words"))
         self.description = QPlainTextEdit(objectName="intakeDescription")
         self.description.setPlaceholderText(tr("What the caller says, in their words"))
         self.description.setTabChangesFocus(True)
         self.description.setMinimumHeight(110)
         self.category = QComboBox(objectName="intakeCategory")
-        self.category.setEditable(True)
+        self.category.setEditable(True)  # type to find a help topic
         self.category.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.category.completer().setFilterMode(Qt.MatchFlag.MatchContains)
         self.category.completer().setCompletionMode(
             self.category.completer().CompletionMode.PopupCompletion
         )
         self.channel = QComboBox()
-        for channel in (
-            Channel.PHONE,
-            Channel.WALK_IN,
-            Channel.EMAIL,
-            Channel.WEB,
-            Channel.CHAT,
-            Channel.SOCIAL,
-        ):
+        for channel in CHANNELS:
             self.channel.addItem(labels.channel_label(channel), channel)
-        self.impact = self._levels()
-        self.urgency = self._levels()
+        self.impact, self.urgency = self._levels(), self._levels()
         self.priority = QComboBox()
         self.priority.addItem(tr("From impact × urgency"), None)
         for priority in Priority:
             self.priority.addItem(labels.priority_label(priority), priority)
         self.priority_live = QLabel(objectName="priorityLive")
-        self.asset = QLineEdit()
-        self.asset.setPlaceholderText(tr("Optional"))
+        self.asset = QLineEdit(placeholderText=tr("Optional"))
         self.assign_to_me = QCheckBox(tr("Assign to me"))
         self.timer_label = QLabel(objectName="callTimer")
-        self.general_error = QLabel(objectName="fieldError")
-        self.general_error.setWordWrap(True)
+        self.general_error = QLabel(objectName="fieldError", wordWrap=True)
         self.general_error.hide()
         self.save_button = QPushButton(tr("Log ticket  (Ctrl+Enter)"), objectName="primary")
         self.cancel_button = QPushButton(tr("Close"))
 
-        # The saved state: the number, big, ready to read back.
-        self.saved_title = QLabel(objectName="savedTitle")
-        self.saved_number = QLabel(objectName="savedNumber")
-        self.saved_number.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.saved_number.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.saved_detail = QLabel(objectName="muted")
-        self.saved_detail.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.copy_button = QPushButton(tr("Copy number  (Ctrl+C)"))
-        self.next_button = QPushButton(tr("Next caller  (Enter)"), objectName="primary")
-        self.copied = QLabel(objectName="muted")
-        self.copied.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self._form_page())
+        self.pages.addWidget(self._saved_page())
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.pages)
 
-        left = QVBoxLayout()
-        left.setSpacing(6)
-        left.addWidget(QLabel(tr("Caller"), objectName="sectionTitle"))
-        left.addWidget(self.lookup)
-        left.addWidget(self.matches)
-        left.addWidget(self.caller_card)
-        left.addWidget(self.new_caller_box)
-        left.addWidget(self.recent_title)
-        left.addWidget(self.recent)
-        left.addWidget(self.add_to_button)
-        left.addStretch(1)
+        chain = [
+            self.caller.new_organisation,
+            self.subject,
+            self.description,
+            self.category,
+            self.channel,
+        ]
+        chain += [
+            self.asset,
+            self.impact,
+            self.urgency,
+            self.priority,
+            self.assign_to_me,
+            self.save_button,
+        ]
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
+        # Enter belongs to the field it is typed in (pick a caller, next field); only
+        # Ctrl+Enter saves. A dialog's auto-default button would save half a ticket.
+        for button in self.findChildren(QPushButton):
+            button.setAutoDefault(False)
 
+    def _form_page(self) -> QWidget:
         grid = QGridLayout()
         grid.setHorizontalSpacing(10)
         grid.setVerticalSpacing(6)
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(3, 1)
-        grid.addWidget(QLabel(tr("Help topic"), objectName="fieldLabel"), 0, 0)
-        grid.addWidget(self._with_error("category_id", self.category), 0, 1, 1, 3)
-        grid.addWidget(QLabel(tr("Channel"), objectName="fieldLabel"), 1, 0)
-        grid.addWidget(self.channel, 1, 1)
-        grid.addWidget(QLabel(tr("Asset"), objectName="fieldLabel"), 1, 2)
-        grid.addWidget(self._with_error("asset", self.asset), 1, 3)
-        grid.addWidget(QLabel(tr("Impact"), objectName="fieldLabel"), 2, 0)
-        grid.addWidget(self.impact, 2, 1)
-        grid.addWidget(QLabel(tr("Urgency"), objectName="fieldLabel"), 2, 2)
-        grid.addWidget(self.urgency, 2, 3)
-        grid.addWidget(QLabel(tr("Priority"), objectName="fieldLabel"), 3, 0)
-        grid.addWidget(self.priority, 3, 1)
-        grid.addWidget(self.priority_live, 3, 2, 1, 2)
+        cells = [
+            (0, 0, QLabel(tr("Help topic"), objectName="fieldLabel"), 1),
+            (0, 1, self._with_error("category_id", self.category), 3),
+            (1, 0, QLabel(tr("Channel"), objectName="fieldLabel"), 1),
+            (1, 1, self.channel, 1),
+            (1, 2, QLabel(tr("Asset"), objectName="fieldLabel"), 1),
+            (1, 3, self._with_error("asset", self.asset), 1),
+            (2, 0, QLabel(tr("Impact"), objectName="fieldLabel"), 1),
+            (2, 1, self.impact, 1),
+            (2, 2, QLabel(tr("Urgency"), objectName="fieldLabel"), 1),
+            (2, 3, self.urgency, 1),
+            (3, 0, QLabel(tr("Priority"), objectName="fieldLabel"), 1),
+            (3, 1, self.priority, 1),
+            (3, 2, self.priority_live, 2),
+        ]
+        for row, column, widget, span in cells:
+            grid.addWidget(widget, row, column, 1, span)
 
-        right = QVBoxLayout()
-        right.setSpacing(6)
         title_row = QHBoxLayout()
         title_row.addWidget(QLabel(tr("Request"), objectName="sectionTitle"))
         title_row.addStretch(1)
         title_row.addWidget(self.timer_label)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.save_button)
+        right = QVBoxLayout()
+        right.setSpacing(6)
         right.addLayout(title_row)
         right.addWidget(QLabel(tr("Subject"), objectName="fieldLabel"))
         right.addWidget(self._with_error("subject", self.subject))
@@ -231,24 +182,28 @@ class IntakeForm(QDialog):
         right.addLayout(grid)
         right.addWidget(self.assign_to_me)
         right.addWidget(self.general_error)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.cancel_button)
-        buttons.addWidget(self.save_button)
         right.addLayout(buttons)
 
-        form_page = QWidget()
-        columns = QHBoxLayout(form_page)
+        page = QWidget()
+        columns = QHBoxLayout(page)
         columns.setContentsMargins(16, 14, 16, 14)
         columns.setSpacing(18)
-        left_box = QWidget(objectName="intakeCallerColumn")
-        left_box.setLayout(left)
-        left_box.setFixedWidth(380)
-        columns.addWidget(left_box)
+        self.caller.setFixedWidth(380)
+        columns.addWidget(self.caller)
         columns.addLayout(right, 1)
+        return page
 
-        saved_page = QWidget(objectName="savedPage")
-        saved = QVBoxLayout(saved_page)
+    def _saved_page(self) -> QWidget:
+        """The number, big, ready to read back to the caller."""
+        self.saved_title = QLabel(objectName="savedTitle")
+        self.saved_number = QLabel(objectName="savedNumber", alignment=Qt.AlignmentFlag.AlignCenter)
+        self.saved_number.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.saved_detail = QLabel(objectName="muted", alignment=Qt.AlignmentFlag.AlignCenter)
+        self.copy_button = QPushButton(tr("Copy number  (Ctrl+C)"))
+        self.next_button = QPushButton(tr("Next caller  (Enter)"), objectName="primary")
+        self.copied = QLabel(objectName="muted", alignment=Qt.AlignmentFlag.AlignCenter)
+        page = QWidget(objectName="savedPage")
+        saved = QVBoxLayout(page)
         saved.addStretch(2)
         saved.addWidget(self.saved_title, alignment=Qt.AlignmentFlag.AlignCenter)
         saved.addWidget(self.saved_number)
@@ -262,31 +217,7 @@ class IntakeForm(QDialog):
         saved.addLayout(actions)
         saved.addWidget(self.copied)
         saved.addStretch(3)
-
-        self.pages = QStackedWidget()
-        self.pages.addWidget(form_page)
-        self.pages.addWidget(saved_page)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.pages)
-
-        QWidget.setTabOrder(self.lookup, self.new_name)
-        for first, second in (
-            (self.new_name, self.new_email),
-            (self.new_email, self.new_phone),
-            (self.new_phone, self.new_organisation),
-            (self.new_organisation, self.subject),
-            (self.subject, self.description),
-            (self.description, self.category),
-            (self.category, self.channel),
-            (self.channel, self.asset),
-            (self.asset, self.impact),
-            (self.impact, self.urgency),
-            (self.urgency, self.priority),
-            (self.priority, self.assign_to_me),
-            (self.assign_to_me, self.save_button),
-        ):
-            QWidget.setTabOrder(first, second)
+        return page
 
     def _with_error(self, key: str, widget: QWidget) -> QWidget:
         box = QWidget()
@@ -294,8 +225,7 @@ class IntakeForm(QDialog):
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(2)
         column.addWidget(widget)
-        error = QLabel(objectName="fieldError")
-        error.setWordWrap(True)
+        error = QLabel(objectName="fieldError", wordWrap=True)
         error.hide()
         column.addWidget(error)
         self.errors[key] = error
@@ -309,21 +239,12 @@ class IntakeForm(QDialog):
         return box
 
     def _wire(self) -> None:
-        # Enter belongs to the field it is typed in (pick a caller, next field); only
-        # Ctrl+Enter saves. A dialog's auto-default button would save half a ticket.
-        for button in self.findChildren(QPushButton):
-            button.setAutoDefault(False)
-        self.subject.returnPressed.connect(self.description.setFocus)
-        self._lookup_timer = QTimer(self, singleShot=True, interval=LOOKUP_DELAY_MS)
-        self._lookup_timer.timeout.connect(self._look_up)
         self._clock = QTimer(self, interval=1000)
         self._clock.timeout.connect(self._show_timer)
-        self.lookup.textEdited.connect(self._on_lookup_text_edited)
-        self.lookup.returnPressed.connect(self._on_lookup_return_pressed)
-        self.lookup.moved.connect(self._on_lookup_moved)
-        self.matches.itemClicked.connect(lambda item: self._pick(item))
-        self.recent.currentItemChanged.connect(self._on_recent_current_item_changed)
-        self.add_to_button.clicked.connect(self.add_to_selected)
+        self.caller.picked.connect(self.subject.setFocus)
+        self.caller.addRequested.connect(self.add_to)
+        self.caller.failed.connect(self._show_general)
+        self.subject.returnPressed.connect(self.description.setFocus)
         self.category.currentIndexChanged.connect(self._on_category_changed)
         for box in (self.impact, self.urgency, self.priority):
             box.currentIndexChanged.connect(self._show_priority)
@@ -345,26 +266,15 @@ class IntakeForm(QDialog):
         self.show()
         self.raise_()
         self.activateWindow()
-        self.lookup.setFocus()
+        self.caller.lookup.setFocus()
 
     def reset(self) -> None:
         """Empty and ready for the next caller; the call timer starts again."""
-        self._caller = None
         self._saving = False
-        self._lookup_generation += 1
-        for line in (
-            self.lookup,
-            self.new_name,
-            self.new_email,
-            self.new_phone,
-            self.new_organisation,
-            self.subject,
-            self.asset,
-        ):
-            line.clear()
+        self.caller.reset()
+        self.subject.clear()
+        self.asset.clear()
         self.description.clear()
-        self.matches.clear()
-        self.recent.clear()
         self._fill_categories()
         self.channel.setCurrentIndex(0)
         self.impact.setCurrentIndex(self.impact.findData(Level.MEDIUM))
@@ -372,7 +282,6 @@ class IntakeForm(QDialog):
         self.priority.setCurrentIndex(0)
         self.assign_to_me.setChecked(False)
         self.clear_problems()
-        self._show_caller()
         self._show_priority()
         self.save_button.setEnabled(True)
         self.pages.setCurrentIndex(0)
@@ -380,16 +289,16 @@ class IntakeForm(QDialog):
         self._clock.start()
         self._show_timer()
         self.copied.clear()
-        self.lookup.setFocus()
+        self.caller.lookup.setFocus()
 
     def _fill_categories(self) -> None:
+        """Help topics an agent picks: the leaves, not the headings above them."""
+        topics = self._session.directory.categories
         self.category.blockSignals(True)
         self.category.clear()
         self.category.addItem(tr("(choose a help topic)"), None)
-        for category in self._session.directory.categories:
-            if category.parent_id is not None or not any(
-                c.parent_id == category.id for c in self._session.directory.categories
-            ):
+        for category in topics:
+            if not any(c.parent_id == category.id for c in topics):
                 self.category.addItem(category.display_name, category.id)
         self.category.setCurrentIndex(0)
         self.category.blockSignals(False)
@@ -398,8 +307,7 @@ class IntakeForm(QDialog):
         return int(time.monotonic() - self._started)
 
     def _show_timer(self, *_args: object) -> None:
-        phone = self.channel.currentData() == Channel.PHONE
-        self.timer_label.setVisible(phone)
+        self.timer_label.setVisible(self.channel.currentData() == Channel.PHONE)
         seconds = self.call_seconds()
         self.timer_label.setText(
             tr("On the call {minutes}:{seconds:02d}").format(
@@ -407,150 +315,12 @@ class IntakeForm(QDialog):
             )
         )
 
-    # --- caller lookup ---------------------------------------------------------------------------
-
-    def _on_lookup_text_edited(self, _text: str) -> None:
-        if self._caller is not None or self.new_caller_box.isVisible():
-            self._caller = None  # typing again means looking for someone else
-            self._show_caller()
-        self._lookup_timer.start()
-
-    def _look_up(self) -> None:
-        text = self.lookup.text().strip()
-        self._lookup_generation += 1
-        generation = self._lookup_generation
-        if not text:
-            self._show_matches([], "")
-            return
-        db = self._session.db
-        self._runner.run(
-            lambda: queries.lookup_callers(db, text),
-            lambda found: self._on_matches(generation, text, found),
-            self._show_error,
-            what=tr("Looking up the caller"),
-        )
-
-    def _on_matches(self, generation: int, text: str, found: list[CallerMatch]) -> None:
-        if generation == self._lookup_generation:
-            self._show_matches(found, text)
-
-    def lookup_done(self) -> bool:
-        """No lookup waiting or running (for tests and the benchmark)."""
-        return not self._lookup_timer.isActive() and self._runner.pending == 0
-
-    def _show_matches(self, found: list[CallerMatch], text: str) -> None:
-        self.matches.clear()
-        for match in found:
-            customer = match.customer
-            open_count = len(match.open_tickets)
-            bits = [customer.organisation, customer.email or "", format_phone(customer.phone)]
-            line = f"{customer.name}\n" + " · ".join(b for b in bits if b)
-            if open_count:
-                line += "  · " + tr("{count} open").format(count=open_count)
-            item = QListWidgetItem(line)
-            item.setData(MATCH_ROLE, match)
-            self.matches.addItem(item)
-        new_item = QListWidgetItem(
-            tr("+ New caller “{text}”").format(text=text) if text else tr("+ New caller")
-        )
-        new_item.setData(MATCH_ROLE, NEW_CALLER)
-        self.matches.addItem(new_item)
-        self.matches.setCurrentRow(0)
-
-    def _on_lookup_moved(self, step: int) -> None:
-        if self.matches.count():
-            row = max(0, min(self.matches.count() - 1, self.matches.currentRow() + step))
-            self.matches.setCurrentRow(row)
-
-    def _on_lookup_return_pressed(self) -> None:
-        if self._lookup_timer.isActive():
-            self._lookup_timer.stop()
-            self._look_up()
-            return  # Enter again once the matches are there
-        item = self.matches.currentItem()
-        if item is not None:
-            self._pick(item)
-
-    def _pick(self, item: QListWidgetItem) -> None:
-        match = item.data(MATCH_ROLE)
-        if match == NEW_CALLER:
-            self._start_new_caller(self.lookup.text().strip())
-            return
-        self._caller = match
-        self._show_caller()
-        self.subject.setFocus()
-
-    def _start_new_caller(self, typed: str) -> None:
-        self._caller = None
-        self._show_caller(new=True)
-        if "@" in typed:
-            self.new_email.setText(typed)
-        elif looks_like_phone(typed):
-            self.new_phone.setText(typed)
-        else:
-            self.new_name.setText(typed)
-        (self.new_email if self.new_name.text() else self.new_name).setFocus()
-
-    def _show_caller(self, *, new: bool = False) -> None:
-        """Looking up: the matches. A caller picked: their card and recent tickets.
-        A new caller: the fields to type them in."""
-        caller = self._caller
-        self.new_caller_box.setVisible(new)
-        self.matches.setVisible(caller is None and not new)
-        for widget in (self.recent_title, self.recent, self.add_to_button):
-            widget.setVisible(caller is not None)
-        self.recent.clear()
-        self.add_to_button.setEnabled(False)
-        if caller is None:
-            self.caller_card.setVisible(False)
-            return
-        customer = caller.customer
-        lines = [f"<b style='font-size:14pt'>{html.escape(customer.name)}</b>"]
-        if customer.organisation:
-            lines.append(html.escape(customer.organisation))
-        contact = " · ".join(
-            html.escape(b) for b in (customer.email or "", format_phone(customer.phone)) if b
-        )
-        if contact:
-            lines.append(contact)
-        self.caller_card.setText("<br>".join(lines))
-        self.caller_card.setVisible(True)
-        for row in caller.recent:
-            text = f"{row.number}  {row.subject}\n{labels.status_label(row.status)} · {labels.when(row.updated_at)}"
-            item = QListWidgetItem(text)
-            item.setData(MATCH_ROLE, row)
-            if not row.status.is_active:
-                item.setForeground(labels.STATUS_COLOURS[row.status])
-            self.recent.addItem(item)
-        if not caller.recent:
-            placeholder = QListWidgetItem(tr("No tickets yet."))
-            placeholder.setFlags(Qt.ItemFlag.NoItemFlags)
-            self.recent.addItem(placeholder)
-
-    def _on_recent_current_item_changed(
-        self, current: QListWidgetItem | None, _previous: object
-    ) -> None:
-        row = current.data(MATCH_ROLE) if current is not None else None
-        can_add = row is not None and row.status.is_active
-        self.add_to_button.setEnabled(can_add)
-        if can_add:
-            self.add_to_button.setText(tr("&Add to {number} instead").format(number=row.number))
-        else:
-            self.add_to_button.setText(tr("&Add to this ticket instead"))
-
-    def select_recent(self, ticket_id: int) -> None:
-        for n in range(self.recent.count()):
-            row = self.recent.item(n).data(MATCH_ROLE)
-            if row is not None and row.id == ticket_id:
-                self.recent.setCurrentRow(n)
-                return
-
-    # --- triage -----------------------------------------------------------------------------------
+    # --- triage ---------------------------------------------------------------------------------
 
     def _on_category_changed(self, _index: int) -> None:
-        category_id = self.category.currentData()
         category = next(
-            (c for c in self._session.directory.categories if c.id == category_id), None
+            (c for c in self._session.directory.categories if c.id == self.category.currentData()),
+            None,
         )
         if category is None:
             return
@@ -578,22 +348,14 @@ class IntakeForm(QDialog):
     # --- saving -------------------------------------------------------------------------------------
 
     def request(self) -> IntakeRequest:
-        caller = self._caller
-        new_caller = None
-        if caller is None:
-            new_caller = NewCaller(
-                self.new_name.text(),
-                self.new_email.text(),
-                self.new_phone.text(),
-                self.new_organisation.text(),
-            )
+        known = self.caller.caller
         channel = self.channel.currentData()
         return IntakeRequest(
             subject=self.subject.text(),
             description=self.description.toPlainText(),
             channel=channel,
-            customer_id=caller.customer.id if caller else None,
-            new_caller=new_caller,
+            customer_id=known.customer.id if known else None,
+            new_caller=None if known else self.caller.new_caller(),
             category_id=self.category.currentData(),
             impact=self.impact.currentData(),
             urgency=self.urgency.currentData(),
@@ -611,8 +373,8 @@ class IntakeForm(QDialog):
         if self._saving:
             return
         self.clear_problems()
-        if self._caller is None and not self.new_caller_box.isVisible():
-            self._start_new_caller(self.lookup.text().strip())
+        if self.caller.caller is None and not self.caller.is_new:
+            self.caller.start_new_caller(self.caller.lookup.text().strip())
         request = self.request()
         self._saving = True
         self.save_button.setEnabled(False)
@@ -624,11 +386,9 @@ class IntakeForm(QDialog):
             what=tr("Logging the ticket"),
         )
 
-    def add_to_selected(self) -> None:
+    def add_to(self, row: QueueRow) -> None:
         """Log what the caller says on their open ticket instead of a new one."""
-        item = self.recent.currentItem()
-        row = item.data(MATCH_ROLE) if item is not None else None
-        if row is None or not row.status.is_active or self._saving:
+        if self._saving:
             return
         self.clear_problems()
         subject, body = self.subject.text().strip(), self.description.toPlainText().strip()
@@ -669,55 +429,53 @@ class IntakeForm(QDialog):
         self.save_button.setEnabled(True)
         self.show_problem(exc)
 
-    def show_problem(self, exc: BaseException) -> None:
-        self.clear_problems()
-        if isinstance(exc, ValidationError):
-            unplaced = []
-            for problem in exc.problems:
-                label = self.errors.get(problem.field)
-                if label is None:
-                    unplaced.append(problem.message)
-                    continue
-                label.setText(problem.message)
-                label.show()
-            inputs = self._inputs()
-            for problem in exc.problems:
-                mark_invalid(inputs.get(problem.field), True)
-            first = next((p.field for p in exc.problems if p.field in inputs), None)
-            if first is not None:
-                inputs[first].setFocus()
-            if unplaced:
-                self.general_error.setText(" ".join(unplaced))
-                self.general_error.show()
-            return
-        self.general_error.setText(
-            tr("Not saved: {reason} Everything you typed is still here; try again.").format(
-                reason=error_text(exc)
-            )
-        )
-        self.general_error.show()
-
-    def _show_error(self, exc: BaseException) -> None:
-        self.general_error.setText(error_text(exc))
-        self.general_error.show()
-
-    def clear_problems(self) -> None:
-        for label in (*self.errors.values(), self.general_error):
-            label.hide()
-        for widget in self._inputs().values():
-            mark_invalid(widget, False)
+    # --- problems -------------------------------------------------------------------------------------
 
     def _inputs(self) -> dict[str, QWidget]:
-        return {
-            "name": self.new_name,
-            "email": self.new_email,
-            "phone": self.new_phone,
-            "organisation": self.new_organisation,
+        own = {
             "subject": self.subject,
             "description": self.description,
             "asset": self.asset,
             "category_id": self.category,
         }
+        return self.caller.inputs() | own
+
+    def _labels(self) -> dict[str, QLabel]:
+        return self.caller.errors | self.errors
+
+    def show_problem(self, exc: BaseException) -> None:
+        self.clear_problems()
+        if not isinstance(exc, ValidationError):
+            self._show_general(
+                tr("Not saved: {reason} Everything you typed is still here; try again.").format(
+                    reason=error_text(exc)
+                )
+            )
+            return
+        labels_, inputs = self._labels(), self._inputs()
+        unplaced = []
+        for problem in exc.problems:
+            if problem.field not in labels_:
+                unplaced.append(problem.message)
+                continue
+            labels_[problem.field].setText(problem.message)
+            labels_[problem.field].show()
+            mark_invalid(inputs.get(problem.field), True)
+        first = next((p.field for p in exc.problems if p.field in inputs), None)
+        if first is not None:
+            inputs[first].setFocus()
+        if unplaced:
+            self._show_general(" ".join(unplaced))
+
+    def _show_general(self, text: str) -> None:
+        self.general_error.setText(text)
+        self.general_error.show()
+
+    def clear_problems(self) -> None:
+        for label in (*self._labels().values(), self.general_error):
+            label.hide()
+        for widget in self._inputs().values():
+            mark_invalid(widget, False)
 
     def copy_number(self) -> None:
         if self._saved_number:
@@ -739,4 +497,6 @@ class IntakeForm(QDialog):
         super().keyPressEvent(event)
 
     def _has_input(self) -> bool:
-        return bool(self.subject.text() or self.description.toPlainText() or self.new_name.text())
+        return bool(
+            self.subject.text() or self.description.toPlainText() or self.caller.new_name.text()
+        )

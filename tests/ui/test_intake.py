@@ -33,13 +33,15 @@ def _open_intake(qtbot, window):
     form = window.intake
     assert form is not None and form.isVisible()
     qtbot.waitUntil(form.isActiveWindow, timeout=3000)  # the form takes the keyboard
-    assert form.focusWidget() is form.lookup
+    assert form.focusWidget() is form.caller.lookup
     return form
 
 
 def _look_up(qtbot, window, form, typed: str) -> None:
-    qtbot.keyClicks(form.lookup, typed)
-    qtbot.waitUntil(lambda: form.lookup_done() and form.matches.count() > 0, timeout=5000)
+    qtbot.keyClicks(form.caller.lookup, typed)
+    qtbot.waitUntil(
+        lambda: form.caller.lookup_done() and form.caller.matches.count() > 0, timeout=5000
+    )
     wait_idle(qtbot, window)
 
 
@@ -48,8 +50,8 @@ def test_known_caller_to_ticket_with_the_keyboard_alone(qtbot, window, demo_db):
     before = _counts(demo_db)
     form = _open_intake(qtbot, window)
     _look_up(qtbot, window, form, customer.email)  # the caller's email, as they spell it out
-    assert form.matches.currentItem().text().startswith(customer.name)
-    qtbot.keyClick(form.lookup, Qt.Key.Key_Return)  # pick the highlighted caller
+    assert form.caller.matches.currentItem().text().startswith(customer.name)
+    qtbot.keyClick(form.caller.lookup, Qt.Key.Key_Return)  # pick the highlighted caller
     assert form.focusWidget() is form.subject
     qtbot.keyClicks(form.subject, "Monitor flickers")
     qtbot.keyClick(form.subject, Qt.Key.Key_Tab)
@@ -72,7 +74,11 @@ def test_known_caller_to_ticket_with_the_keyboard_alone(qtbot, window, demo_db):
     qtbot.keyClick(form.pages.currentWidget(), Qt.Key.Key_C, CTRL)
     assert QGuiApplication.clipboard().text() == number
     qtbot.keyClick(form, Qt.Key.Key_Return)  # ready for the next caller
-    assert form.pages.currentIndex() == 0 and form.subject.text() == "" and form.lookup.text() == ""
+    assert (
+        form.pages.currentIndex() == 0
+        and form.subject.text() == ""
+        and form.caller.lookup.text() == ""
+    )
 
 
 def test_callers_are_found_by_phone_in_any_format(qtbot, window, demo_db):
@@ -85,7 +91,7 @@ def test_callers_are_found_by_phone_in_any_format(qtbot, window, demo_db):
     typed = f"({national[:3]}) {national[3:6]}-{national[6:]}"
     form = _open_intake(qtbot, window)
     _look_up(qtbot, window, form, typed)
-    assert form.matches.item(0).text().startswith(customer.name)
+    assert form.caller.matches.item(0).text().startswith(customer.name)
 
 
 def test_new_caller_with_a_malformed_email_gets_a_message_and_nothing_is_written(
@@ -94,20 +100,20 @@ def test_new_caller_with_a_malformed_email_gets_a_message_and_nothing_is_written
     before = _counts(demo_db)
     form = _open_intake(qtbot, window)
     _look_up(qtbot, window, form, "Zed Newperson")
-    qtbot.keyClick(form.lookup, Qt.Key.Key_Up)
-    while form.matches.currentRow() < form.matches.count() - 1:
-        qtbot.keyClick(form.lookup, Qt.Key.Key_Down)
-    qtbot.keyClick(form.lookup, Qt.Key.Key_Return)  # "+ New caller"
-    assert form.new_name.text() == "Zed Newperson"
-    assert form.focusWidget() is form.new_email
-    qtbot.keyClicks(form.new_email, "zed@@northwind")
+    qtbot.keyClick(form.caller.lookup, Qt.Key.Key_Up)
+    while form.caller.matches.currentRow() < form.caller.matches.count() - 1:
+        qtbot.keyClick(form.caller.lookup, Qt.Key.Key_Down)
+    qtbot.keyClick(form.caller.lookup, Qt.Key.Key_Return)  # "+ New caller"
+    assert form.caller.new_name.text() == "Zed Newperson"
+    assert form.focusWidget() is form.caller.new_email
+    qtbot.keyClicks(form.caller.new_email, "zed@@northwind")
     form.subject.setFocus()
     qtbot.keyClicks(form.subject, "Cannot log in")
     qtbot.keyClick(form.subject, Qt.Key.Key_Return, CTRL)
     wait_idle(qtbot, window)
-    assert not form.errors["email"].isHidden()
-    assert "is not a valid email address" in form.errors["email"].text()
-    assert form.new_email.property("invalid") is True
+    assert not form.caller.errors["email"].isHidden()
+    assert "is not a valid email address" in form.caller.errors["email"].text()
+    assert form.caller.new_email.property("invalid") is True
     assert form.pages.currentIndex() == 0
     assert _counts(demo_db) == before
 
@@ -120,11 +126,14 @@ def test_caller_with_an_open_ticket_adds_to_it_instead_of_a_duplicate(qtbot, win
     before = _counts(demo_db)
     form = _open_intake(qtbot, window)
     _look_up(qtbot, window, form, customer.email)
-    qtbot.keyClick(form.lookup, Qt.Key.Key_Return)
+    qtbot.keyClick(form.caller.lookup, Qt.Key.Key_Return)
     qtbot.keyClicks(form.subject, "Still no sound in Teams")
     qtbot.keyClicks(form.description, "Tried the other headset too.")
-    form.select_recent(open_row.id)
-    assert form.add_to_button.isEnabled() and open_row.number in form.add_to_button.text()
+    form.caller.select_recent(open_row.id)
+    assert (
+        form.caller.add_to_button.isEnabled()
+        and open_row.number in form.caller.add_to_button.text()
+    )
     qtbot.keyClick(form, Qt.Key.Key_A, Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(lambda: form.pages.currentIndex() == 1, timeout=5000)
     assert form.saved_number.text() == open_row.number
@@ -138,9 +147,9 @@ def test_caller_with_an_open_ticket_adds_to_it_instead_of_a_duplicate(qtbot, win
 def test_a_save_failure_keeps_everything_typed(qtbot, window, demo_db, monkeypatch):
     form = _open_intake(qtbot, window)
     _look_up(qtbot, window, form, "Yara Newcaller")
-    form.matches.setCurrentRow(form.matches.count() - 1)
-    qtbot.keyClick(form.lookup, Qt.Key.Key_Return)
-    form.new_phone.setText("+1 212 555 0177")
+    form.caller.matches.setCurrentRow(form.caller.matches.count() - 1)
+    qtbot.keyClick(form.caller.lookup, Qt.Key.Key_Return)
+    form.caller.new_phone.setText("+1 212 555 0177")
     form.subject.setText("Printer offline")
     form.description.setPlainText("All jobs stuck since 9:00.")
     before = _counts(demo_db)
@@ -154,8 +163,8 @@ def test_a_save_failure_keeps_everything_typed(qtbot, window, demo_db, monkeypat
     wait_idle(qtbot, window)
     assert form.general_error.isVisible() and "Nothing answers" in form.general_error.text()
     assert (
-        form.new_name.text(),
-        form.new_phone.text(),
+        form.caller.new_name.text(),
+        form.caller.new_phone.text(),
         form.subject.text(),
         form.description.toPlainText(),
     ) == (
@@ -174,7 +183,7 @@ def test_a_save_failure_keeps_everything_typed(qtbot, window, demo_db, monkeypat
 def test_help_topic_sets_priority_and_the_timer_is_recorded(qtbot, window, demo_db):
     form = _open_intake(qtbot, window)
     _look_up(qtbot, window, form, queries.get_ticket(demo_db, 1).customer.email)
-    qtbot.keyClick(form.lookup, Qt.Key.Key_Return)
+    qtbot.keyClick(form.caller.lookup, Qt.Key.Key_Return)
     form.category.setCurrentIndex(form.category.findText("Network › Internet outage"))
     assert form.chosen_priority() == Priority.URGENT
     assert "Urgent" in form.priority_live.text()
