@@ -101,6 +101,33 @@ def postgres_url() -> Iterator[str | None]:
     _drop_postgres_database(url)
 
 
+FUTURE_REVISION = "9999_from_a_newer_desk"
+
+
+@pytest.fixture
+def newer_desk_url() -> Iterator[str]:
+    """A scratch PostgreSQL database that a newer Desk has upgraded (a revision this one
+    has never heard of); dropped afterwards."""
+    from sqlalchemy import create_engine, text
+
+    from desk.store.unit_of_work import SqlDatabase
+
+    url = _postgres_test_database()
+    if url is None:
+        pytest.skip("PostgreSQL is not running (set DESK_REQUIRE_POSTGRES=1 to fail instead)")
+    try:
+        SqlDatabase.open(url).close()
+        engine = create_engine(url)
+        with engine.begin() as conn:
+            conn.execute(
+                text("UPDATE alembic_version SET version_num = :v"), {"v": FUTURE_REVISION}
+            )
+        engine.dispose()
+        yield url
+    finally:
+        _drop_postgres_database(url)
+
+
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from desk.store.unit_of_work import SqlDatabase

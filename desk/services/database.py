@@ -15,6 +15,10 @@ class Database(Protocol):
 
     def write(self) -> SqlUnitOfWork: ...
 
+    def server_version(self) -> str:
+        """ "SQLite 3.45.1", "PostgreSQL 16.4 …" (the About box); raises DatabaseUnavailable."""
+        ...
+
 
 def open_database(url: str) -> SqlDatabase:
     """Open (creating and migrating if need be) the database at `url`.

@@ -43,7 +43,7 @@ def summary(exc: BaseException, tb: TracebackType | None) -> str:
     if not frames:
         return what
     last = frames[-1]
-    return tr("{what} (in {file}, line {line}, {function})").format(
+    return tr("{what}, in {function}() at {file}, line {line}").format(
         what=what, file=Path(last.filename).name, line=last.lineno, function=last.name
     )
 

@@ -13,8 +13,10 @@ from enum import StrEnum
 from importlib.resources import files
 
 from PySide6.QtCore import QObject, QSettings, Qt
-from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QActionGroup, QColor, QGuiApplication, QIcon, QPalette
+from PySide6.QtWidgets import QApplication, QMenu, QWidget
+
+from .labels import tr
 
 THEME_SETTING = "view/theme"
 
@@ -181,6 +183,23 @@ class ThemeChooser(QObject):
         self.theme = Theme.from_setting(settings.value(THEME_SETTING, Theme.SYSTEM.value))
         self.dark = apply_style(app, self.theme)
         app.styleHints().colorSchemeChanged.connect(self._on_hints_color_scheme_changed)
+
+    def menu(self, parent: QWidget) -> QMenu:
+        """View › Theme: follow the system, light or dark, the current one ticked."""
+        menu = QMenu(tr("Theme"), parent)
+        group = QActionGroup(menu)
+        for theme, text in (
+            (Theme.SYSTEM, tr("Follow the system")),
+            (Theme.LIGHT, tr("Light")),
+            (Theme.DARK, tr("Dark")),
+        ):
+            action = menu.addAction(text)
+            action.setCheckable(True)
+            action.setChecked(theme == self.theme)
+            action.setData(theme.value)
+            group.addAction(action)
+        group.triggered.connect(lambda action: self.set_theme(Theme(action.data())))
+        return menu
 
     def set_theme(self, theme: Theme) -> None:
         self.theme = theme
