@@ -59,6 +59,14 @@ def run_gui(args: argparse.Namespace, paths: Paths) -> int:
         if not desk.start():
             return 0 if desk.quitting else 1
         return app.exec()
+    except DeskError:
+        raise  # said in plain words already; `desk` prints it and exits
+    except Exception as exc:  # before any window: say so and where the log is, then stop
+        errors.report(exc)
+        if errors.dialog is not None:
+            desk._quit_later()
+            errors.dialog.exec()
+        return 1
     finally:
         desk.close()
         errors.uninstall()

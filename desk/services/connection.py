@@ -126,8 +126,8 @@ def saved_password(server: ServerAddress) -> str | None:
     """The remembered password, or None when there is none or the store cannot be read."""
     try:
         return keyring.get_password(KEYRING_SERVICE, server.credential_key)
-    except Exception:  # a locked or missing store must not stop Desk: it asks instead
-        log.warning("cannot read the credential store", exc_info=True)
+    except Exception as exc:  # a locked or missing store must not stop Desk: it asks instead
+        log.warning("cannot read the credential store: %s", exc)
         return None
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -84,7 +84,6 @@ class ConnectionDialog(FormDialog):
         self.host = self.add_field("host", tr("Server"), QLineEdit())
         self.host.setPlaceholderText(tr("name or address, e.g. helpdesk-db.example.org"))
         self.port = self.add_field("port", tr("Port"), QLineEdit())
-        self.port.setMaximumWidth(90)
         self.database = self.add_field("database", tr("Database name"), QLineEdit())
         self.user = self.add_field("user", tr("User name"), QLineEdit())
         self.password = self.add_field("password", tr("Password"), QLineEdit())
@@ -139,7 +138,7 @@ class ConnectionDialog(FormDialog):
             self.set_field_visible(key, not local)
         self.test_result.hide()
         self.general_error.hide()
-        self.adjustSize()
+        self._fit()
 
     def _on_browse_clicked(self) -> None:
         path, _filter = QFileDialog.getSaveFileName(
@@ -219,6 +218,11 @@ class ConnectionDialog(FormDialog):
         elif isinstance(exc, DatabaseError) and self.local_button.isChecked():
             exc = ValidationError.single("file", exc.message)
         super().show_problem(exc)
+        self._fit()
+
+    def _fit(self) -> None:
+        # Grow or shrink to the rows and messages now shown, once the layout has them.
+        QTimer.singleShot(0, self.adjustSize)
 
     def set_working(self, working: bool) -> None:
         super().set_working(working)
@@ -229,3 +233,4 @@ class ConnectionDialog(FormDialog):
         self.test_result.setProperty("state", state)
         self.test_result.style().polish(self.test_result)
         self.test_result.show()
+        self._fit()

@@ -68,6 +68,7 @@ class FormDialog(QDialog):
         layout.addWidget(heading)
         layout.addLayout(self._form)
         layout.addWidget(self.general_error)
+        layout.addStretch(1)  # room to spare goes above the buttons, not between the lines
         layout.addWidget(self.buttons)
 
     def add_field(

@@ -91,3 +91,26 @@ def test_an_unexpected_failure_in_background_work_shows_the_dialog(qtbot, window
     assert "KeyError: 'queue_colour'" in reporter.dialog.what.text()
     assert str(tmp_path / "desk.log") in reporter.dialog.log_path.text()
     reporter.dialog.close()
+
+
+def test_an_unexpected_error_while_starting_is_shown_and_logged(qapp, tmp_path, monkeypatch):
+    import argparse
+
+    from desk import gui
+
+    def broken_start(self) -> bool:
+        raise RuntimeError("the settings file is from another planet")
+
+    monkeypatch.setattr(gui.DeskApp, "start", broken_start)
+    paths = Paths(tmp_path / "data", tmp_path / "config", tmp_path / "logs")
+    args = argparse.Namespace(db=None, demo=False, login=None, quit_after=300)
+    handlers = list(logging.getLogger().handlers)
+    try:
+        assert gui.run_gui(args, paths) == 1
+    finally:
+        for handler in set(logging.getLogger().handlers) - set(handlers):
+            logging.getLogger().removeHandler(handler)
+            handler.close()
+    log_text = (tmp_path / "logs" / "desk.log").read_text(encoding="utf-8")
+    assert "RuntimeError: the settings file is from another planet" in log_text
+    assert "Traceback" in log_text
