@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -72,7 +73,16 @@ def seed_demo_command(url: str, tickets: int) -> int:
     return 0
 
 
+def _give_windowless_program_streams() -> None:
+    # The Windows program is built without a console (console=False): it has no stdout or
+    # stderr, and the first print (--version, an error) would raise instead.
+    for name in ("stdout", "stderr"):
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _give_windowless_program_streams()
     args = _parser().parse_args(argv)
     paths = resolve_paths(args.portable)
     try:

@@ -1,4 +1,5 @@
-"""Starting the window: settings, database, the acting agent, then the main window."""
+"""Starting the window: settings, database, the acting agent, then the main window; and
+moving the desk to another database chosen in the connection dialog."""
 
 from __future__ import annotations
 
@@ -10,75 +11,236 @@ import sys
 from PySide6.QtCore import QObject, QSettings, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QProgressDialog
 
+from desk import __version__
 from desk.app import Paths, setup_logging
-from desk.domain.errors import DeskError
+from desk.domain.errors import DatabaseError, DeskError
 from desk.domain.model import Agent, Role
+from desk.services import connection, queries
 from desk.services import directory as people
-from desk.services import queries
+from desk.services.connection import Connected
 from desk.services.database import open_database
 from desk.services.demo import DEMO_LOGIN, seed_demo
 from desk.store.unit_of_work import SqlDatabase
+from desk.ui.connection_dialog import ConnectionDialog
 from desk.ui.dialogs import FormDialog
 from desk.ui.drafts import DraftStore
+from desk.ui.error_report import ErrorReporter
 from desk.ui.labels import tr
 from desk.ui.main_window import MainWindow
 from desk.ui.session import DeskSession
-from desk.ui.style import apply_style
+from desk.ui.style import ThemeChooser
 from desk.ui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
 DEMO_TICKETS = 3000
 FIRST_PAINT_PROBE = "DESK_REPORT_FIRST_PAINT"
+#: The database `desk` opens without --db: a URL with no password in it.
+DATABASE_SETTING = "database/url"
 
 
 def run_gui(args: argparse.Namespace, paths: Paths) -> int:
-    from desk.__main__ import database_url
-
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("Desk")
     app.setOrganizationName("Desk")
-    apply_style(app)
+    app.setApplicationVersion(__version__)
     paths.create()
     log_file = setup_logging(paths)
+    log.info(
+        "Desk %s starting; data in %s, settings in %s, logs in %s",
+        __version__,
+        paths.data,
+        paths.config,
+        paths.logs,
+    )
+    errors = ErrorReporter(log_file)
+    errors.install()
     settings = QSettings(str(paths.config / "desk.ini"), QSettings.Format.IniFormat)
-    url = database_url(args.db, paths, demo=args.demo)
+    desk = DeskApp(args, paths, settings, ThemeChooser(app, settings), errors)
     try:
-        db = open_database(url)
-    except DeskError as exc:
-        QMessageBox.critical(
-            None,
-            tr("Desk"),
-            tr("Desk cannot open its database.\n\n{reason}").format(reason=exc.message),
+        if not desk.start():
+            return 0 if desk.quitting else 1
+        return app.exec()
+    except DeskError:
+        raise  # said in plain words already; `desk` prints it and exits
+    except Exception as exc:  # before any window: say so and where the log is, then stop
+        errors.report(exc)
+        if errors.dialog is not None:
+            desk._quit_later()
+            errors.dialog.exec()
+        return 1
+    finally:
+        desk.close()
+        errors.uninstall()
+
+
+class DeskApp(QObject):
+    """The desk's one window on one database, and the moves between databases."""
+
+    def __init__(
+        self,
+        args: argparse.Namespace,
+        paths: Paths,
+        settings: QSettings,
+        theme: ThemeChooser,
+        errors: ErrorReporter,
+    ) -> None:
+        super().__init__()
+        self.args = args
+        self.paths = paths
+        self.settings = settings
+        self.theme = theme
+        self.errors = errors
+        self.db: SqlDatabase | None = None
+        self.window: MainWindow | None = None
+        #: --quit-after has fired: leaving now is what was asked for, not a failure.
+        self.quitting = False
+        self.connection_dialog: ConnectionDialog | None = None
+
+    # --- starting -------------------------------------------------------------------------------
+
+    def start(self) -> bool:
+        """Open the database and show the window; False if there is nothing to show."""
+        db = self._open_first_database()
+        if db is None:
+            return False
+        if self.args.demo and not people.has_agents(db) and not _seed_with_progress(db):
+            db.close()
+            return False
+        return self.show_desk(db, self.args)
+
+    def _open_first_database(self) -> SqlDatabase | None:
+        from desk.__main__ import database_url
+
+        if self.args.db or self.args.demo:
+            url = database_url(self.args.db, self.paths, demo=self.args.demo)
+            try:
+                return open_database(url)
+            except DeskError as exc:
+                QMessageBox.critical(
+                    None,
+                    tr("Desk"),
+                    tr("Desk cannot open its database.\n\n{reason}").format(reason=exc.message),
+                )
+                raise
+        url = self.remembered_url()
+        try:
+            return open_database(connection.with_saved_password(url))
+        except DatabaseError as exc:
+            # The remembered server is down, or wants a password that was not kept: let
+            # the person fix it or go back to the local file rather than just stopping.
+            log.warning("cannot open the remembered database %s: %s", url, exc)
+            return self._ask_for_database(url, exc)
+
+    def remembered_url(self) -> str:
+        """The database chosen last time (no password in it), or the local file."""
+        from desk.__main__ import database_url
+
+        value = self.settings.value(DATABASE_SETTING)
+        return str(value) if value else database_url(None, self.paths)
+
+    def _ask_for_database(self, url: str, problem: DeskError) -> SqlDatabase | None:
+        runner = TaskRunner()
+        dialog = ConnectionDialog(url, self.paths.local_database, runner)
+        dialog.show_problem(problem)
+        self._quit_later()
+        if not dialog.exec() or dialog.result_connection is None:
+            runner.wait()
+            return None
+        self._remember(dialog.result_connection)
+        return dialog.result_connection.db
+
+    def show_desk(self, db: SqlDatabase, args: argparse.Namespace) -> bool:
+        """The window on `db`, replacing the one shown (and its database) if any."""
+        runner = TaskRunner()
+        self._quit_later()  # an empty desk asks for its first admin before any window
+        agent = _acting_agent(db, args, self.settings, runner)
+        if agent is None:
+            return False
+        self.settings.setValue("session/login", agent.login)
+        session = DeskSession(db, agent, queries.directory(db), db.description, db.backend)
+        window = MainWindow(
+            session,
+            self.settings,
+            DraftStore(self.paths.data / "drafts"),
+            runner,
+            theme=self.theme,
+            errors=self.errors,
         )
-        raise
-    runner = TaskRunner()
-    if args.demo and not people.has_agents(db) and not _seed_with_progress(db, runner):
-        return 1
-    agent = _acting_agent(db, args, settings, runner)
-    if agent is None:
-        return 1
-    settings.setValue("session/login", agent.login)
-    session = DeskSession(db, agent, queries.directory(db), db.description, db.backend)
-    window = MainWindow(session, settings, DraftStore(paths.data / "drafts"), runner)
-    window.log_file = log_file
-    window.show()
-    if os.environ.get(FIRST_PAINT_PROBE):
-        _report_first_paint(window, app)
-    if getattr(args, "quit_after", None):
-        QTimer.singleShot(args.quit_after, window.close)
-    code = app.exec()
-    db.close()
-    return code
+        window.connectRequested.connect(self.choose_database)
+        old_window, old_db = self.window, self.db
+        self.window, self.db = window, db
+        window.show()
+        if os.environ.get(FIRST_PAINT_PROBE):
+            _report_first_paint(window)
+        if old_window is not None:
+            old_window.close()  # keeps its layout and drafts
+            old_window.deleteLater()
+        if old_db is not None and old_db is not db:
+            old_db.close()
+        return True
+
+    # --- switching ----------------------------------------------------------------------------
+
+    def choose_database(self) -> None:
+        """File › Connect to a database…"""
+        assert self.window is not None
+        self.connection_dialog = ConnectionDialog(
+            self.db.safe_url if self.db else self.remembered_url(),
+            self.paths.local_database,
+            self.window.runner,
+            self.window,
+        )
+        self.connection_dialog.connected.connect(self._on_connection_dialog_connected)
+        self.connection_dialog.open()
+
+    def _on_connection_dialog_connected(self, result: Connected) -> None:
+        self._remember(result)
+        # The same process moves to the new database: a new window on it (the acting agent
+        # is found again there), then the old window and database are closed. Nothing is
+        # kept from the old database, so nothing can be written to the wrong one.
+        switch = argparse.Namespace(login=None, demo=False)
+        if not self.show_desk(result.db, switch):
+            result.db.close()
+            return
+        assert self.window is not None
+        self.window.statusBar().showMessage(
+            result.warning or tr("Connected to {database}.").format(database=result.db.description),
+            10_000,
+        )
+
+    def _remember(self, result: Connected) -> None:
+        self.settings.setValue(DATABASE_SETTING, result.choice.url())
+        self.settings.sync()
+
+    # --- ending -------------------------------------------------------------------------------
+
+    def _quit_later(self) -> None:
+        """--quit-after MS (tests, CI): close whatever Desk shows after that long."""
+        if getattr(self.args, "quit_after", None):
+            QTimer.singleShot(self.args.quit_after, self.quit)
+
+    def quit(self) -> None:
+        self.quitting = True
+        modal = QApplication.activeModalWidget()
+        if modal is not None:
+            modal.close()
+        if self.window is not None:
+            self.window.close()
+
+    def close(self) -> None:
+        if self.db is not None:
+            self.db.close()
+            self.db = None
 
 
-def _report_first_paint(window: MainWindow, app: QApplication) -> None:
+def _report_first_paint(window: MainWindow) -> None:
     """For the benchmark's cold start: say when the first queue is on screen, then quit."""
 
     def painted() -> None:
         window.table.viewport().repaint()
         print(f"first queue painted: {window.queue_model.total} tickets", flush=True)
-        QTimer.singleShot(0, app.quit)
+        QTimer.singleShot(0, QApplication.quit)
 
     window.queue_model.loaded.connect(painted)
 
@@ -87,7 +249,8 @@ class _Progress(QObject):
     step = Signal(int, int)
 
 
-def _seed_with_progress(db: SqlDatabase, runner: TaskRunner) -> bool:
+def _seed_with_progress(db: SqlDatabase) -> bool:
+    runner = TaskRunner()
     dialog = QProgressDialog(tr("Preparing the demo desk…"), "", 0, DEMO_TICKETS)
     dialog.setCancelButton(None)
     dialog.setWindowTitle(tr("Desk"))

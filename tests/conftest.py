@@ -10,7 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import keyring
 import pytest
+from keyring.backend import KeyringBackend
+from keyring.errors import PasswordDeleteError
 
 if TYPE_CHECKING:
     from desk.store.unit_of_work import SqlDatabase
@@ -19,6 +22,9 @@ if TYPE_CHECKING:
 _SCREEN = Path(__file__).with_name("offscreen-screen.json")
 if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
     os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={_SCREEN}"
+
+# Programs the tests start (desk, the built Desk) must not reach a real credential store either.
+os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "DESK_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -54,6 +60,34 @@ def _drop_postgres_database(url: str) -> None:
     engine.dispose()
 
 
+class MemoryKeyring(KeyringBackend):
+    """Stand-in for the operating system's credential store: a dict, gone after the test."""
+
+    priority = -1  # keyring's own discovery never picks it; only set_keyring does
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.passwords: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.passwords.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.passwords[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        if self.passwords.pop((service, username), None) is None:
+            raise PasswordDeleteError(username)
+
+
+@pytest.fixture(autouse=True)
+def credential_store() -> MemoryKeyring:
+    """Every test gets an empty in-memory credential store; the real one is never touched."""
+    store = MemoryKeyring()
+    keyring.set_keyring(store)
+    return store
+
+
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str | None]:
     from desk.store.unit_of_work import SqlDatabase
@@ -65,6 +99,33 @@ def postgres_url() -> Iterator[str | None]:
     SqlDatabase.open(url).close()  # migrate once for the whole run
     yield url
     _drop_postgres_database(url)
+
+
+FUTURE_REVISION = "9999_from_a_newer_desk"
+
+
+@pytest.fixture
+def newer_desk_url() -> Iterator[str]:
+    """A scratch PostgreSQL database that a newer Desk has upgraded (a revision this one
+    has never heard of); dropped afterwards."""
+    from sqlalchemy import create_engine, text
+
+    from desk.store.unit_of_work import SqlDatabase
+
+    url = _postgres_test_database()
+    if url is None:
+        pytest.skip("PostgreSQL is not running (set DESK_REQUIRE_POSTGRES=1 to fail instead)")
+    try:
+        SqlDatabase.open(url).close()
+        engine = create_engine(url)
+        with engine.begin() as conn:
+            conn.execute(
+                text("UPDATE alembic_version SET version_num = :v"), {"v": FUTURE_REVISION}
+            )
+        engine.dispose()
+        yield url
+    finally:
+        _drop_postgres_database(url)
 
 
 @pytest.fixture(scope="session")

@@ -97,8 +97,17 @@ class BadDatabaseURL(DatabaseError):
 
 
 class DatabaseUnavailable(DatabaseError):
-    pass
+    """The database cannot be reached or used. `field` names the part of the address that
+    is most likely wrong ("host", "port", "database", "user", "password"), when one is."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class SchemaTooNew(DatabaseError):
     pass
+
+
+class CredentialStoreUnavailable(DeskError):
+    """The operating system's credential store cannot keep a password on this computer."""

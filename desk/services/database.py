@@ -1,9 +1,10 @@
-"""Opening a database, and the shape of what the services need from it."""
+"""Opening a database, trying one out, and the shape of what the services need from it."""
 
 from __future__ import annotations
 
 from typing import Protocol
 
+from desk.store.migrate import SchemaState
 from desk.store.unit_of_work import SqlDatabase, SqlUnitOfWork
 
 
@@ -14,6 +15,10 @@ class Database(Protocol):
 
     def write(self) -> SqlUnitOfWork: ...
 
+    def server_version(self) -> str:
+        """ "SQLite 3.45.1", "PostgreSQL 16.4 …" (the About box); raises DatabaseUnavailable."""
+        ...
+
 
 def open_database(url: str) -> SqlDatabase:
     """Open (creating and migrating if need be) the database at `url`.
@@ -23,4 +28,25 @@ def open_database(url: str) -> SqlDatabase:
     return SqlDatabase.open(url)
 
 
-__all__ = ["Database", "SqlDatabase", "open_database"]
+_STATE_WORDS = {
+    SchemaState.CURRENT: "a Desk database, ready to use.",
+    SchemaState.OLDER: "a Desk database from an older version; Desk will upgrade it.",
+    SchemaState.EMPTY: "no Desk database here yet; Desk will set one up.",
+}
+
+
+def test_connection(url: str) -> str:
+    """Reach the database at `url` without changing anything, and say what is there, e.g.
+    "PostgreSQL 16.4: a Desk database, ready to use."
+
+    Raises BadDatabaseURL, DatabaseUnavailable (with the `field` of the address to fix) or
+    SchemaTooNew, each with a message in plain words.
+    """
+    version, state = SqlDatabase.probe(url)
+    return f"{version}: {_STATE_WORDS[state]}"
+
+
+# Not a test: pytest must not collect the service function when a test module imports it.
+test_connection.__test__ = False  # type: ignore[attr-defined]
+
+__all__ = ["Database", "SqlDatabase", "open_database", "test_connection"]

@@ -41,6 +41,17 @@ def safe_url(url: URL) -> str:
     return url.render_as_string(hide_password=True)
 
 
+def server_url(host: str, port: int, database: str, user: str, password: str | None = None) -> str:
+    """A PostgreSQL URL with every part escaped (a password may hold '@' or '/')."""
+    return URL.create(
+        "postgresql", username=user, password=password, host=host, port=port, database=database
+    ).render_as_string(hide_password=False)
+
+
+def file_url(path: str | Path) -> str:
+    return URL.create("sqlite", database=str(path)).render_as_string()
+
+
 def describe(url: URL) -> str:
     """What the status bar says: the local file, or the server and database."""
     if url.get_backend_name() == "sqlite":
@@ -103,53 +114,64 @@ def _sqlite_engine(url: URL) -> Engine:
     return engine
 
 
-_PLAIN_WORDS: list[tuple[re.Pattern[str], str]] = [
+#: A driver's words, what to tell the person instead, and the part of the address to fix.
+_PLAIN_WORDS: list[tuple[re.Pattern[str], str, str | None]] = [
     (
         re.compile(
             r"connection refused|could not connect|connection to server .* failed: No such file",
             re.I,
         ),
         "Nothing answers at {where}. Is the server running, and is the host and port right?",
+        "port",
     ),
     (
         re.compile(r"password authentication failed|no password supplied", re.I),
         "The server at {where} refused the user name or password.",
+        "password",
     ),
     (
         re.compile(r'database "([^"]+)" does not exist', re.I),
         "The server at {where} has no database named “{0}”.",
+        "database",
     ),
     (
         re.compile(r'role "([^"]+)" does not exist', re.I),
         "The server at {where} has no user named “{0}”.",
+        "user",
     ),
     (
         re.compile(
             r"could not translate host name|Name or service not known|nodename nor servname", re.I
         ),
         "The host name in {where} is unknown. Check the spelling.",
+        "host",
     ),
     (
         re.compile(r"timeout expired|timed out", re.I),
         "The server at {where} did not answer in time.",
+        "host",
     ),
     (
         re.compile(r"unable to open database file", re.I),
         "Cannot open the database file {where}. Check that the folder exists and is writable.",
+        None,
     ),
     (
         re.compile(r"file is not a database|file is encrypted", re.I),
         "{where} is not a Desk database (the file is not SQLite).",
+        None,
     ),
     (
         re.compile(r"database is locked", re.I),
         "The database {where} is busy: another program holds it locked. Try again in a moment.",
+        None,
     ),
     (
         re.compile(
             r"terminating connection|server closed the connection|connection .* closed", re.I
         ),
         "The connection to {where} was lost. Desk will reconnect when you try again.",
+        None,
     ),
 ]
 
@@ -161,10 +183,10 @@ def plain_error(exc: BaseException, url: URL) -> DatabaseError:
         where = str(url.database)
     else:
         where = f"{url.host or 'localhost'}:{url.port or 5432}"
-    for pattern, message in _PLAIN_WORDS:
+    for pattern, message, field in _PLAIN_WORDS:
         match = pattern.search(text)
         if match:
-            return DatabaseUnavailable(message.format(*match.groups(), where=where))
+            return DatabaseUnavailable(message.format(*match.groups(), where=where), field)
     first_line = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
     return DatabaseUnavailable(f"The database at {where} failed: {first_line}")
 

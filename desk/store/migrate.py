@@ -6,6 +6,7 @@ which costs a fifth of a second at start-up; Alembic comes in only to upgrade.
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -47,6 +48,47 @@ def current_revision(conn: Connection) -> str | None:
     return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
+class SchemaState(StrEnum):
+    """What a database holds, compared with the schema this program knows."""
+
+    EMPTY = "empty"  # no Desk schema yet: Desk will create it
+    OLDER = "older"  # an older Desk's schema: Desk will upgrade it
+    CURRENT = "current"
+
+
+def _checked_revision(conn: Connection, script: ScriptDirectory) -> str | None:
+    """The database's revision (None: no Desk schema), or SchemaTooNew / DatabaseUnavailable
+    for a database this program must not write to."""
+    current = current_revision(conn)
+    if current is not None and _unknown(script, current):
+        raise SchemaTooNew(
+            f"This database was upgraded by a newer version of Desk (schema {current}). "
+            "Install the newer Desk to use it; this version will not write to it."
+        )
+    if current is None and inspect(conn).has_table("tickets"):
+        raise DatabaseUnavailable(
+            "This database already holds tables that are not Desk's. "
+            "Choose an empty database or a Desk database."
+        )
+    return current
+
+
+def schema_state(engine: Engine) -> SchemaState:
+    """Look, without writing, at what the database holds; raises like `upgrade` would."""
+    with engine.connect() as conn:
+        if current_revision(conn) == HEAD:
+            return SchemaState.CURRENT  # the common case, without importing Alembic
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(alembic_config())
+    with engine.connect() as conn:
+        current = _checked_revision(conn, script)
+        conn.rollback()
+    if current is None:
+        return SchemaState.EMPTY
+    return SchemaState.CURRENT if current == script.get_current_head() else SchemaState.OLDER
+
+
 def upgrade(engine: Engine) -> bool:
     """Migrate to head in one transaction; True if anything was done.
 
@@ -67,19 +109,9 @@ def _upgrade(engine: Engine) -> bool:
     with engine.connect().execution_options(**{WRITE: True}) as conn, conn.begin():
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
-        current = current_revision(conn)  # again, now that we hold the lock
-        if current is not None and _unknown(script, current):
-            raise SchemaTooNew(
-                f"This database was upgraded by a newer version of Desk (schema {current}). "
-                "Install the newer Desk to use it; this version will not write to it."
-            )
-        if current == script.get_current_head():
+        # Checked again, now that this client holds the lock.
+        if _checked_revision(conn, script) == script.get_current_head():
             return False
-        if current is None and inspect(conn).has_table("tickets"):
-            raise DatabaseUnavailable(
-                "This database already holds tables that are not Desk's. "
-                "Choose an empty database or a Desk database."
-            )
         config.attributes["connection"] = conn
         command.upgrade(config, "head")
         return True

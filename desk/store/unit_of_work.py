@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from types import TracebackType
 
 from sqlalchemy import URL, Connection, Engine, text
@@ -124,6 +126,23 @@ class SqlDatabase:
         log.info("opened %s", safe_url(parsed))
         return cls(engine, parsed, clock)
 
+    @classmethod
+    def probe(cls, url: str | URL) -> tuple[str, migrate.SchemaState]:
+        """Reach the database without changing it: its server version and what it holds.
+
+        A local file that does not exist yet is not created; its folder must exist.
+        """
+        parsed = parse_url(url)
+        engine = create_desk_engine(parsed)  # checks a local file's folder
+        try:
+            if parsed.get_backend_name() == "sqlite" and not _existing_file(parsed):
+                return f"SQLite {sqlite3.sqlite_version}", migrate.SchemaState.EMPTY
+            return cls(engine, parsed).server_version(), migrate.schema_state(engine)
+        except DBAPIError as exc:
+            raise plain_error(exc, parsed) from exc
+        finally:
+            engine.dispose()
+
     def read(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.engine, self.url, self.clock, write=False)
 
@@ -143,12 +162,20 @@ class SqlDatabase:
         return safe_url(self.url)
 
     def server_version(self) -> str:
-        with self.engine.connect() as conn:
-            if self.backend == "sqlite":
-                return "SQLite " + conn.exec_driver_sql("select sqlite_version()").scalar_one()
-            return (
-                conn.exec_driver_sql("show server_version").scalar_one().join(("PostgreSQL ", ""))
-            )
+        """ "SQLite 3.45.1" or "PostgreSQL 16.4 (Debian 16.4-1)", for the About box."""
+        try:
+            with self.engine.connect() as conn:
+                if self.backend == "sqlite":
+                    version = conn.exec_driver_sql("select sqlite_version()").scalar_one()
+                    return f"SQLite {version}"
+                return f"PostgreSQL {conn.exec_driver_sql('show server_version').scalar_one()}"
+        except DBAPIError as exc:
+            raise plain_error(exc, self.url) from exc
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def _existing_file(url: URL) -> bool:
+    name = url.database or ""
+    return name in ("", ":memory:") or Path(name).expanduser().is_file()

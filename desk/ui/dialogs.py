@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -45,6 +46,7 @@ class FormDialog(QDialog):
         self.setWindowTitle(title)
         self.setMinimumWidth(440)
         self._fields: dict[str, tuple[QWidget, QLabel]] = {}
+        self._rows: dict[str, QVBoxLayout] = {}
         self._form = QFormLayout()
         self._form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         heading = QLabel(intro)
@@ -66,20 +68,35 @@ class FormDialog(QDialog):
         layout.addWidget(heading)
         layout.addLayout(self._form)
         layout.addWidget(self.general_error)
+        layout.addStretch(1)  # room to spare goes above the buttons, not between the lines
         layout.addWidget(self.buttons)
 
-    def add_field(self, key: str, label: str, widget: QWidget) -> QWidget:
+    def add_field(
+        self, key: str, label: str, widget: QWidget, beside: QWidget | None = None
+    ) -> QWidget:
+        """A labelled field with room for its error below; `beside` (a Browse… button, say)
+        sits to its right."""
         error = QLabel()
         error.setObjectName("fieldError")
         error.setWordWrap(True)
         error.hide()
         column = QVBoxLayout()
         column.setSpacing(2)
-        column.addWidget(widget)
+        if beside is None:
+            column.addWidget(widget)
+        else:
+            line = QHBoxLayout()
+            line.addWidget(widget, 1)
+            line.addWidget(beside)
+            column.addLayout(line)
         column.addWidget(error)
         self._form.addRow(label, column)
         self._fields[key] = (widget, error)
+        self._rows[key] = column
         return widget
+
+    def set_field_visible(self, key: str, visible: bool) -> None:
+        self._form.setRowVisible(self._rows[key], visible)
 
     def field(self, key: str) -> Any:
         return self._fields[key][0]

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import html
 import logging
+import platform
 from collections.abc import Callable
 from dataclasses import replace
 
-from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer
+from PySide6.QtCore import (
+    QByteArray,
+    QItemSelectionModel,
+    QModelIndex,
+    QSettings,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -37,10 +47,12 @@ from . import labels
 from .actions import TicketActions
 from .dialogs import error_text
 from .drafts import DraftStore
+from .error_report import ErrorReporter
 from .labels import tr
 from .queue_list import QueueList
 from .queue_model import COLUMN, SORT_KEYS, TICKET_ID_ROLE, QueueModel, ServiceQueueSource
 from .session import DeskSession
+from .style import ThemeChooser
 from .tasks import TaskRunner
 from .thread_view import Composer, ThreadView
 from .ticket_editor import TicketEditor
@@ -53,17 +65,27 @@ DEFAULT_WIDTHS = [92, 250, 130, 82, 78, 118, 80, 150, 76, 90, 90]
 
 
 class MainWindow(QMainWindow):
+    #: File › Connect to a database…: the owner shows the connection dialog.
+    connectRequested = Signal()
+
     def __init__(
         self,
         session: DeskSession,
         settings: QSettings,
         drafts: DraftStore,
         runner: TaskRunner | None = None,
+        *,
+        theme: ThemeChooser | None = None,
+        errors: ErrorReporter | None = None,
     ) -> None:
         super().__init__()
         self.session = session
         self.settings = settings
         self.runner = runner or TaskRunner(self)
+        self.theme = theme
+        self.errors = errors
+        #: The About box while it is open.
+        self.about_box: QMessageBox | None = None
         self.ticket_actions = TicketActions(session, self.runner, self)
         self.setWindowTitle(tr("Desk — {name}").format(name=session.agent.name))
         self._loading_ticket: int | None = None
@@ -203,12 +225,20 @@ class MainWindow(QMainWindow):
             tr("Close…"), None, lambda: self._status_selected(TicketStatus.CLOSED)
         )
         self.reopen_action = a(tr("Reopen…"), None, self._reopen_selected)
+        self.connect_action = a(
+            tr("Connect to a database…"),
+            None,
+            self.connectRequested.emit,
+            tr("Switch between the local database and a shared server"),
+        )
         self.quit_action = a(tr("Quit"), "Ctrl+Q", self.close)
         self.about_action = a(tr("About Desk"), None, self.about)
 
         menus = self.menuBar()
         file_menu = menus.addMenu(tr("&File"))
         file_menu.addActions([self.new_action, self.refresh_action])
+        file_menu.addSeparator()
+        file_menu.addAction(self.connect_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         ticket_menu = menus.addMenu(tr("&Ticket"))
@@ -223,6 +253,9 @@ class MainWindow(QMainWindow):
         )
         view_menu = menus.addMenu(tr("&View"))
         view_menu.addActions([self.find_action, self.refresh_action])
+        if self.theme is not None:
+            view_menu.addSeparator()
+            view_menu.addMenu(self.theme.menu(view_menu))
         help_menu = menus.addMenu(tr("&Help"))
         help_menu.addAction(self.about_action)
 
@@ -499,6 +532,9 @@ class MainWindow(QMainWindow):
         if isinstance(exc, DatabaseUnavailable):
             self._set_connected(False)
         if not isinstance(exc, DeskError):
+            if self.errors is not None:  # what happened, and where the log is
+                self.errors.report(exc)
+                return
             log.error("unexpected failure", exc_info=exc)
         self._show_error(error_text(exc))
 
@@ -513,21 +549,34 @@ class MainWindow(QMainWindow):
         box.open()
 
     def about(self) -> None:
-        version = self._server_version()
-        QMessageBox.about(
-            self,
-            tr("About Desk"),
-            tr(
-                "<b>Desk {version}</b><br>The help desk client.<br><br>Qt {qt}<br>{database}"
-            ).format(version=__version__, qt=_qt_version(), database=version),
+        """The About box: Desk's, Qt's and the database server's versions."""
+        db = self.session.db
+        self.runner.run(
+            db.server_version, self._show_about, lambda exc: self._show_about(error_text(exc))
         )
 
-    def _server_version(self) -> str:
-        describe = getattr(self.session.db, "server_version", None)
-        try:
-            return describe() if describe else ""
-        except Exception as exc:  # the About box must open even when the server is down
-            return error_text(exc)
+    def _show_about(self, server: str) -> None:
+        text = tr(
+            "<b>Desk {version}</b><br>The help desk client.<br><br>"
+            "Qt {qt}<br>Python {python}<br>Database: {server}<br>{where}"
+        ).format(
+            version=__version__,
+            qt=_qt_version(),
+            python=platform.python_version(),
+            server=html.escape(server),
+            where=html.escape(self.session.database_description),
+        )
+        box = QMessageBox(QMessageBox.Icon.NoIcon, tr("About Desk"), text, parent=self)
+        box.setObjectName("aboutBox")
+        box.setIconPixmap(self.windowIcon().pixmap(64, 64))
+        box.setStandardButtons(QMessageBox.StandardButton.Ok)
+        box.finished.connect(box.deleteLater)
+        box.destroyed.connect(self._on_about_box_destroyed)
+        self.about_box = box
+        box.open()
+
+    def _on_about_box_destroyed(self) -> None:
+        self.about_box = None
 
     # --- layout memory ------------------------------------------------------------------------------
 

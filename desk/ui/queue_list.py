@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QPainter
+from PySide6.QtGui import QColor, QPainter, QPalette
 from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
@@ -78,7 +78,7 @@ class _CountDelegate(QStyledItemDelegate):
             font.setPointSizeF(font.pointSizeF() * 0.85)
             font.setBold(True)
             painter.setFont(font)
-            painter.setPen(QColor("#8a94a3"))
+            painter.setPen(option.palette.color(QPalette.ColorRole.PlaceholderText))
             rect = option.rect.adjusted(12, 8, -8, 0)
             painter.drawText(
                 rect,
@@ -93,7 +93,12 @@ class _CountDelegate(QStyledItemDelegate):
             return
         painter.save()
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        painter.setPen(QColor("#ffffff") if selected else QColor("#5b6675"))
+        if selected:
+            painter.setPen(option.palette.color(QPalette.ColorRole.HighlightedText))
+        else:  # the text colour, softened: quieter than the queue's name in either theme
+            softened = QColor(option.palette.color(QPalette.ColorRole.Text))
+            softened.setAlpha(170)
+            painter.setPen(softened)
         rect = QRect(option.rect).adjusted(0, 0, -12, 0)
         painter.drawText(
             rect, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, f"{count:,}"

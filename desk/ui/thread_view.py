@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QTextCursor
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -32,13 +33,36 @@ from desk.domain.thread import (
 from . import labels
 from .drafts import Draft, DraftStore
 from .labels import tr
+from .style import is_dark
 
-_MUTED = "#6b7785"
-_BOXES = {
-    EntryKind.CUSTOMER: ("#f3f5f8", "#dde2e8"),
-    EntryKind.REPLY: ("#eaf2fd", "#c9dcf7"),
-    EntryKind.NOTE: ("#fff7d6", "#f0dc8c"),
-}
+
+@dataclass(frozen=True)
+class ThreadColours:
+    """The thread's colours: HTML in a text browser takes no stylesheet."""
+
+    muted: str
+    note_badge: str
+    boxes: dict[EntryKind, tuple[str, str]]  # (background, border) of each kind of entry
+
+
+LIGHT_THREAD = ThreadColours(
+    "#6b7785",
+    "#8a6d00",
+    {
+        EntryKind.CUSTOMER: ("#f3f5f8", "#dde2e8"),
+        EntryKind.REPLY: ("#eaf2fd", "#c9dcf7"),
+        EntryKind.NOTE: ("#fff7d6", "#f0dc8c"),
+    },
+)
+DARK_THREAD = ThreadColours(
+    "#98a2ae",
+    "#e0c45c",
+    {
+        EntryKind.CUSTOMER: ("#2a3038", "#3a424c"),
+        EntryKind.REPLY: ("#1f3150", "#2f4a75"),
+        EntryKind.NOTE: ("#3a3320", "#6e5f2a"),
+    },
+)
 
 
 def _translated_value(key: str, value: str, event: EventType) -> str:
@@ -73,31 +97,32 @@ def _body(text: str) -> str:
     return html.escape(text).replace("\n", "<br>")
 
 
-def entry_html(entry: ThreadEntry) -> str:
+def entry_html(entry: ThreadEntry, colours: ThreadColours = LIGHT_THREAD) -> str:
+    muted = colours.muted
     when = html.escape(labels.full_time(entry.created_at))
     who = html.escape(entry.author_name)
     if entry.kind == EntryKind.EVENT:
         extra = ""
         reason = str(entry.data.get("reason") or entry.data.get("note") or "")
         if reason:
-            extra = f"<br><span style='color:{_MUTED}'>“{_body(reason)}”</span>"
+            extra = f"<br><span style='color:{muted}'>“{_body(reason)}”</span>"
         return (
-            f"<p style='color:{_MUTED}; margin:2px 0 8px 14px; font-size:small'>"
+            f"<p style='color:{muted}; margin:2px 0 8px 14px; font-size:small'>"
             f"● <b>{who}</b> {html.escape(event_text(entry))} · {when}{extra}</p>"
         )
-    background, border = _BOXES[entry.kind]
+    background, border = colours.boxes[entry.kind]
     kind = {
         EntryKind.CUSTOMER: tr("Customer"),
         EntryKind.REPLY: tr("Reply"),
         EntryKind.NOTE: tr("Internal note — not seen by the customer"),
     }[entry.kind]
-    badge_colour = "#8a6d00" if entry.kind == EntryKind.NOTE else _MUTED
+    badge_colour = colours.note_badge if entry.kind == EntryKind.NOTE else muted
     return (
         f"<table width='100%' cellspacing='0' cellpadding='10' "
         f"style='margin:4px 0 10px 0; background-color:{background}; "
         f"border-width:1px; border-style:solid; border-color:{border}'>"
         f"<tr><td><b>{who}</b> <span style='color:{badge_colour}'>· {kind}</span>"
-        f"<span style='color:{_MUTED}'> · {when}</span>"
+        f"<span style='color:{muted}'> · {when}</span>"
         f"<div style='margin-top:6px'>{_body(entry.body)}</div></td></tr></table>"
     )
 
@@ -109,14 +134,22 @@ class ThreadView(QTextBrowser):
         super().__init__(parent)
         self.setOpenLinks(False)
         self.setObjectName("threadView")
+        self._entries: Sequence[ThreadEntry] = ()
 
     def show_entries(self, entries: Sequence[ThreadEntry]) -> None:
+        self._entries = entries
+        colours = DARK_THREAD if is_dark(self.palette()) else LIGHT_THREAD
         self.setHtml(
-            "".join(entry_html(e) for e in entries)
-            or f"<p style='color:{_MUTED}'>{tr('Nothing yet.')}</p>"
+            "".join(entry_html(e, colours) for e in entries)
+            or f"<p style='color:{colours.muted}'>{tr('Nothing yet.')}</p>"
         )
         self.moveCursor(QTextCursor.MoveOperation.End)
         self.ensureCursorVisible()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:  # the theme changed: redraw in its colours
+            self.show_entries(self._entries)
 
 
 class Composer(QWidget):

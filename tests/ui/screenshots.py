@@ -2,8 +2,9 @@
 
     python -m tests.ui.screenshots [OUT_DIR] [--readme]
 
-writes the main window, a long thread, a validation error, the conflict dialog and the
-intake form's states to OUT_DIR (default artifacts/screenshots); --readme also refreshes
+writes the main window, a long thread, a validation error, the conflict dialog, the
+intake form's states, the connection dialog, the About box, the unexpected-error dialog
+and the dark theme to OUT_DIR (default artifacts/screenshots); --readme also refreshes
 resources/screenshots/main-window.png, which the README shows.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import sys
 import tempfile
 import time
@@ -31,10 +33,12 @@ from desk.services import queries  # noqa: E402
 from desk.services import tickets as work  # noqa: E402
 from desk.services.database import open_database  # noqa: E402
 from desk.services.demo import DEMO_LOGIN, seed_demo  # noqa: E402
+from desk.ui.connection_dialog import ConnectionDialog  # noqa: E402
 from desk.ui.drafts import DraftStore  # noqa: E402
+from desk.ui.error_report import ErrorReporter  # noqa: E402
 from desk.ui.main_window import MainWindow, select_ticket_row  # noqa: E402
 from desk.ui.session import DeskSession  # noqa: E402
-from desk.ui.style import apply_style  # noqa: E402
+from desk.ui.style import Theme, apply_style  # noqa: E402
 
 LONG_THREAD = [
     ("reply", "Hi {first}, thanks for calling. Can you tell me exactly what you see on screen?"),
@@ -171,6 +175,7 @@ def take(out: Path, readme: bool = False) -> list[Path]:
     pump(app, window)
 
     shots += take_intake(app, window, out)
+    shots += take_workstation(app, window, out, work_dir)
     if readme:
         target = ROOT / "resources" / "screenshots"
         target.mkdir(parents=True, exist_ok=True)
@@ -223,6 +228,56 @@ def take_intake(app: QApplication, window: MainWindow, out: Path) -> list[Path]:
     wait_for(app, window, lambda: form.pages.currentIndex() == 1)
     shots.append(save(form, out / "intake-saved.png"))
     form.close()
+    return shots
+
+
+def take_workstation(
+    app: QApplication, window: MainWindow, out: Path, work_dir: Path
+) -> list[Path]:
+    """The connection dialog (as opened, and with a problem at a field), the About box, the
+    unexpected-error dialog, and the desk in the dark theme."""
+    runner = window.runner
+    dialog = ConnectionDialog(
+        f"sqlite:///{work_dir / 'desk.sqlite3'}", work_dir / "desk.sqlite3", runner, window
+    )
+    dialog.show()
+    pump(app, window)
+    shots = [save(dialog, out / "connection-dialog.png")]
+    with socket.socket() as s:  # a port where nothing listens
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    dialog.server_button.click()
+    dialog.host.setText("127.0.0.1")
+    dialog.port.setText(str(port))
+    dialog.database.setText("helpdesk")
+    dialog.user.setText("alex.morgan")
+    dialog.password.setText("secret")
+    dialog.test_button.click()
+    wait_for(app, window, lambda: dialog.test_button.isEnabled())
+    shots.append(save(dialog, out / "connection-dialog-error.png"))
+    dialog.reject()
+
+    window.about_action.trigger()
+    wait_for(app, window, lambda: window.about_box is not None and window.about_box.isVisible())
+    assert window.about_box is not None
+    shots.append(save(window.about_box, out / "about.png"))
+    window.about_box.accept()
+
+    reporter = ErrorReporter(work_dir / "logs" / "desk.log")
+    try:
+        {"Service Desk": 1}["Sevrice Desk"]
+    except KeyError as exc:
+        reporter.report(exc)
+    wait_for(app, window, lambda: reporter.dialog is not None and reporter.dialog.isVisible())
+    assert reporter.dialog is not None
+    shots.append(save(reporter.dialog, out / "unexpected-error.png"))
+    reporter.dialog.close()
+
+    apply_style(app, Theme.DARK)
+    pump(app, window)
+    shots.append(save(window, out / "main-window-dark.png"))
+    apply_style(app, Theme.LIGHT)
+    pump(app, window)
     return shots
 
 

@@ -19,6 +19,11 @@ EXPECTED = {
     "intake-lookup.png",
     "intake-new-caller-error.png",
     "intake-saved.png",
+    "connection-dialog.png",
+    "connection-dialog-error.png",
+    "about.png",
+    "unexpected-error.png",
+    "main-window-dark.png",
 }
 
 
