@@ -46,3 +46,14 @@ def customer_terms(text: str) -> list[str]:
         # part of the stored E.164 or national number.
         return [digits.removeprefix("00").lstrip("0") or digits]
     return words(text)
+
+
+PREFIX_MIN = 4  # a shorter last word is matched whole: "out*" would mean out, outlook, outage ...
+
+
+def text_terms(words_: list[str]) -> list[tuple[str, bool]]:
+    """Each word and whether it may match as a prefix: only the last one, which may still
+    be half typed, and only when it is long enough to mean something."""
+    return [
+        (word, n == len(words_) - 1 and len(word) >= PREFIX_MIN) for n, word in enumerate(words_)
+    ]

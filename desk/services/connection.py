@@ -12,9 +12,6 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-import keyring
-from keyring.errors import KeyringError, PasswordDeleteError
-
 from desk.domain.errors import (
     BadDatabaseURL,
     CredentialStoreUnavailable,
@@ -124,6 +121,8 @@ def password_in(url: str) -> str | None:
 
 def saved_password(server: ServerAddress) -> str | None:
     """The remembered password, or None when there is none or the store cannot be read."""
+    import keyring  # here, not at start-up: a local database never needs it
+
     try:
         return keyring.get_password(KEYRING_SERVICE, server.credential_key)
     except Exception as exc:  # a locked or missing store must not stop Desk: it asks instead
@@ -133,6 +132,9 @@ def saved_password(server: ServerAddress) -> str | None:
 
 def remember_password(server: ServerAddress, password: str) -> None:
     """Keep the password in the credential store; raises CredentialStoreUnavailable."""
+    import keyring
+    from keyring.errors import KeyringError
+
     try:
         keyring.set_password(KEYRING_SERVICE, server.credential_key, password)
     except KeyringError as exc:
@@ -145,6 +147,9 @@ def remember_password(server: ServerAddress, password: str) -> None:
 
 def forget_password(server: ServerAddress) -> None:
     """Remove a remembered password (nothing happens when there is none)."""
+    import keyring
+    from keyring.errors import KeyringError, PasswordDeleteError
+
     try:
         keyring.delete_password(KEYRING_SERVICE, server.credential_key)
     except PasswordDeleteError:

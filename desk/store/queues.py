@@ -13,7 +13,7 @@ from sqlalchemy import ColumnElement, Connection, false, func, select, text, tru
 
 from desk.domain.model import ACTIVE_STATUSES, DONE_STATUSES
 from desk.domain.queues import QueueFilter, QueueQuery, QueueRow, SortKey
-from desk.domain.search import cased_words, customer_terms, looks_like_phone, words
+from desk.domain.search import cased_words, customer_terms, looks_like_phone, text_terms, words
 from desk.domain.ticket import parse_number
 
 from .directory import CustomerRepository
@@ -178,14 +178,12 @@ class QueueReader:
     def _full_text(self, words: list[str], limit: int) -> set[int]:
         if self._conn.dialect.name == "sqlite":
             # FTS5 walks its doclists newest first: as quick for common words as for rare.
-            match = " ".join(f'"{w}"*' for w in words)
+            match = " ".join(f'"{w}"' + ("*" if prefix else "") for w, prefix in text_terms(words))
             params = {"q": match, "n": limit}
             found = set(self._conn.scalars(text(_SQLITE_SUBJECTS), params))
             found.update(self._conn.scalars(text(_SQLITE_THREADS), params))
             return found
-        query = " & ".join(f"{w}:*" for w in words)
-        # These read a few hundred rows: starting parallel workers would take longer.
-        self._conn.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
+        query = " & ".join(w + (":*" if prefix else "") for w, prefix in text_terms(words))
         found = set(
             self._newest_matches("tickets", "subject_tsv", "id", query, limit, SUBJECT_WINDOW)
         )

@@ -61,7 +61,7 @@ log = logging.getLogger(__name__)
 
 AUTO_REFRESH_MS = 30_000
 ROW_HEIGHT = 28
-DEFAULT_WIDTHS = [92, 250, 130, 82, 78, 118, 80, 150, 76, 90, 90]
+DEFAULT_WIDTHS = [104, 250, 130, 82, 78, 118, 80, 150, 76, 90, 90]
 
 
 class MainWindow(QMainWindow):

@@ -125,7 +125,7 @@ def test_window_gives_total_and_first_page(db, world: World, queue_world):
     ("typed", "expected"),
     [
         ("vpn", {"VPN drops"}),
-        ("VPN DRO", {"VPN drops"}),
+        ("VPN DROP", {"VPN drops"}),
         ("posting", {"ERP posting error"}),
         ("jammin", {"Printer on 3rd floor keeps jamming"}),
     ],
@@ -135,6 +135,12 @@ def test_search_finds_subject_words_as_prefixes(
 ):
     query = QueueQuery(QueueFilter(), text=typed)
     assert set(_subjects(db, query)) == expected
+
+
+def test_a_short_last_word_matches_whole_words_only(db, world: World, queue_world):
+    """ "out" is a word, not every word starting with out (outlook, outage ...)."""
+    assert _subjects(db, QueueQuery(QueueFilter(), text="out")) == []
+    assert set(_subjects(db, QueueQuery(QueueFilter(), text="outl"))) == {"Outlook password"}
 
 
 def test_search_by_number_customer_email_and_phone(db, world: World, queue_world):
