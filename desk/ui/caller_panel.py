@@ -26,7 +26,7 @@ from desk.services.intake import NewCaller
 from desk.services.views import CallerMatch
 
 from . import labels
-from .dialogs import error_text
+from .dialogs import error_text, with_error
 from .labels import tr
 from .session import DeskSession
 from .tasks import TaskRunner
@@ -137,15 +137,7 @@ class CallerPanel(QWidget):
         self.add_to_button.clicked.connect(self._on_add_to_button_clicked)
 
     def _with_error(self, key: str, widget: QWidget) -> QWidget:
-        box = QWidget()
-        column = QVBoxLayout(box)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(2)
-        column.addWidget(widget)
-        error = QLabel(objectName="fieldError", wordWrap=True)
-        error.hide()
-        column.addWidget(error)
-        self.errors[key] = error
+        box, self.errors[key] = with_error(widget)
         return box
 
     # --- what the form asks -------------------------------------------------------------------

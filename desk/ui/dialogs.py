@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from desk.domain.errors import ChangeByOther, ConflictError, DeskError, ValidationError
+from desk.domain.model import Level
 
 from . import labels
 from .labels import tr
@@ -141,6 +142,27 @@ class FormDialog(QDialog):
     def _on_buttons_accepted(self) -> None:
         self.set_working(True)
         self.submitted.emit(self.values())
+
+
+def with_error(widget: QWidget) -> tuple[QWidget, QLabel]:
+    """The field with a (hidden) line under it for what is wrong with it."""
+    box = QWidget()
+    column = QVBoxLayout(box)
+    column.setContentsMargins(0, 0, 0, 0)
+    column.setSpacing(2)
+    column.addWidget(widget)
+    error = QLabel(objectName="fieldError", wordWrap=True)
+    error.hide()
+    column.addWidget(error)
+    return box, error
+
+
+def levels_combo() -> QComboBox:
+    """Low, medium, high: for impact and urgency."""
+    box = QComboBox()
+    for level in Level:
+        box.addItem(labels.level_label(level), level)
+    return box
 
 
 def mark_invalid(widget: QWidget | None, invalid: bool) -> None:

@@ -39,7 +39,7 @@ from desk.services.tickets import add_customer_message
 
 from . import labels
 from .caller_panel import CallerPanel
-from .dialogs import error_text, mark_invalid
+from .dialogs import error_text, levels_combo, mark_invalid, with_error
 from .labels import tr
 from .session import DeskSession
 from .tasks import TaskRunner
@@ -97,7 +97,7 @@ class IntakeForm(QDialog):
         self.channel = QComboBox()
         for channel in CHANNELS:
             self.channel.addItem(labels.channel_label(channel), channel)
-        self.impact, self.urgency = self._levels(), self._levels()
+        self.impact, self.urgency = levels_combo(), levels_combo()
         self.priority = QComboBox()
         self.priority.addItem(tr("From impact × urgency"), None)
         for priority in Priority:
@@ -220,22 +220,7 @@ class IntakeForm(QDialog):
         return page
 
     def _with_error(self, key: str, widget: QWidget) -> QWidget:
-        box = QWidget()
-        column = QVBoxLayout(box)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(2)
-        column.addWidget(widget)
-        error = QLabel(objectName="fieldError", wordWrap=True)
-        error.hide()
-        column.addWidget(error)
-        self.errors[key] = error
-        return box
-
-    @staticmethod
-    def _levels() -> QComboBox:
-        box = QComboBox()
-        for level in Level:
-            box.addItem(labels.level_label(level), level)
+        box, self.errors[key] = with_error(widget)
         return box
 
     def _wire(self) -> None:

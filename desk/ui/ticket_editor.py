@@ -18,14 +18,14 @@ from PySide6.QtWidgets import (
 )
 
 from desk.domain.errors import ValidationError
-from desk.domain.model import Level, Priority, TicketStatus
+from desk.domain.model import Priority, TicketStatus
 from desk.domain.priority import priority_for
 from desk.domain.validation import format_phone
 from desk.services.tickets import TicketEdit
 from desk.services.views import TicketDetail
 
 from . import labels
-from .dialogs import error_text, mark_invalid
+from .dialogs import error_text, levels_combo, mark_invalid, with_error
 from .labels import tr
 from .session import DeskSession
 
@@ -88,8 +88,8 @@ class TicketEditor(QWidget):
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
         self.category.setMinimumContentsLength(16)
-        self.impact = self._levels()
-        self.urgency = self._levels()
+        self.impact = levels_combo()
+        self.urgency = levels_combo()
         self.priority = QComboBox()
         for priority in Priority:
             self.priority.addItem(labels.priority_label(priority), priority)
@@ -116,7 +116,8 @@ class TicketEditor(QWidget):
         self.release_button.clicked.connect(self.releaseRequested)
 
         self.errors: dict[str, QLabel] = {}
-        self.general_error = self._error_label()
+        self.general_error = QLabel(objectName="fieldError", wordWrap=True)
+        self.general_error.hide()
         self.status_buttons: dict[TicketStatus, QPushButton] = {}
         self.status_row = QHBoxLayout()
         self.status_row.setSpacing(6)
@@ -139,27 +140,8 @@ class TicketEditor(QWidget):
 
     # --- layout -----------------------------------------------------------------------------
 
-    @staticmethod
-    def _levels() -> QComboBox:
-        box = QComboBox()
-        for level in Level:
-            box.addItem(labels.level_label(level), level)
-        return box
-
-    def _error_label(self) -> QLabel:
-        label = QLabel(objectName="fieldError")
-        label.setWordWrap(True)
-        label.hide()
-        return label
-
     def _field(self, key: str, widget: QWidget) -> QWidget:
-        box = QWidget()
-        column = QVBoxLayout(box)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(2)
-        column.addWidget(widget)
-        self.errors[key] = self._error_label()
-        column.addWidget(self.errors[key])
+        box, self.errors[key] = with_error(widget)
         return box
 
     @staticmethod
