@@ -200,6 +200,7 @@ def take_intake(app: QApplication, window: MainWindow, out: Path) -> list[Path]:
     form.caller.lookup.setText("harris")
     form.caller.lookup.textEdited.emit("harris")
     wait_for(app, window, lambda: form.caller.lookup_done() and form.caller.matches.count() > 1)
+    shots.append(save(form, out / "intake-matches.png"))
     form.caller._on_lookup_return_pressed()
     form.subject.setText("Laptop will not wake from sleep")
     form.description.setPlainText(

@@ -16,6 +16,7 @@ EXPECTED = {
     "conflict-dialog.png",
     "resolve-dialog.png",
     "intake-empty.png",
+    "intake-matches.png",
     "intake-lookup.png",
     "intake-new-caller-error.png",
     "intake-saved.png",
