@@ -30,7 +30,7 @@ from desk.ui.tasks import TaskRunner
 from desk.ui.thread_view import ThreadView
 from desk.ui.ticket_editor import TicketEditor
 
-from .bulk_seed import long_thread_ticket
+from .bulk_seed import TIMED, long_thread_ticket
 
 SORTS = [
     (SortKey.SUBJECT, False),
@@ -126,17 +126,7 @@ class _Bench(QObject):
 def measure(url: str, repeat: int) -> dict[str, Any]:
     bench = _Bench(url)
     everything = QueueQuery(QueueFilter(), SortKey.UPDATED, descending=True)
-    results: dict[str, list[float]] = {
-        key: []
-        for key in (
-            "first_page_ms",
-            "sort_ms",
-            "filter_ms",
-            "jump_last_ms",
-            "search_ms",
-            "open_thread_ms",
-        )
-    }
+    results: dict[str, list[float]] = {key: [] for key in TIMED}
 
     for _ in range(repeat):
         bench.model = bench._fresh_model()  # nothing cached: the queue as first shown
