@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -25,7 +26,9 @@ UI_TICKETS = 80
 def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
     db = open_database(f"sqlite:///{path}")
-    seed_demo(db, UI_TICKETS)
+    # A fixed clock: the demo's random draws depend on the time of day, and tests should
+    # see the same desk on every run.
+    seed_demo(db, UI_TICKETS, now=datetime(2026, 11, 2, 15, 30, tzinfo=UTC))
     db.close()
     return path
 

@@ -299,9 +299,13 @@ def test_layout_is_remembered(qtbot, make_window):
     first = make_window()
     first.resize(1500, 900)
     first.table.setColumnWidth(COLUMN[SortKey.SUBJECT], 333)
-    first.main_splitter.setSizes([200, 800, 500])
-    sizes = first.main_splitter.sizes()
+    first.main_splitter.setSizes([200, 700, 600])  # all above the panes' minimum widths
+    wait_idle(qtbot, first)  # the first ticket loads, and may nudge the panes
+    qtbot.wait(50)
+    sizes = first.main_splitter.sizes()  # what was on screen when the window closed
     first.close()
     second = make_window()
+    wait_idle(qtbot, second)
+    qtbot.wait(50)
     assert second.table.columnWidth(COLUMN[SortKey.SUBJECT]) == 333
     assert second.main_splitter.sizes() == sizes
