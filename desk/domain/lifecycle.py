@@ -307,18 +307,10 @@ def customer_message(ticket: Ticket, now: datetime, actor_id: int | None = None)
 # --- status -----------------------------------------------------------------------------
 
 
-def open_ticket(ticket: Ticket, actor: Agent, now: datetime) -> Change:
-    return _move(ticket, OPEN, actor.id, now)
-
-
 def set_pending(ticket: Ticket, actor: Agent, now: datetime, reason: str = "") -> Change:
     """Waiting on the customer or a third party."""
     reason = validation.clean_body("reason", "The reason", reason, required=False)
     return _move(ticket, PENDING, actor.id, now, reason=reason)
-
-
-def resume(ticket: Ticket, actor: Agent, now: datetime) -> Change:
-    return _move(ticket, OPEN, actor.id, now)
 
 
 def resolve(ticket: Ticket, actor: Agent, now: datetime, note: str) -> Change:

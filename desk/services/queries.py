@@ -83,9 +83,8 @@ def search_tickets(db: Database, text: str, limit: int = 500) -> list[int]:
 
 def customer_tickets(db: Database, customer_id: int, limit: int = 10) -> list[QueueRow]:
     """A customer's latest tickets, newest first."""
-    query = QueueQuery(QueueFilter(customer_id=customer_id), SortKey.NUMBER, descending=True)
     with db.read() as uow:
-        return uow.queues.page(query, 0, limit)
+        return uow.queues.page(_customer_queue(customer_id), 0, limit)
 
 
 def lookup_callers(db: Database, text: str, limit: int = 8, recent: int = 5) -> list[CallerMatch]:
@@ -99,16 +98,15 @@ def lookup_callers(db: Database, text: str, limit: int = 8, recent: int = 5) -> 
         return [
             CallerMatch(
                 customer,
-                tuple(
-                    uow.queues.page(
-                        QueueQuery(QueueFilter(customer_id=customer.id), SortKey.NUMBER),
-                        0,
-                        recent,
-                    )
-                ),
+                tuple(uow.queues.page(_customer_queue(customer.id), 0, recent)),
             )
             for customer in found
         ]
+
+
+def _customer_queue(customer_id: int | None) -> QueueQuery:
+    """A customer's tickets, newest first."""
+    return QueueQuery(QueueFilter(customer_id=customer_id), SortKey.NUMBER, descending=True)
 
 
 def directory(db: Database) -> DeskDirectory:

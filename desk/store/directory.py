@@ -90,15 +90,6 @@ class AgentRepository:
             )
         )
 
-    def members(self, team_id: int) -> list[Agent]:
-        query = (
-            select(agents)
-            .join(team_members, team_members.c.agent_id == agents.c.id)
-            .where(team_members.c.team_id == team_id)
-            .order_by(agents.c.name)
-        )
-        return [_agent(row) for row in self._conn.execute(query)]
-
 
 class TeamRepository:
     def __init__(self, conn: Connection) -> None:

@@ -175,9 +175,6 @@ class TicketRepository:
         ]
         return ConflictError(format_number(ticket_id), changes)
 
-    def ids_exist(self, ids: Sequence[int]) -> set[int]:
-        return set(self._conn.scalars(select(tickets.c.id).where(tickets.c.id.in_(ids))))
-
     def count(self) -> int:
         return self._conn.execute(select(func.count()).select_from(tickets)).scalar_one()
 

@@ -137,7 +137,7 @@ class TicketActions(QObject):
         ticket_id = _id_from_number(conflict.ticket_number)
         dialog.accepted.connect(lambda: self.reloadRequested.emit(ticket_id))
         dialog.finished.connect(lambda _r: self._forget_conflict(dialog))
-        self.conflict_dialog: ConflictDialog | None = dialog
+        self.conflict_dialog = dialog
         dialog.open()
 
     def _forget_conflict(self, dialog: ConflictDialog) -> None:

@@ -428,10 +428,6 @@ class MainWindow(QMainWindow):
 
     # --- acting ---------------------------------------------------------------------------------
 
-    def _detail_version(self) -> int | None:
-        detail = self.editor.detail
-        return detail.ticket.version if detail else None
-
     def _assign_selected(self) -> None:
         if ids := self.selected_ids():
             self.ticket_actions.assign(ids, self._team_of_current())

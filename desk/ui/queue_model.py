@@ -39,7 +39,6 @@ PAGE = 100
 MAX_PAGES = 30  # 3,000 rows at most in memory, whatever the queue's length
 
 TICKET_ID_ROLE = Qt.ItemDataRole.UserRole + 1
-ROW_ROLE = Qt.ItemDataRole.UserRole + 2
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -113,8 +112,6 @@ def _dot(colour: QColor) -> QIcon:
 class QueueModel(QAbstractTableModel):
     #: A queue (or a new sort or search) has been shown: its length and first page arrived.
     loaded = Signal()
-    #: A page of rows arrived (page number).
-    pageLoaded = Signal(int)
     #: Reading the queue failed; the table keeps what it showed.
     loadFailed = Signal(object)
 
@@ -248,8 +245,6 @@ class QueueModel(QAbstractTableModel):
             return shown.text[column]
         if role == TICKET_ID_ROLE:
             return shown.row.id
-        if role == ROW_ROLE:
-            return shown.row
         if role == Qt.ItemDataRole.ToolTipRole:
             return shown.tooltip(column)
         if role == Qt.ItemDataRole.DecorationRole and column == _PRIORITY_COLUMN:
@@ -312,7 +307,6 @@ class QueueModel(QAbstractTableModel):
         last = min(first + len(rows), self._total) - 1
         if last >= first:
             self.dataChanged.emit(self.index(first, 0), self.index(last, len(self._headers) - 1))
-        self.pageLoaded.emit(page)
 
     def _on_refreshed(self, generation: int, result: tuple[int, dict[int, list[QueueRow]]]) -> None:
         if generation != self._generation:
@@ -369,7 +363,6 @@ _ANSWERED = frozenset(
         Qt.ItemDataRole.ForegroundRole,
         Qt.ItemDataRole.FontRole,
         TICKET_ID_ROLE,
-        ROW_ROLE,
     }
 )
 _PRIORITY_COLUMN = COLUMN[SortKey.PRIORITY]
