@@ -424,6 +424,8 @@ class _Loader:
             for name, sql in found:
                 self._execute(f'DROP INDEX "{name}"')
                 self._saved.append(sql)
+            for table in ("tickets", "thread_entries"):  # the vocabulary is filled at the end
+                self._execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
 
     def _restore(self) -> None:
         started = time.perf_counter()
@@ -441,6 +443,12 @@ class _Loader:
             for table in ("tickets", "thread_entries", "customers"):
                 self._execute(
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
+                )
+            for table, vector in (("tickets", "subject_tsv"), ("thread_entries", "body_tsv")):
+                self._execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
+                self._execute(
+                    f"INSERT INTO search_words SELECT DISTINCT unnest(tsvector_to_array({vector}))"
+                    f" FROM {table} ON CONFLICT DO NOTHING"
                 )
         self.say(f"  indexes and full-text search rebuilt in {time.perf_counter() - started:.1f} s")
 

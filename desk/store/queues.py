@@ -18,6 +18,7 @@ from desk.domain.ticket import parse_number
 
 from .directory import CustomerRepository
 from .schema import tickets
+from .text_search import PostgresTextSearch
 
 SORT_COLUMNS = {
     SortKey.NUMBER: tickets.c.id,
@@ -48,11 +49,6 @@ ROW_COLUMNS = (
     tickets.c.version,
 )
 
-# PostgreSQL text search: rows looked through newest first before asking the GIN index.
-# Scanning costs ~0.2 us a row and each GIN match ~3 us, so these balance the two for
-# the worst word (one just too rare to fill the window) at a million tickets.
-SUBJECT_WINDOW = 60_000
-THREAD_WINDOW = 150_000
 DEFERRED_FROM = 500  # pages this deep pick their ids from the index first (a deferred join)
 
 
@@ -183,52 +179,7 @@ class QueueReader:
             found = set(self._conn.scalars(text(_SQLITE_SUBJECTS), params))
             found.update(self._conn.scalars(text(_SQLITE_THREADS), params))
             return found
-        query = " & ".join(w + (":*" if prefix else "") for w, prefix in text_terms(words))
-        found = set(
-            self._newest_matches("tickets", "subject_tsv", "id", query, limit, SUBJECT_WINDOW)
-        )
-        found.update(
-            self._newest_matches(
-                "thread_entries", "body_tsv", "ticket_id", query, limit, THREAD_WINDOW
-            )
-        )
-        return found
-
-    def _newest_matches(
-        self, table: str, vector: str, column: str, query: str, limit: int, window: int
-    ) -> list[int]:
-        """PostgreSQL: the newest `limit` matches, whether the words are common or rare.
-
-        No plan serves both, and the planner cannot tell them apart for prefixes:
-        walking the primary key backwards finds a common word's newest matches at once
-        but reads the whole table for a rare one, while the GIN index finds a rare word
-        at once but hands back every match of a common one. So the newest `window` rows
-        are looked through first, and only when they hold too few matches is the index
-        asked for the older ones (which are then few, or the word is old news).
-        """
-        top = self._conn.execute(text(f"SELECT max(id) FROM {table}")).scalar() or 0
-        floor = top - window
-        params = {"q": query, "n": limit, "floor": floor}
-        recent = list(
-            self._conn.scalars(
-                text(
-                    f"SELECT {column} FROM {table} WHERE id > :floor"
-                    f" AND {vector} @@ to_tsquery('simple', :q) ORDER BY id DESC LIMIT :n"
-                ),
-                params,
-            )
-        )
-        if len(recent) >= limit or floor <= 0:
-            return recent
-        older = self._conn.scalars(
-            text(
-                f"WITH hits AS MATERIALIZED (SELECT id, {column} AS found FROM {table}"
-                f" WHERE {vector} @@ to_tsquery('simple', :q) AND id <= :floor)"
-                " SELECT found FROM hits ORDER BY id DESC LIMIT :n"
-            ),
-            params | {"n": limit - len(recent)},
-        )
-        return recent + list(older)
+        return PostgresTextSearch(self._conn).search(words, limit)
 
 
 _SQLITE_SUBJECTS = (

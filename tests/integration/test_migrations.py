@@ -13,7 +13,7 @@ from desk.store.migrate import HEAD, head_revision
 from desk.store.schema import metadata
 
 # Full-text objects live outside the mapped tables: FTS5 tables on SQLite, stored tsvector
-# columns and their GIN indexes on PostgreSQL.
+# columns, their GIN indexes and the vocabulary on PostgreSQL.
 FULL_TEXT = (
     "ticket_subject_fts",
     "thread_fts",
@@ -23,6 +23,9 @@ FULL_TEXT = (
     "body_tsv",
     "ix_tickets_subject_tsv",
     "ix_thread_entries_body_tsv",
+    "ix_tickets_search",
+    "ix_thread_entries_search",
+    "search_words",
 )
 
 

@@ -199,3 +199,77 @@ def test_new_callers_are_found_by_every_way_of_typing(db, world: World):
         "0044 2079",
     ]:
         assert [m.customer.name for m in queries.lookup_callers(db, typed)] == ["Émile Zola"], typed
+
+
+def test_a_word_first_written_in_a_reply_is_found_by_its_beginning(db, world: World, queue_world):
+    ticket = queue_world["VPN drops"]
+    work.reply_to_customer(db, world.agent, ticket, "The defragmentation has finished.")
+    assert queries.search_tickets(db, "defragm") == [ticket]
+    assert queries.search_tickets(db, "has defrag") == [ticket]
+
+
+def test_a_changed_subject_is_found_by_its_new_words(db, world: World, queue_world):
+    ticket = queries.get_ticket(db, queue_world["Badge lost"]).ticket
+    work.update_ticket(
+        db, world.agent, ticket.id, work.TicketEdit(subject="Lanyard missing"), ticket.version
+    )
+    assert queries.search_tickets(db, "lanyar") == [ticket.id]
+    assert queries.search_tickets(db, "badge") == []
+
+
+def _spread_tickets(db, template: int, ids: list[int], subject: str) -> None:
+    """Copies of a ticket under chosen ids, to put matches in many time slices at once."""
+    from sqlalchemy import insert, select
+
+    from desk.store.schema import tickets
+
+    with db.write() as uow:
+        conn = uow.tickets._conn
+        row = dict(conn.execute(select(tickets).where(tickets.c.id == template)).mappings().one())
+        conn.execute(insert(tickets), [row | {"id": i, "subject": subject} for i in ids])
+        uow.commit()
+
+
+@pytest.mark.parametrize("fetch_all", [0, 2000])
+def test_postgres_search_walks_back_through_time_slices_newest_first(
+    db, world: World, queue_world, monkeypatch, fetch_all: int
+):
+    """Matches bunched in an old slice, scattered through others, and one in the newest:
+    the newest `limit` come back, in order, whether the search counts or probes."""
+    if db.backend != "postgresql":
+        pytest.skip("time slices are PostgreSQL's; SQLite's FTS5 walks newest first itself")
+    from desk.store.text_search import SLICE, PostgresTextSearch
+
+    monkeypatch.setattr(PostgresTextSearch, "fetch_all", fetch_all)
+    bunched = list(range(3 * SLICE, 3 * SLICE + 40))
+    scattered = [k * 5 * SLICE + 11 for k in range(1, 9)]
+    newest = [41 * SLICE + 5]
+    _spread_tickets(db, queue_world["VPN drops"], bunched + scattered + newest, "Flux capacitor")
+    _spread_tickets(db, queue_world["VPN drops"], [42 * SLICE], "Unrelated")
+    expected = sorted(bunched + scattered + newest, reverse=True)
+    for limit in (1, 5, 20, 100):
+        assert queries.search_tickets(db, "flux capacitor", limit) == expected[:limit]
+        assert queries.search_tickets(db, "capac", limit) == expected[:limit]
+
+
+def test_postgres_search_uses_the_time_slice_index(db, world: World):
+    if db.backend != "postgresql":
+        pytest.skip("PostgreSQL only")
+    from sqlalchemy import text
+
+    from desk.store.text_search import search_document
+
+    with db.read() as uow:
+        conn = uow.tickets._conn
+        conn.execute(text("SET LOCAL enable_seqscan = off"))
+        for table, vector, index in [
+            ("tickets", "subject_tsv", "ix_tickets_search"),
+            ("thread_entries", "body_tsv", "ix_thread_entries_search"),
+        ]:
+            plan = conn.execute(
+                text(
+                    f"EXPLAIN SELECT id FROM {table}"
+                    f" WHERE {search_document(vector)} @@ CAST('printer' AS tsquery)"
+                )
+            ).scalars()
+            assert index in "\n".join(plan), table
