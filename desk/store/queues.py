@@ -7,9 +7,23 @@ from the other end, reversed, so that no page costs more than half the queue's l
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, false, func, select, text, true
+from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
+    Connection,
+    Integer,
+    any_,
+    bindparam,
+    column,
+    false,
+    func,
+    select,
+    text,
+    true,
+)
 
 from desk.domain.model import ACTIVE_STATUSES, DONE_STATUSES
 from desk.domain.queues import QueueFilter, QueueQuery, QueueRow, SortKey
@@ -93,8 +107,17 @@ class QueueReader:
         if needle:
             if needle not in self._searched:
                 self._searched[needle] = self.search(needle)
-            conditions.append(tickets.c.id.in_(self._searched[needle]))
+            conditions.append(self._one_of(self._searched[needle]))
         return conditions
+
+    def _one_of(self, ids: list[int]) -> ColumnElement[bool]:
+        """`id IN (...)` with the ids as one parameter: 500 parameters cost more to render
+        and send than the query takes to run."""
+        if self._conn.dialect.name == "postgresql":
+            return tickets.c.id == any_(bindparam("ids", ids, type_=ARRAY(Integer)))
+        return tickets.c.id.in_(
+            select(column("value")).select_from(func.json_each(json.dumps(ids)))
+        )
 
     def count(self, query: QueueQuery) -> int:
         stmt = select(func.count()).select_from(tickets).where(*self._where(query))
