@@ -48,7 +48,11 @@ class QueueSource(Protocol):
 
     def window(self, query: QueueQuery, offset: int, limit: int) -> tuple[int, list[QueueRow]]: ...
 
-    def page(self, query: QueueQuery, offset: int, limit: int, total: int) -> list[QueueRow]: ...
+    def count(self, query: QueueQuery) -> int: ...
+
+    def page(
+        self, query: QueueQuery, offset: int, limit: int, total: int | None
+    ) -> list[QueueRow]: ...
 
     def pages(
         self, query: QueueQuery, page_numbers: Sequence[int], limit: int
@@ -64,7 +68,10 @@ class ServiceQueueSource:
     def window(self, query: QueueQuery, offset: int, limit: int) -> tuple[int, list[QueueRow]]:
         return queries.queue_window(self._db, query, offset, limit)
 
-    def page(self, query: QueueQuery, offset: int, limit: int, total: int) -> list[QueueRow]:
+    def count(self, query: QueueQuery) -> int:
+        return queries.queue_count(self._db, query)
+
+    def page(self, query: QueueQuery, offset: int, limit: int, total: int | None) -> list[QueueRow]:
         return queries.queue_page(self._db, query, offset, limit, total)
 
     def pages(
@@ -112,6 +119,8 @@ def _dot(colour: QColor) -> QIcon:
 class QueueModel(QAbstractTableModel):
     #: A queue (or a new sort or search) has been shown: its length and first page arrived.
     loaded = Signal()
+    #: A new queue's first page is on screen; its length may still be on its way.
+    firstPageShown = Signal()
     #: Reading the queue failed; the table keeps what it showed.
     loadFailed = Signal(object)
 
@@ -126,6 +135,8 @@ class QueueModel(QAbstractTableModel):
         self._pages: OrderedDict[int, list[_Shown]] = OrderedDict()
         self._requested: set[int] = set()
         self._generation = 0
+        self._early: dict[str, Any] = {}  # a new queue's page or count that came first
+        self._length_known = True  # False while a new queue's length is on its way
         self.shown = False  # a queue has arrived at least once
         self._headers = columns()
         self._icons = {p: _dot(c) for p, c in labels.PRIORITY_COLOURS.items()}
@@ -149,15 +160,23 @@ class QueueModel(QAbstractTableModel):
         """Show another queue, sort or search; the old rows stay until the new ones come."""
         self._generation += 1
         generation, total = self._generation, self._total
-        same_tickets = self.shown and (query.filter, query.text) == (
-            self._query.filter,
-            self._query.text,
+        same_tickets = (
+            self.shown
+            and self._length_known
+            and (query.filter, query.text)
+            == (
+                self._query.filter,
+                self._query.text,
+            )
         )
         if same_tickets:
             # Only the order changes: the length is known, so only the first page is read.
             def work() -> tuple[int, list[QueueRow]]:
                 return total, self._source.page(query, 0, PAGE, total)
-        else:
+        elif not query.text.strip():
+            self._show_first_page_then_length(generation, query)
+            return
+        else:  # a search: its page and length come from one search, in one snapshot
 
             def work() -> tuple[int, list[QueueRow]]:
                 return self._source.window(query, 0, PAGE)
@@ -168,6 +187,58 @@ class QueueModel(QAbstractTableModel):
             self._on_load_failed,
             what=tr("Loading the queue"),
         )
+
+    def _show_first_page_then_length(self, generation: int, query: QueueQuery) -> None:
+        """Read a new queue's first page and its length side by side, and show the page
+        as soon as it comes: counting a queue of a million tickets takes longer than
+        reading a page of it. The table grows (or shrinks) to the length when it comes."""
+        self._early = {}
+        self._runner.run(
+            lambda: self._source.page(query, 0, PAGE, None),
+            lambda rows: self._on_first_page(generation, query, rows),
+            self._on_load_failed,
+            what=tr("Loading the queue"),
+        )
+        self._runner.run(
+            lambda: self._source.count(query),
+            lambda total: self._on_length(generation, total),
+            self._on_load_failed,
+            what=tr("Counting the queue"),
+        )
+
+    def _on_first_page(self, generation: int, query: QueueQuery, rows: list[QueueRow]) -> None:
+        if generation != self._generation:
+            return
+        if "total" in self._early:
+            self._on_window(generation, query, (self._early["total"], rows))
+            return
+        self._early["rows"] = True
+        self._length_known = False
+        self.beginResetModel()
+        self._query, self._total = query, len(rows)  # for now; more rows come with the length
+        self._pages.clear()
+        self._requested.clear()
+        self._store(0, rows)
+        self.shown = True
+        self.endResetModel()
+        self.firstPageShown.emit()
+
+    def _on_length(self, generation: int, total: int) -> None:
+        if generation != self._generation:
+            return
+        if "rows" not in self._early:
+            self._early["total"] = total
+            return
+        if total > self._total:
+            self.beginInsertRows(QModelIndex(), self._total, total - 1)
+            self._total = total
+            self.endInsertRows()
+        elif total < self._total:
+            self.beginRemoveRows(QModelIndex(), total, self._total - 1)
+            self._total = total
+            self.endRemoveRows()
+        self._length_known = True
+        self.loaded.emit()
 
     def refresh(self) -> None:
         """Reload the length and every loaded page; selections stay on their tickets."""
@@ -291,11 +362,13 @@ class QueueModel(QAbstractTableModel):
         total, rows = result
         self.beginResetModel()
         self._query, self._total = query, total
+        self._length_known = True
         self._pages.clear()
         self._requested.clear()
         self._store(0, rows)
         self.shown = True
         self.endResetModel()
+        self.firstPageShown.emit()
         self.loaded.emit()
 
     def _on_page(self, generation: int, page: int, rows: list[QueueRow]) -> None:

@@ -1,0 +1,89 @@
+"""The queue model shows a new queue's first page before the queue has been counted."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+import pytest
+
+from desk.domain.model import Channel, Priority, TicketStatus
+from desk.domain.queues import QueueFilter, QueueKind, QueueQuery, QueueRow, SortKey, queue_filter
+from desk.ui.queue_model import COLUMN, PAGE, QueueModel
+from desk.ui.tasks import TaskRunner
+
+LENGTH = 1_000
+
+
+def _row(n: int) -> QueueRow:
+    at = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+    return QueueRow(
+        n, f"Ticket {n}", "Jane Doe", Priority.NORMAL, TicketStatus.OPEN, None, None,
+        Channel.PHONE, at, at, None, 1,
+    )  # fmt: skip
+
+
+class SlowCount:
+    """A queue of 1,000 tickets whose pages come at once and whose count waits."""
+
+    def __init__(self) -> None:
+        self.counting = threading.Event()
+        self.release = threading.Event()
+        self.counts = 0
+
+    def count(self, query: QueueQuery) -> int:
+        self.counts += 1
+        self.counting.set()
+        assert self.release.wait(10)
+        return LENGTH
+
+    def page(self, query: QueueQuery, offset: int, limit: int, total: int | None) -> list[QueueRow]:
+        return [_row(n) for n in range(offset, min(offset + limit, LENGTH))]
+
+    def window(self, query: QueueQuery, offset: int, limit: int) -> tuple[int, list[QueueRow]]:
+        return LENGTH, self.page(query, offset, limit, LENGTH)
+
+    def pages(
+        self, query: QueueQuery, page_numbers: Sequence[int], limit: int
+    ) -> tuple[int, dict[int, list[QueueRow]]]:
+        return LENGTH, {n: self.page(query, n * limit, limit, LENGTH) for n in page_numbers}
+
+    def rows(self, ticket_ids: list[int]) -> list[QueueRow]:
+        return [_row(n) for n in ticket_ids]
+
+
+@pytest.fixture
+def model(qtbot):
+    source = SlowCount()
+    runner = TaskRunner()
+    model = QueueModel(source, runner)
+    yield model, source
+    source.release.set()
+    runner.wait()
+
+
+def test_the_first_page_shows_before_the_queue_is_counted(qtbot, model):
+    model, source = model
+    with qtbot.waitSignal(model.firstPageShown):
+        model.show(QueueQuery(queue_filter(QueueKind.ALL, now=datetime.now(UTC))))
+    assert model.rowCount() == PAGE
+    assert model.index(0, COLUMN[SortKey.SUBJECT]).data() == "Ticket 0"
+
+    with qtbot.waitSignal(model.loaded):
+        source.release.set()
+    assert model.rowCount() == LENGTH
+
+
+def test_a_sort_while_the_count_is_on_its_way_counts_again(qtbot, model):
+    model, source = model
+    with qtbot.waitSignal(model.firstPageShown):
+        model.show(QueueQuery(QueueFilter()))
+    assert source.counting.wait(5)
+
+    with qtbot.waitSignal(model.firstPageShown):
+        model.sort(COLUMN[SortKey.SUBJECT])
+    with qtbot.waitSignal(model.loaded):
+        source.release.set()
+    assert model.rowCount() == LENGTH
+    assert source.counts == 2
