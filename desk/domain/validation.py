@@ -8,9 +8,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import phonenumbers
-from email_validator import EmailNotValidError, validate_email
-
 from .errors import FieldProblem, ValidationError
 from .model import Customer
 
@@ -64,6 +61,8 @@ def clean_email(value: str | None, *, field: str = "email") -> str | None:
         return None
     if len(text) > EMAIL_MAX:
         raise ValidationError.single(field, _too_long("Email", EMAIL_MAX, len(text)))
+    from email_validator import EmailNotValidError, validate_email  # 20 ms: not at start-up
+
     try:
         result = validate_email(text, check_deliverability=False)
     except EmailNotValidError as exc:
@@ -80,6 +79,8 @@ def clean_phone(
 
     Numbers without a leading + or 00 are read as numbers of `region`.
     """
+    import phonenumbers  # 40 ms: imported when a number is first met, not at start-up
+
     text = (value or "").strip()
     if not text:
         return None
@@ -104,6 +105,8 @@ def clean_phone(
 
 def format_phone(e164: str | None) -> str:
     """An E.164 number as people write it (+1 415-555-0132)."""
+    import phonenumbers  # 40 ms: imported when a number is first met, not at start-up
+
     if not e164:
         return ""
     try:
@@ -115,6 +118,8 @@ def format_phone(e164: str | None) -> str:
 
 def phone_search_keys(e164: str) -> tuple[str, ...]:
     """Digit strings a caller's number can be found by: international and national."""
+    import phonenumbers  # 40 ms: imported when a number is first met, not at start-up
+
     try:
         number = phonenumbers.parse(e164, None)
     except phonenumbers.NumberParseException:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-
-from argon2 import PasswordHasher
-from argon2.exceptions import VerificationError
+from functools import cache
+from typing import TYPE_CHECKING
 
 from desk.domain import validation
 from desk.domain.errors import PermissionDenied, ValidationError
@@ -14,11 +13,22 @@ from desk.domain.model import Agent, Availability, Category, Priority, Role, Tea
 from desk.domain.permissions import Permission
 
 from .database import Database
+
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
 from .tickets import acting_agent
 
 _LOGIN = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 PASSWORD_MIN = 8
-_hasher = PasswordHasher()  # Argon2id with the library's current recommended parameters
+
+
+@cache
+def _hasher() -> PasswordHasher:
+    """Argon2id with the library's current recommended parameters (imported on first use:
+    nothing at start-up needs it)."""
+    from argon2 import PasswordHasher
+
+    return PasswordHasher()
 
 
 def _clean_agent(
@@ -170,12 +180,14 @@ def sign_in(db: Database, login: str, password: str) -> Agent:
         stored = uow.agents.password_hash(agent.id) if agent and agent.id else None
     if agent is None or not agent.active or not stored:
         raise refused
+    from argon2.exceptions import VerificationError
+
     try:
-        _hasher.verify(stored, password)
+        _hasher().verify(stored, password)
     except VerificationError:
         raise refused from None
     return agent
 
 
 def hash_password(password: str | None) -> str | None:
-    return _hasher.hash(password) if password else None
+    return _hasher().hash(password) if password else None
