@@ -61,6 +61,21 @@ class SeedReport:
     long_thread_ticket: int
 
 
+def peak_rss_mb() -> float:
+    """This process's peak memory. Linux's VmHWM starts afresh at exec; getrusage's
+    maxrss would count the memory of the benchmark's parent, which seeded the database."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    import resource
+
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
 def ticket_count(db: SqlDatabase) -> int:
     with db.read() as uow:
         return uow.tickets.count()

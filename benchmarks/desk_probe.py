@@ -7,7 +7,6 @@ view has repainted with the data.
 
 from __future__ import annotations
 
-import resource
 import statistics
 import time
 from collections.abc import Callable
@@ -30,7 +29,7 @@ from desk.ui.tasks import TaskRunner
 from desk.ui.thread_view import ThreadView
 from desk.ui.ticket_editor import TicketEditor
 
-from .bulk_seed import TIMED, long_thread_ticket
+from .bulk_seed import TIMED, long_thread_ticket, peak_rss_mb
 
 SORTS = [
     (SortKey.SUBJECT, False),
@@ -198,7 +197,7 @@ def measure(url: str, repeat: int) -> dict[str, Any]:
     medians = {
         key: round(statistics.median(values), 1) for key, values in results.items() if values
     }
-    medians["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    medians["peak_rss_mb"] = peak_rss_mb()
     bench.db.close()
     return {
         "medians": medians,

@@ -9,7 +9,6 @@ subject column, which is all a proxy can see.
 
 from __future__ import annotations
 
-import resource
 import statistics
 import time
 from collections.abc import Callable
@@ -29,7 +28,7 @@ from sqlalchemy import make_url
 from desk.domain.model import TicketStatus
 from desk.store.types import STATUS_CODES
 
-from .bulk_seed import TIMED
+from .bulk_seed import TIMED, peak_rss_mb
 
 QUEUE_SQL = (
     "SELECT id, subject, customer_name, priority, status, assignee_name, updated_at,"
@@ -184,7 +183,7 @@ def measure(url: str, repeat: int, thread_ticket: int | None) -> dict[str, Any]:
     medians = {
         key: round(statistics.median(values), 1) for key, values in results.items() if values
     }
-    medians["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    medians["peak_rss_mb"] = peak_rss_mb()
     rows = model.rowCount()
     view.setModel(None)
     db.close()
