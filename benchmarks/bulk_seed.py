@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import multiprocessing
 import operator
 import random
 import time
@@ -46,6 +47,7 @@ CHANNELS = (
     + [Channel.SOCIAL] * 2
 )
 
+_Chunk = tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]
 TICKET_COLUMNS = [c.name for c in tickets.columns]
 ENTRY_COLUMNS = [c.name for c in thread_entries.columns]
 CUSTOMER_COLUMNS = [c.name for c in customers.columns]
@@ -123,16 +125,17 @@ def seed(
         say(f"  customers: {n_customers:,} in {time.perf_counter() - started:.1f} s")
         callers = [(row[0], row[1]) for row, _terms in people]
         generator = _Tickets(rng, desk, callers, now, first_ticket, first_entry, new_tickets, stamp)
-        loader.write("tickets", TICKET_COLUMNS, generator.tickets())
-        loader.write("thread_entries", ENTRY_COLUMNS, generator.entries())
+        entry_count = 0
+        for ticket_rows, entry_rows in _made_elsewhere(generator.chunks()):
+            loader.write("tickets", TICKET_COLUMNS, iter(ticket_rows))
+            loader.write("thread_entries", ENTRY_COLUMNS, iter(entry_rows))
+            entry_count += len(entry_rows)
         say(
-            f"  tickets: {new_tickets:,}, thread entries: {generator.entry_count:,} in {time.perf_counter() - started:.1f} s"
+            f"  tickets: {new_tickets:,}, thread entries: {entry_count:,} in {time.perf_counter() - started:.1f} s"
         )
     seconds = time.perf_counter() - started
     say(f"  indexes and statistics rebuilt; seeding took {seconds:.1f} s")
-    return SeedReport(
-        before, target, generator.entry_count, n_customers, seconds, generator.long_thread_id
-    )
+    return SeedReport(before, target, entry_count, n_customers, seconds, generator.long_thread_id)
 
 
 def _customers(
@@ -176,26 +179,22 @@ class _Tickets:
         self.stamp = stamp
         self._json: dict[tuple[Any, ...], str] = {}
         self.first_id, self.next_entry, self.count = first_id, first_entry, count
-        self.entry_count = 0
         self.long_thread_id = first_id + count - 1  # the newest ticket gets the long thread
-        self._threads: list[list[tuple[Any, ...]]] = []
         self.members = {team_id: agents for team_id, agents in desk.members.items()}
 
-    def tickets(self) -> Iterator[tuple[Any, ...]]:
+    def chunks(self) -> Iterator[tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]]:
+        """(tickets, their thread entries) in chunks, oldest first."""
         span = timedelta(days=365 * YEARS).total_seconds()
         start = self.now - timedelta(days=365 * YEARS)
         rng = self.rng
-        for n in range(self.count):
-            ticket_id = self.first_id + n
-            created = start + timedelta(seconds=span * n / self.count + rng.uniform(0, 60))
-            row, thread = self._ticket(ticket_id, created)
-            self._threads.append(thread)
-            yield row
-
-    def entries(self) -> Iterator[tuple[Any, ...]]:
-        for thread in self._threads:
-            yield from thread
-        self._threads = []
+        for first in range(0, self.count, CHUNK):
+            ticket_rows, entry_rows = [], []
+            for n in range(first, min(first + CHUNK, self.count)):
+                created = start + timedelta(seconds=span * n / self.count + rng.uniform(0, 60))
+                row, thread = self._ticket(self.first_id + n, created)
+                ticket_rows.append(row)
+                entry_rows += thread
+            yield ticket_rows, entry_rows
 
     def _ticket(
         self, ticket_id: int, created: datetime
@@ -287,7 +286,6 @@ class _Tickets:
                 "ticket_version": values["version"],
             }
             self.next_entry += 1
-            self.entry_count += 1
             thread.append(_entry_row(values_))
 
         entry(EntryKind.CUSTOMER, customer_name, None, description, created)
@@ -469,6 +467,7 @@ class _Loader:
 
     def _statistics(self) -> None:
         if self.sqlite:
+            self._execute("PRAGMA analysis_limit=2000")  # statistics from a sample: seconds, not tens
             self._execute("ANALYZE")
             self.conn.commit()
         else:
@@ -485,6 +484,39 @@ class _Loader:
         with self.conn.cursor().copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
+
+
+def _made_elsewhere(chunks: Iterator[_Chunk]) -> Iterator[_Chunk]:
+    """The chunks, made by a forked process while this one stores the last ones: making
+    rows in Python takes as long as storing them, and the machine has more than one core.
+    (Not a thread: one busy making rows would hold the GIL the driver keeps asking back
+    for.) Made here where processes cannot fork."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        yield from chunks
+        return
+    context = multiprocessing.get_context("fork")
+    receiving, sending = context.Pipe(duplex=False)
+
+    def make() -> None:
+        try:
+            for chunk in chunks:
+                sending.send(chunk)
+            sending.send(None)
+        except BaseException as exc:  # handed to the writer, which raises it
+            sending.send(exc)
+
+    maker = context.Process(target=make, name="seed rows", daemon=True)
+    maker.start()
+    sending.close()
+    try:
+        while (chunk := receiving.recv()) is not None:
+            if isinstance(chunk, BaseException):
+                raise chunk
+            yield chunk
+    finally:
+        maker.join(timeout=5)
+        if maker.is_alive():
+            maker.terminate()
 
 
 def _sqlite_time(value: datetime) -> str:
