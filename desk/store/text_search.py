@@ -112,16 +112,18 @@ class PostgresTextSearch:
         query = self._tsquery(words)
         if not query:
             return set()
-        tops = [
-            self._conn.execute(text(f"SELECT max(id) FROM {table}")).scalar()
-            for table, _vector, _column in self.TABLES
-        ]
+        newest = ", ".join(f"(SELECT max(id) FROM {table})" for table, _v, _c in self.TABLES)
+        tops = self._conn.execute(text(f"SELECT {newest}")).one()
         found: set[int] = set()
         # Bitmap scans of the search index only: the planner's guess at how common a
         # prefix or a pair of words is must not turn a probe into a walk of the table.
         with self._conn.begin_nested() as pinned:
-            self._conn.execute(text("SET LOCAL enable_seqscan = off"))
-            self._conn.execute(text("SET LOCAL enable_indexscan = off"))
+            self._conn.execute(
+                text(
+                    "SELECT set_config('enable_seqscan', 'off', true),"
+                    " set_config('enable_indexscan', 'off', true)"
+                )
+            )
             for (table, vector, column), top_id in zip(self.TABLES, tops, strict=True):
                 if top_id is not None:
                     slices = self._slices(table, search_document(vector), column, query, top_id)

@@ -213,15 +213,7 @@ class QueueModel(QAbstractTableModel):
             self._on_window(generation, query, (self._early["total"], rows))
             return
         self._early["rows"] = True
-        self._length_known = False
-        self.beginResetModel()
-        self._query, self._total = query, len(rows)  # for now; more rows come with the length
-        self._pages.clear()
-        self._requested.clear()
-        self._store(0, rows)
-        self.shown = True
-        self.endResetModel()
-        self.firstPageShown.emit()
+        self._reset(query, len(rows), rows, length_known=False)  # more rows come with the length
 
     def _on_length(self, generation: int, total: int) -> None:
         if generation != self._generation:
@@ -360,16 +352,20 @@ class QueueModel(QAbstractTableModel):
         if generation != self._generation:
             return  # the user has moved on to another queue
         total, rows = result
+        self._reset(query, total, rows, length_known=True)
+        self.loaded.emit()
+
+    def _reset(
+        self, query: QueueQuery, total: int, rows: list[QueueRow], *, length_known: bool
+    ) -> None:
         self.beginResetModel()
-        self._query, self._total = query, total
-        self._length_known = True
+        self._query, self._total, self._length_known = query, total, length_known
         self._pages.clear()
         self._requested.clear()
         self._store(0, rows)
         self.shown = True
         self.endResetModel()
         self.firstPageShown.emit()
-        self.loaded.emit()
 
     def _on_page(self, generation: int, page: int, rows: list[QueueRow]) -> None:
         self._requested.discard(page)

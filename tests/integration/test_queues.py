@@ -273,3 +273,16 @@ def test_postgres_search_uses_the_time_slice_index(db, world: World):
                 )
             ).scalars()
             assert index in "\n".join(plan), table
+
+
+def test_postgres_search_leaves_the_planner_as_it_found_it(db, world: World, queue_world):
+    """Pages read after a search, in the same transaction, may use every kind of scan."""
+    if db.backend != "postgresql":
+        pytest.skip("PostgreSQL only")
+    from sqlalchemy import text
+
+    with db.read() as uow:
+        assert queue_world["printer jam"] in uow.queues.search("printer")
+        conn = uow.tickets._conn
+        assert conn.execute(text("SHOW enable_indexscan")).scalar() == "on"
+        assert conn.execute(text("SHOW enable_seqscan")).scalar() == "on"
