@@ -172,9 +172,8 @@ class PostgresTextSearch:
             parsed = self._conn.execute(
                 text("SELECT CAST(to_tsquery('simple', :q) AS text)"), {"q": " & ".join(whole)}
             ).scalar()
-            if not parsed:
-                return ""
-            parts.insert(0, parsed)
+            if parsed:  # nothing when every word was punctuation to the parser ("_")
+                parts.insert(0, parsed)
         return " & ".join(f"({part})" for part in parts)
 
     def _words_beginning(self, prefix: str) -> list[str] | None:
