@@ -135,7 +135,9 @@ class QueueModel(QAbstractTableModel):
         self._pages: OrderedDict[int, list[_Shown]] = OrderedDict()
         self._requested: set[int] = set()
         self._generation = 0
-        self._early: dict[str, Any] = {}  # a new queue's page or count that came first
+        # A new queue's page and count come separately: whichever came first.
+        self._count_came_first: int | None = None
+        self._page_came_first = False
         self._length_known = True  # False while a new queue's length is on its way
         self.shown = False  # a queue has arrived at least once
         self._headers = columns()
@@ -192,7 +194,7 @@ class QueueModel(QAbstractTableModel):
         """Read a new queue's first page and its length side by side, and show the page
         as soon as it comes: counting a queue of a million tickets takes longer than
         reading a page of it. The table grows (or shrinks) to the length when it comes."""
-        self._early = {}
+        self._count_came_first, self._page_came_first = None, False
         self._runner.run(
             lambda: self._source.page(query, 0, PAGE, None),
             lambda rows: self._on_first_page(generation, query, rows),
@@ -209,17 +211,17 @@ class QueueModel(QAbstractTableModel):
     def _on_first_page(self, generation: int, query: QueueQuery, rows: list[QueueRow]) -> None:
         if generation != self._generation:
             return
-        if "total" in self._early:
-            self._on_window(generation, query, (self._early["total"], rows))
+        if self._count_came_first is not None:
+            self._on_window(generation, query, (self._count_came_first, rows))
             return
-        self._early["rows"] = True
+        self._page_came_first = True
         self._reset(query, len(rows), rows, length_known=False)  # more rows come with the length
 
     def _on_length(self, generation: int, total: int) -> None:
         if generation != self._generation:
             return
-        if "rows" not in self._early:
-            self._early["total"] = total
+        if not self._page_came_first:
+            self._count_came_first = total
             return
         if total > self._total:
             self.beginInsertRows(QModelIndex(), self._total, total - 1)

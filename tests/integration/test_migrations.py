@@ -17,12 +17,8 @@ from desk.store.schema import metadata
 FULL_TEXT = (
     "ticket_subject_fts",
     "thread_fts",
-    "ix_tickets_subject_fts",
-    "ix_thread_entries_body_fts",
     "subject_tsv",
     "body_tsv",
-    "ix_tickets_subject_tsv",
-    "ix_thread_entries_body_tsv",
     "ix_tickets_search",
     "ix_thread_entries_search",
     "search_words",
