@@ -157,6 +157,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path
     engine = create_engine(url)
     with engine.begin() as conn:
         conn.execute(text(f"TRUNCATE {_TABLES}, search_words RESTART IDENTITY CASCADE"))
+        conn.execute(text("DELETE FROM desk_settings WHERE key <> 'desk_id'"))
     engine.dispose()
     return url
 

@@ -179,3 +179,13 @@ thread_entries = Table(
     Column("ticket_version", Integer, nullable=False),
     Index("ix_thread_entries_ticket", "ticket_id", "id"),
 )
+
+# Desk-wide settings, one row a key: the desk's own random id (what drafts and other
+# per-desk memory on an agent's computer are filed under, whatever URL reaches it), the
+# default country for phone numbers, and what later features add.
+desk_settings = Table(
+    "desk_settings",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)

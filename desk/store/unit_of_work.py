@@ -18,6 +18,7 @@ from . import migrate
 from .directory import AgentRepository, CategoryRepository, CustomerRepository, TeamRepository
 from .engine import WRITE, create_desk_engine, describe, parse_url, plain_error, safe_url
 from .queues import QueueReader
+from .settings import DeskSettingsRepository
 from .tickets import TicketRepository
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,7 @@ class SqlUnitOfWork:
     teams: TeamRepository
     categories: CategoryRepository
     queues: QueueReader
+    settings: DeskSettingsRepository
 
     def __init__(self, engine: Engine, url: URL, clock: Clock, *, write: bool) -> None:
         self._engine = engine
@@ -69,6 +71,7 @@ class SqlUnitOfWork:
         self.teams = TeamRepository(conn)
         self.categories = CategoryRepository(conn)
         self.queues = QueueReader(conn)
+        self.settings = DeskSettingsRepository(conn)
         return self
 
     def commit(self) -> None:

@@ -70,3 +70,21 @@ def test_opening_twice_migrates_once(db_url: str):
 
 def test_the_recorded_head_is_alembics_head():
     assert head_revision() == HEAD
+
+
+def test_every_desk_has_its_own_id_that_stays(tmp_path):
+    from desk.services.desk_settings import desk_id
+
+    first = open_database(f"sqlite:///{tmp_path / 'a.sqlite3'}")
+    second = open_database(f"sqlite:///{tmp_path / 'b.sqlite3'}")
+    try:
+        assert len(desk_id(first)) == 32
+        assert desk_id(first) != desk_id(second)
+    finally:
+        first.close()
+        second.close()
+    again = open_database(f"sqlite:///{tmp_path / 'a.sqlite3'}")
+    try:
+        assert desk_id(again) == desk_id(first)
+    finally:
+        again.close()

@@ -1,0 +1,26 @@
+"""Desk-wide settings: one row a key in `desk_settings`."""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, insert, select, update
+
+from .schema import desk_settings
+
+
+class DeskSettingsRepository:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def get(self, key: str) -> str | None:
+        return self._conn.execute(
+            select(desk_settings.c.value).where(desk_settings.c.key == key)
+        ).scalar_one_or_none()
+
+    def set(self, key: str, value: str) -> None:
+        # Inside a write transaction (SQLite's BEGIN IMMEDIATE, a row lock on PostgreSQL
+        # once the row exists); a first insert that races another is decided by the key.
+        changed = self._conn.execute(
+            update(desk_settings).where(desk_settings.c.key == key).values(value=value)
+        ).rowcount
+        if not changed:
+            self._conn.execute(insert(desk_settings).values(key=key, value=value))
