@@ -42,6 +42,12 @@ class Event:
     def describe(self) -> str:
         return describe_event(self.type, self.data)
 
+    @property
+    def searchable_text(self) -> str:
+        """What an agent wrote with the event (a pending or transfer reason, a resolution
+        note, why it was reopened): stored as the entry's body, which search indexes."""
+        return written_text(self.data)
+
 
 @dataclass(frozen=True, slots=True)
 class ThreadEntry:
@@ -86,6 +92,11 @@ EVENT_TEMPLATES: dict[EventType, str] = {
     EventType.ASSET_CHANGED: "changed the asset to “{to}”",
 }
 OVERRIDE_SUFFIX = " (override)"
+
+
+def written_text(data: Mapping[str, Any]) -> str:
+    """The free text an agent typed with an event, if any."""
+    return str(data.get("note") or data.get("reason") or "")
 
 
 def event_params(data: Mapping[str, Any]) -> dict[str, str]:

@@ -37,6 +37,9 @@ def event_entries(change: Change, actor: Agent | None, author_name: str = "") ->
             agent_id=actor.id if actor else None,
             event=event.type,
             data=event.data,
+            # A reason or note typed with the event is the entry's body, so that search,
+            # which indexes thread bodies, finds it.
+            body=event.searchable_text,
         )
         for event in change.events
     ]

@@ -214,7 +214,19 @@ def test_a_changed_subject_is_found_by_its_new_words(db, world: World, queue_wor
         db, world.agent, ticket.id, work.TicketEdit(subject="Lanyard missing"), ticket.version
     )
     assert queries.search_tickets(db, "lanyar") == [ticket.id]
-    assert queries.search_tickets(db, "badge") == []
+    # The old subject's words are gone ("badge" is still in its resolution note).
+    assert queries.search_tickets(db, "lost") == []
+
+
+def test_what_was_typed_with_a_status_change_or_transfer_is_found(db, world: World, queue_world):
+    pending, vpn = queue_world["printer jam"], queue_world["VPN drops"]
+    work.set_pending(db, world.agent, pending, "Waiting for the toner courier")
+    work.transfer_ticket(db, world.agent, vpn, world.sysadmins, "Concentrator firmware suspected")
+    work.reopen_ticket(db, world.agent, queue_world["Badge lost"], "Turnstile rejects it again")
+    assert queries.search_tickets(db, "courier") == [pending]
+    assert queries.search_tickets(db, "concentrator firmware") == [vpn]
+    assert queries.search_tickets(db, "printed new badge") == [queue_world["Badge lost"]]
+    assert queries.search_tickets(db, "turnstile") == [queue_world["Badge lost"]]
 
 
 def _spread_tickets(db, template: int, ids: list[int], subject: str) -> None:
