@@ -109,8 +109,20 @@ def _move(
             resolution_note="",
             csat=None,
         )
+        # The ticket starts afresh, but what the customer said and how it was resolved
+        # stay in the thread: the reopen event keeps them.
+        kept: dict[str, Any] = {}
+        if ticket.csat is not None:
+            kept["csat"] = ticket.csat
+        if ticket.resolution_note:
+            kept["resolution_note"] = ticket.resolution_note
         events.append(
-            _ev(EventType.REOPENED, count=ticket.reopen_count + 1, reason=data.pop("reason", ""))
+            _ev(
+                EventType.REOPENED,
+                count=ticket.reopen_count + 1,
+                reason=data.pop("reason", ""),
+                **kept,
+            )
         )
     if target == RESOLVED:
         fields.update(resolved_at=now, resolution_note=data["note"])

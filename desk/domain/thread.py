@@ -92,6 +92,30 @@ EVENT_TEMPLATES: dict[EventType, str] = {
     EventType.ASSET_CHANGED: "changed the asset to “{to}”",
 }
 OVERRIDE_SUFFIX = " (override)"
+#: Events whose "from" side may be missing read better without it than "from none".
+FROM_NOWHERE_TEMPLATES: dict[EventType, str] = {
+    EventType.TRANSFERRED: "transferred the ticket to {to_name}",
+    EventType.CATEGORY_CHANGED: "set the help topic to {to_name}",
+}
+#: A reopen keeps the satisfaction score the customer gave before it.
+CSAT_SUFFIX = "; the customer had rated it {csat} of 5"
+
+
+def event_template(kind: EventType, data: Mapping[str, Any]) -> str:
+    """The template an event reads by, for its data."""
+    if kind in FROM_NOWHERE_TEMPLATES and not data.get("from_name") and not data.get("from_id"):
+        return FROM_NOWHERE_TEMPLATES[kind]
+    return EVENT_TEMPLATES[kind]
+
+
+def event_suffixes(kind: EventType, data: Mapping[str, Any]) -> list[str]:
+    """What follows the template: an override, the score a reopened ticket had."""
+    suffixes = []
+    if kind == EventType.PRIORITY_CHANGED and data.get("override"):
+        suffixes.append(OVERRIDE_SUFFIX)
+    if kind == EventType.REOPENED and data.get("csat"):
+        suffixes.append(CSAT_SUFFIX)
+    return suffixes
 
 
 def written_text(data: Mapping[str, Any]) -> str:
@@ -109,7 +133,6 @@ def event_params(data: Mapping[str, Any]) -> dict[str, str]:
 
 def describe_event(kind: EventType, data: Mapping[str, Any]) -> str:
     """One line in plain English."""
-    text = EVENT_TEMPLATES[kind].format_map(event_params(data))
-    if kind == EventType.PRIORITY_CHANGED and data.get("override"):
-        text += OVERRIDE_SUFFIX
-    return text
+    params = event_params(data)
+    text = event_template(kind, data).format_map(params)
+    return text + "".join(suffix.format_map(params) for suffix in event_suffixes(kind, data))

@@ -83,6 +83,17 @@ def test_reopen_counts_and_clears_the_resolution(current: S):
     assert change.events[0].data["reason"] == "Back again"
 
 
+def test_reopen_keeps_the_score_and_the_resolution_in_its_event():
+    closed = ticket(S.CLOSED, csat=4, resolution_note="Replaced the dock")
+    reopened = lifecycle.reopen(closed, AGENT, T0, "Dock died again").events[0]
+    assert (reopened.data["csat"], reopened.data["resolution_note"]) == (4, "Replaced the dock")
+    assert reopened.describe() == (
+        "reopened the ticket (reopen #1); the customer had rated it 4 of 5"
+    )
+    unrated = lifecycle.reopen(ticket(S.RESOLVED), AGENT, T0).events[0]
+    assert "csat" not in unrated.data and unrated.describe() == "reopened the ticket (reopen #1)"
+
+
 @pytest.mark.parametrize("note", ["", "   \n "])
 def test_resolving_needs_a_resolution_note(note: str):
     with pytest.raises(ValidationError) as raised:
