@@ -12,14 +12,17 @@ from PySide6.QtCore import (
     QByteArray,
     QItemSelectionModel,
     QModelIndex,
+    QPersistentModelIndex,
     QSettings,
+    QSize,
     Qt,
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -56,17 +59,41 @@ from .style import ThemeChooser
 from .tasks import TaskRunner
 from .thread_view import Composer, ThreadView
 from .ticket_editor import TicketEditor
+from .window_actions import ACTIONS, MENUS, TOOLBAR, VIEW_MENU
 
 log = logging.getLogger(__name__)
 
 AUTO_REFRESH_MS = 30_000
 ROW_HEIGHT = 28
 DEFAULT_WIDTHS = [104, 250, 130, 82, 78, 118, 80, 150, 76, 90, 90]
+SEARCH_MIN_WIDTH = 220
+QUEUES_MIN_WIDTH = 140
+TABLE_MIN_WIDTH = 230  # the Number column (104), the start of the Subject, the scroll bar
+SEARCH_MAX_WIDTH = 520
 
 
 class MainWindow(QMainWindow):
     #: File › Connect to a database…: the owner shows the connection dialog.
     connectRequested = Signal()
+
+    # Built from window_actions.ACTIONS, one `<name>_action` each.
+    new_action: QAction
+    refresh_action: QAction
+    find_action: QAction
+    claim_action: QAction
+    assign_action: QAction
+    release_action: QAction
+    transfer_action: QAction
+    reply_action: QAction
+    note_action: QAction
+    pending_action: QAction
+    resolve_action: QAction
+    close_action: QAction
+    reopen_action: QAction
+    connect_action: QAction
+    quit_action: QAction
+    shortcuts_action: QAction
+    about_action: QAction
 
     def __init__(
         self,
@@ -86,9 +113,13 @@ class MainWindow(QMainWindow):
         self.errors = errors
         #: The About box while it is open.
         self.about_box: QMessageBox | None = None
+        #: Help › Keyboard shortcuts, once it has been opened.
+        self.shortcuts_dialog: QDialog | None = None
         self.ticket_actions = TicketActions(session, self.runner, self)
         self.setWindowTitle(tr("Desk — {name}").format(name=session.agent.name))
         self._loading_ticket: int | None = None
+        #: The next queue to arrive is another queue (not a new sort): show its first ticket.
+        self._first_row_when_loaded = True
         self._shown_queue: str | None = None
         self.intake = None
 
@@ -115,7 +146,7 @@ class MainWindow(QMainWindow):
         self.busy = QLabel(tr("Working…"), objectName="busy")
         self.busy.hide()
         self.connection = QLabel(objectName="connection")
-        self.database = QLabel(session.database_description, objectName="muted")
+        self.database = ElidedLabel(session.database_description, "muted")
         self.agent = QLabel(objectName="muted")
 
         self._build_layout()
@@ -134,7 +165,7 @@ class MainWindow(QMainWindow):
     # --- building ---------------------------------------------------------------------------
 
     def _make_table(self) -> QTableView:
-        table = QTableView(objectName="queueTable")
+        table = QueueTable(objectName="queueTable")
         table.setModel(self.queue_model)
         configure_queue_table(table)
         return table
@@ -175,7 +206,9 @@ class MainWindow(QMainWindow):
         self.main_splitter.setStretchFactor(1, 3)
         self.main_splitter.setStretchFactor(2, 2)
         self.main_splitter.setChildrenCollapsible(False)
-        self.queues.setMinimumWidth(170)
+        self.queues.setMinimumWidth(QUEUES_MIN_WIDTH)
+        # However narrow the window, the table keeps the Number and some of the Subject.
+        self.table.setMinimumWidth(TABLE_MIN_WIDTH)
         self.setCentralWidget(self.main_splitter)
 
         status = self.statusBar()
@@ -184,105 +217,67 @@ class MainWindow(QMainWindow):
         status.addPermanentWidget(self.database)
         status.addPermanentWidget(self.connection)
 
-    def _action(
-        self, text: str, shortcut: str | None, slot: Callable[[], object], tip: str = ""
-    ) -> QAction:
-        action = QAction(text, self)
-        if shortcut:
-            action.setShortcut(QKeySequence(shortcut))
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        action.setStatusTip(tip or text.replace("…", ""))
-        action.triggered.connect(lambda _checked=False: slot())
-        self.addAction(action)
-        return action
-
     def _build_actions(self) -> None:
-        a = self._action
-        self.new_action = a(
-            tr("New ticket"), "Ctrl+N", self.open_intake, tr("Log a walk-in or phone request")
-        )
-        self.refresh_action = a(tr("Refresh"), "F5", self.refresh)
-        self.find_action = a(tr("Find"), "Ctrl+F", self._focus_search)
-        self.claim_action = a(
-            tr("Claim"), "Ctrl+Shift+C", lambda: self.ticket_actions.claim(self.selected_ids())
-        )
-        self.assign_action = a(tr("Assign…"), "Ctrl+Shift+A", self._assign_selected)
-        self.release_action = a(
-            tr("Release"), None, lambda: self.ticket_actions.release(self.selected_ids())
-        )
-        self.transfer_action = a(tr("Transfer…"), "Ctrl+Shift+T", self._transfer_selected)
-        self.reply_action = a(tr("Reply"), "Ctrl+R", lambda: self._compose(internal=False))
-        self.note_action = a(
-            tr("Internal note"), "Ctrl+Shift+N", lambda: self._compose(internal=True)
-        )
-        self.pending_action = a(
-            tr("Set pending…"), None, lambda: self._status_selected(TicketStatus.PENDING)
-        )
-        self.resolve_action = a(
-            tr("Resolve…"), "Ctrl+Shift+E", lambda: self._status_selected(TicketStatus.RESOLVED)
-        )
-        self.close_action = a(
-            tr("Close…"), None, lambda: self._status_selected(TicketStatus.CLOSED)
-        )
-        self.reopen_action = a(tr("Reopen…"), None, self._reopen_selected)
-        self.connect_action = a(
-            tr("Connect to a database…"),
-            None,
-            self.connectRequested.emit,
-            tr("Switch between the local database and a shared server"),
-        )
-        self.quit_action = a(tr("Quit"), "Ctrl+Q", self.close)
-        self.about_action = a(tr("About Desk"), None, self.about)
+        """Actions, menus and toolbar from the tables in `window_actions`."""
+        self.actions_by_name: dict[str, QAction] = {}
+        for spec in ACTIONS:
+            action = QAction(tr(spec.label), self)
+            if spec.shortcuts:
+                action.setShortcuts([QKeySequence(keys) for keys in spec.shortcuts])
+                action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.setStatusTip(tr(spec.tip) if spec.tip else tr(spec.label).replace("…", ""))
+            action.triggered.connect(lambda _checked=False, spec=spec: spec.handler(self))
+            if spec.visible_when is not None:
+                action.setVisible(spec.visible_when(self))
+            self.addAction(action)
+            self.actions_by_name[spec.name] = action
+            setattr(self, f"{spec.name}_action", action)
 
         menus = self.menuBar()
-        file_menu = menus.addMenu(tr("&File"))
-        file_menu.addActions([self.new_action, self.refresh_action])
-        file_menu.addSeparator()
-        file_menu.addAction(self.connect_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.quit_action)
-        ticket_menu = menus.addMenu(tr("&Ticket"))
-        ticket_menu.addActions(
-            [self.claim_action, self.assign_action, self.release_action, self.transfer_action]
-        )
-        ticket_menu.addSeparator()
-        ticket_menu.addActions([self.reply_action, self.note_action])
-        ticket_menu.addSeparator()
-        ticket_menu.addActions(
-            [self.pending_action, self.resolve_action, self.close_action, self.reopen_action]
-        )
-        view_menu = menus.addMenu(tr("&View"))
-        view_menu.addActions([self.find_action, self.refresh_action])
-        if self.theme is not None:
-            view_menu.addSeparator()
-            view_menu.addMenu(self.theme.menu(view_menu))
-        help_menu = menus.addMenu(tr("&Help"))
-        help_menu.addAction(self.about_action)
+        for title, names in MENUS:
+            menu = menus.addMenu(tr(title))
+            for name in names:
+                if name is None:
+                    menu.addSeparator()
+                else:
+                    menu.addAction(self.actions_by_name[name])
+            if title == VIEW_MENU and self.theme is not None:
+                menu.addSeparator()
+                menu.addMenu(self.theme.menu(menu))
 
+        # The buttons overflow into a » menu when the window is narrow; the find box sits
+        # beside them, outside their toolbar, so it never goes into that menu.
+        buttons = QToolBar(objectName="toolbarButtons")
+        buttons.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        for name in TOOLBAR:
+            if name is None:
+                buttons.addSeparator()
+            else:
+                buttons.addAction(self.actions_by_name[name])
+        buttons.widgetForAction(self.new_action).setObjectName("newTicketButton")
+        self.search.setMinimumWidth(SEARCH_MIN_WIDTH)
+        self.search.setMaximumWidth(SEARCH_MAX_WIDTH)
+        row = QWidget(objectName="toolbarRow")
+        row.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        row_layout = QHBoxLayout(row)
+        row_layout.setContentsMargins(0, 0, 0, 0)
+        row_layout.setSpacing(8)
+        row_layout.addWidget(buttons)
+        row_layout.addWidget(self.search, 1)
         toolbar = QToolBar(tr("Main"), objectName="mainToolbar")
         toolbar.setMovable(False)
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        toolbar.addAction(self.new_action)
-        toolbar.widgetForAction(self.new_action).setObjectName("newTicketButton")
-        toolbar.addSeparator()
-        toolbar.addActions([self.claim_action, self.assign_action, self.transfer_action])
-        toolbar.addSeparator()
-        toolbar.addActions([self.reply_action, self.note_action, self.resolve_action])
-        toolbar.addSeparator()
-        toolbar.addAction(self.refresh_action)
-        spacer = QWidget()
-        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        toolbar.addWidget(spacer)
-        self.search.setMinimumWidth(360)
-        toolbar.addWidget(self.search)
+        toolbar.toggleViewAction().setVisible(False)  # the find box cannot be hidden away
+        toolbar.addWidget(row)
         self.addToolBar(toolbar)
-        self.assign_action.setVisible(self.session.supervises)
+        self.toolbar = toolbar
 
     def _wire(self) -> None:
         self.queues.queueChosen.connect(self.show_queue)
         self.queue_model.loaded.connect(self._on_queue_model_loaded)
         self.queue_model.loadFailed.connect(self._on_failure)
         self.table.selectionModel().currentRowChanged.connect(self._on_table_current_row_changed)
+        self.table.selectionModel().selectionChanged.connect(self._update_action_states)
+        self.queue_model.modelReset.connect(self._update_action_states)
         self.runner.busyChanged.connect(self.busy.setVisible)
         self.runner.unhandledError.connect(lambda _what, exc: self._on_failure(exc))
         self.ticket_actions.ticketsChanged.connect(self._on_tickets_changed)
@@ -308,6 +303,7 @@ class MainWindow(QMainWindow):
                 query, sort=SORT_KEYS[column], descending=order == Qt.SortOrder.DescendingOrder
             )
         self._shown_queue = key
+        self._first_row_when_loaded = True  # another queue: its first ticket is shown
         self.queue_title.setText(
             self.queues.currentItem().text() if self.queues.currentItem() else ""
         )
@@ -340,10 +336,18 @@ class MainWindow(QMainWindow):
         self.queue_total.setText(
             tr("{count} tickets").format(count=f"{total:,}") if total != 1 else tr("1 ticket")
         )
+        first = self._first_row_when_loaded or self.editor.ticket_id is None
+        self._first_row_when_loaded = False
         if self.table.currentIndex().isValid():
             return
-        if total:
+        reading = self.queue_model.row_of(self.editor.ticket_id or 0)
+        if not first and reading is not None:
+            # Sorted again: the ticket being read stays the current one, wherever it went.
+            select_ticket_row(self.table, reading)
+            self.table.scrollTo(self.table.currentIndex())
+        elif first and total:
             select_ticket_row(self.table, 0)
+        self._update_action_states()
 
     def _on_search_return_pressed(self) -> None:
         text = self.search.text().strip()
@@ -351,8 +355,11 @@ class MainWindow(QMainWindow):
             self.queues.show_search(text)
             self.refresh_counts()
 
-    def _focus_search(self) -> None:
-        self.search.setFocus()
+    def focus_search(self) -> None:
+        """Ctrl+F: the find box takes the keys, its text selected to be typed over."""
+        if not self.toolbar.isVisible():
+            self.toolbar.show()
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
 
     # --- the selected ticket --------------------------------------------------------------------
@@ -403,17 +410,24 @@ class MainWindow(QMainWindow):
         if not same:
             self.composer.set_ticket(detail.ticket.id)
         self.detail_stack.setCurrentWidget(self.detail_splitter)
-        self._update_action_states(detail)
+        self._update_action_states()
 
-    def _update_action_states(self, detail: TicketDetail) -> None:
-        ticket = detail.ticket
-        active = ticket.status.is_active
-        self.claim_action.setEnabled(active and ticket.assignee_id is None)
-        self.transfer_action.setEnabled(active)
-        self.resolve_action.setEnabled(TicketStatus.RESOLVED in detail.allowed_statuses)
-        self.close_action.setEnabled(TicketStatus.CLOSED in detail.allowed_statuses)
-        self.pending_action.setEnabled(TicketStatus.PENDING in detail.allowed_statuses)
-        self.reopen_action.setEnabled(not active)
+    def selection_allows(self, allowed: Callable[[TicketDetail], bool]) -> bool:
+        """Whether an action may be offered for the selected tickets: never for none; for
+        the one being read, if `allowed` says so; for several, yes (each is then checked,
+        and refusals are reported ticket by ticket)."""
+        ids = self.selected_ids()
+        detail = self.editor.detail
+        if not ids:
+            return False
+        if len(ids) > 1 or detail is None or ids != self._current():
+            return True
+        return allowed(detail)
+
+    def _update_action_states(self, *_args: object) -> None:
+        for spec in ACTIONS:
+            if spec.enabled_when is not None:
+                self.actions_by_name[spec.name].setEnabled(spec.enabled_when(self))
 
     def _on_tickets_changed(self, ids: list[int]) -> None:
         self.queue_model.update_tickets(ids)
@@ -428,7 +442,15 @@ class MainWindow(QMainWindow):
 
     # --- acting ---------------------------------------------------------------------------------
 
-    def _assign_selected(self) -> None:
+    def claim_selected(self) -> None:
+        if ids := self.selected_ids():
+            self.ticket_actions.claim(ids)
+
+    def release_selected(self) -> None:
+        if ids := self.selected_ids():
+            self.ticket_actions.release(ids)
+
+    def assign_selected(self) -> None:
         if ids := self.selected_ids():
             self.ticket_actions.assign(ids, self._team_of_current())
 
@@ -440,7 +462,7 @@ class MainWindow(QMainWindow):
         detail = self.editor.detail
         return detail.ticket.team_id if detail else None
 
-    def _transfer_selected(self) -> None:
+    def transfer_selected(self) -> None:
         if ids := self.selected_ids():
             self.ticket_actions.transfer(ids, self._team_of_current() if len(ids) == 1 else None)
 
@@ -448,7 +470,7 @@ class MainWindow(QMainWindow):
         if ids := self._current():
             self.ticket_actions.transfer(ids, self._team_of_current())
 
-    def _status_selected(self, target: TicketStatus) -> None:
+    def status_selected(self, target: TicketStatus) -> None:
         ids = self.selected_ids()
         if ids == self._current():
             self._status_current(target)
@@ -465,14 +487,14 @@ class MainWindow(QMainWindow):
         else:
             self.ticket_actions.change_status([detail.ticket.id], target, detail.ticket.version)
 
-    def _reopen_selected(self) -> None:
+    def reopen_selected(self) -> None:
         ids = self.selected_ids()
         if ids == self._current():
             self._status_current(TicketStatus.OPEN)
         elif ids:
             self.ticket_actions.reopen(ids)
 
-    def _compose(self, *, internal: bool) -> None:
+    def compose(self, *, internal: bool) -> None:
         if self.editor.ticket_id is None:
             return
         self.composer.set_internal(internal)
@@ -544,6 +566,16 @@ class MainWindow(QMainWindow):
         box.finished.connect(lambda _r: box.deleteLater())
         box.open()
 
+    def show_shortcuts(self) -> None:
+        """Help › Keyboard shortcuts (F1): the list of keys, beside the window."""
+        from .shortcuts_help import ShortcutsDialog
+
+        if self.shortcuts_dialog is None:
+            self.shortcuts_dialog = ShortcutsDialog(self)
+        self.shortcuts_dialog.show()
+        self.shortcuts_dialog.raise_()
+        self.shortcuts_dialog.activateWindow()
+
     def about(self) -> None:
         """The About box: Desk's, Qt's and the database server's versions."""
         db = self.session.db
@@ -591,8 +623,15 @@ class MainWindow(QMainWindow):
         if not isinstance(s.value("window/geometry"), QByteArray | bytes):
             self.resize(1500, 900)
         if not isinstance(s.value("window/mainSplitter"), QByteArray | bytes):
-            width = max(self.width(), 1200)
-            self.main_splitter.setSizes([200, int((width - 200) * 0.6), int((width - 200) * 0.4)])
+            self.main_splitter.setSizes(self.default_pane_widths(self.width()))
+
+    def default_pane_widths(self, width: int) -> list[int]:
+        """Queues, table and ticket for a window `width` wide: the queues take what their
+        names need, the table three fifths of the rest, the ticket at least its minimum."""
+        queues = max(QUEUES_MIN_WIDTH, min(200, width // 7))
+        rest = width - queues - 2 * self.main_splitter.handleWidth()
+        ticket = max(self.detail_stack.minimumSizeHint().width(), int(rest * 0.4))
+        return [queues, max(TABLE_MIN_WIDTH, rest - ticket), ticket]
 
     def save_layout(self) -> None:
         s = self.settings
@@ -616,6 +655,48 @@ def _qt_version() -> str:
     from PySide6.QtCore import qVersion
 
     return f"{qVersion()} (PySide6 {pyside_version})"
+
+
+class QueueTable(QTableView):
+    """The queue table. Rows are chosen whole, so moving to a row scrolls up or down only:
+    a long subject never scrolls the Number column out of a narrow table."""
+
+    def scrollTo(
+        self,
+        index: QModelIndex | QPersistentModelIndex,
+        hint: QAbstractItemView.ScrollHint = QAbstractItemView.ScrollHint.EnsureVisible,
+    ) -> None:
+        across = self.horizontalScrollBar().value()
+        super().scrollTo(index, hint)
+        self.horizontalScrollBar().setValue(across)
+
+
+class ElidedLabel(QLabel):
+    """A label that gives way in a narrow window: its middle cut to "…" (a long path keeps
+    its start and its file name), the whole text in its tooltip."""
+
+    def __init__(self, text: str = "", name: str = "") -> None:
+        super().__init__(text, objectName=name)
+        self.setToolTip(text)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(60, super().minimumSizeHint().height())
+
+    def paintEvent(self, _event: QPaintEvent) -> None:
+        room = self.contentsRect()
+        text = self.fontMetrics().elidedText(
+            self.text(), Qt.TextElideMode.ElideMiddle, room.width()
+        )
+        painter = QPainter(self)
+        self.style().drawItemText(
+            painter,
+            room,
+            int(self.alignment()),
+            self.palette(),
+            self.isEnabled(),
+            text,
+            self.foregroundRole(),
+        )
 
 
 def configure_queue_table(table: QTableView) -> None:

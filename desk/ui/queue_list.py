@@ -105,6 +105,18 @@ class _CountDelegate(QStyledItemDelegate):
         )
         painter.restore()
 
+    def initStyleOption(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        super().initStyleOption(option, index)
+        count = index.data(COUNT_ROLE)
+        if count is not None and option.rect.width() > 0:
+            # A long team name in a narrow pane is cut short before its count, not under it.
+            room = option.rect.width() - option.fontMetrics.horizontalAdvance(f"{count:,}") - 36
+            option.text = option.fontMetrics.elidedText(
+                option.text, Qt.TextElideMode.ElideRight, max(room, 0)
+            )
+
     def sizeHint(
         self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> QSize:
@@ -121,6 +133,7 @@ class QueueList(QListWidget):
         self.setObjectName("queueList")
         self.setItemDelegate(_CountDelegate(self))
         self.setUniformItemSizes(False)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.entries: dict[str, QueueEntry] = {}
         self.search_query: QueueQuery | None = None
         self.currentItemChanged.connect(self._on_current_item_changed)

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut, QTextCursor
+from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut, QTextCursor
 from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
@@ -22,18 +22,19 @@ from PySide6.QtWidgets import (
 
 from desk.domain.model import Channel, Level, Priority, TicketStatus
 from desk.domain.thread import (
-    EVENT_TEMPLATES,
-    OVERRIDE_SUFFIX,
     EntryKind,
     EventType,
     ThreadEntry,
     event_params,
+    event_suffixes,
+    event_template,
 )
 
 from . import labels
 from .drafts import Draft, DraftStore
 from .labels import tr
 from .style import is_dark
+from .window_actions import COMPOSER_SEND
 
 
 @dataclass(frozen=True)
@@ -86,9 +87,9 @@ def _translated_value(key: str, value: str, event: EventType) -> str:
 def event_text(entry: ThreadEntry) -> str:
     assert entry.event is not None
     params = {k: _translated_value(k, v, entry.event) for k, v in event_params(entry.data).items()}
-    text = tr(EVENT_TEMPLATES[entry.event], "Events").format_map(params)
-    if entry.event == EventType.PRIORITY_CHANGED and entry.data.get("override"):
-        text += tr(OVERRIDE_SUFFIX, "Events")
+    text = tr(event_template(entry.event, entry.data), "Events").format_map(params)
+    for suffix in event_suffixes(entry.event, entry.data):
+        text += tr(suffix, "Events").format_map(params)
     return text
 
 
@@ -184,15 +185,17 @@ class Composer(QWidget):
         self.error.hide()
         self._autosave = QTimer(self, singleShot=True, interval=400)
         self._autosave.timeout.connect(self.save_draft)
-        QShortcut(QKeySequence("Ctrl+Return"), self.editor, activated=self.send)
-        QShortcut(QKeySequence("Ctrl+Enter"), self.editor, activated=self.send)
+        for keys in COMPOSER_SEND.keys:
+            QShortcut(QKeySequence(keys), self.editor, activated=self.send)
 
         modes = QHBoxLayout()
         modes.setSpacing(4)
         modes.addWidget(self.reply_button)
         modes.addWidget(self.note_button)
         modes.addStretch(1)
-        modes.addWidget(QLabel(tr("Ctrl+Enter to send"), objectName="hint"))
+        self.hint = QLabel(tr("Ctrl+Enter to send"), objectName="hint")
+        self.hint.setMinimumWidth(1)  # it gives way in a narrow window; the buttons do not
+        modes.addWidget(self.hint)
         modes.addWidget(self.send_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -240,7 +243,7 @@ class Composer(QWidget):
         self.editor.clear()
         self.editor.blockSignals(False)
         self.send_button.setEnabled(True)
-        self.set_internal(False)
+        # The mode stays: after a note the next one is a note too, never a reply by surprise.
 
     def failed(self, message: str) -> None:
         """Sending did not work: the text stays (and stays saved), the reason is shown."""
@@ -248,6 +251,15 @@ class Composer(QWidget):
         self.error.setText(message)
         self.error.show()
         self.send_button.setEnabled(True)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        # A narrow window keeps the buttons and drops the hint (Help › Keyboard shortcuts has it).
+        needed = sum(
+            w.sizeHint().width() + 4
+            for w in (self.reply_button, self.note_button, self.hint, self.send_button)
+        )
+        self.hint.setVisible(event.size().width() >= needed + 24)
 
     def _on_editor_text_changed(self) -> None:
         self._autosave.start()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
 from desk.domain.errors import ValidationError
 from desk.domain.model import Priority, TicketStatus
 from desk.domain.priority import priority_for
+from desk.domain.thread import EventType
 from desk.domain.validation import format_phone
 from desk.services.tickets import TicketEdit
 from desk.services.views import TicketDetail
@@ -28,6 +30,7 @@ from . import labels
 from .dialogs import error_text, levels_combo, mark_invalid, with_error
 from .labels import tr
 from .session import DeskSession
+from .window_actions import EDITOR_SAVE
 
 
 def _status_action(current: TicketStatus, target: TicketStatus) -> str:
@@ -98,6 +101,7 @@ class TicketEditor(QWidget):
         self.asset.setPlaceholderText(tr("Asset or model number"))
         self.team = QLabel()
         self.assignee = QLabel()
+        self.csat = QLabel(objectName="csat")
 
         self.transfer_button = QPushButton(tr("Transfer…"))
         self.claim_button = QPushButton(tr("Claim"))
@@ -110,6 +114,7 @@ class TicketEditor(QWidget):
             self.release_button,
         ):
             button.setObjectName("small")
+            button.hide()  # until a ticket says which apply: a narrow window has room for those
         self.transfer_button.clicked.connect(self.transferRequested)
         self.claim_button.clicked.connect(self.claimRequested)
         self.assign_button.clicked.connect(self.assignRequested)
@@ -123,7 +128,7 @@ class TicketEditor(QWidget):
         self.status_row.setSpacing(6)
         self.revert_button = QPushButton(tr("Revert"))
         self.save_button = QPushButton(tr("Save"), objectName="primary")
-        self.save_button.setShortcut("Ctrl+S")
+        self.save_button.setShortcut(QKeySequence(EDITOR_SAVE.keys[0]))
         self.revert_button.clicked.connect(self.revert)
         self.save_button.clicked.connect(self.save)
 
@@ -190,6 +195,7 @@ class TicketEditor(QWidget):
                 self._row(self.priority, self.override),
             ),
             (tr("Asset"), self._field("asset", self.asset), "", QWidget()),
+            (tr("Satisfaction"), self.csat, "", QWidget()),
         ]
         for n, (left, left_widget, right, right_widget) in enumerate(rows):
             grid.addWidget(QLabel(left, objectName="fieldLabel"), n, 0)
@@ -270,6 +276,7 @@ class TicketEditor(QWidget):
         self.asset.setText(ticket.asset)
         self.team.setText(detail.team.name if detail.team else tr("No team"))
         self.assignee.setText(detail.assignee.name if detail.assignee else tr("Unassigned"))
+        self.csat.setText(satisfaction_text(detail))
         self._loading = False
         self._show_actions()
         self._update_override()
@@ -398,3 +405,27 @@ class TicketEditor(QWidget):
         if not self._loading:
             self._update_override()
             self._set_dirty(self.dirty)
+
+
+def stars(score: int) -> str:
+    return f"{'★' * score}{'☆' * (5 - score)}"
+
+
+def satisfaction_text(detail: TicketDetail) -> str:
+    """The customer's score: this closure's, or the one given before the last reopen."""
+    score = detail.ticket.csat
+    if score is not None:
+        return tr("{stars}  {score} of 5").format(stars=stars(score), score=score)
+    before = next(
+        (
+            e.data.get("csat")
+            for e in reversed(detail.thread)
+            if e.event == EventType.REOPENED and e.data.get("csat")
+        ),
+        None,
+    )
+    if before is not None and detail.ticket.status != TicketStatus.CLOSED:
+        return tr("{score} of 5 before it was reopened").format(score=before)
+    if detail.ticket.status == TicketStatus.CLOSED:
+        return tr("Not given")
+    return tr("Not asked yet")

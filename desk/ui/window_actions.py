@@ -1,0 +1,234 @@
+"""The main window's actions, declared once: each one's name, label, keys, what it does and
+when it can be used; where it sits in the menus and the toolbar; and the keys that belong
+to a part of the window (the reply box, the ticket's fields).
+
+The window builds its actions, menus and toolbar from these tables and Help › Keyboard
+shortcuts lists them, so the program and its list of keys cannot disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP
+
+from desk.domain.model import TicketStatus
+
+if TYPE_CHECKING:
+    from .main_window import MainWindow
+
+
+@dataclass(frozen=True, slots=True)
+class ActionSpec:
+    """One action of the window; the window keeps it as `<name>_action`."""
+
+    name: str
+    label: str  # source text, translated (context "Desk") when the action is built
+    handler: Callable[[MainWindow], object]
+    shortcuts: tuple[str, ...] = ()
+    #: When it can be used; always when None. Re-checked as the selection changes.
+    enabled_when: Callable[[MainWindow], bool] | None = None
+    #: Whether it is offered at all (assigning to others is a supervisor's).
+    visible_when: Callable[[MainWindow], bool] | None = None
+    tip: str = ""  # the status bar's words; the label's when empty
+
+
+@dataclass(frozen=True, slots=True)
+class KeySpec:
+    """Keys that work in one part of the window, not through a window action."""
+
+    keys: tuple[str, ...]
+    label: str
+
+
+def _selected(w: MainWindow) -> bool:
+    return bool(w.selected_ids())
+
+
+def _reading(w: MainWindow) -> bool:
+    return w.editor.ticket_id is not None
+
+
+def _claimable(w: MainWindow) -> bool:
+    return w.selection_allows(lambda d: d.ticket.status.is_active and d.ticket.assignee_id is None)
+
+
+def _active(w: MainWindow) -> bool:
+    return w.selection_allows(lambda d: d.ticket.status.is_active)
+
+
+def _assigned(w: MainWindow) -> bool:
+    return w.selection_allows(lambda d: d.ticket.assignee_id is not None)
+
+
+def _done(w: MainWindow) -> bool:
+    return w.selection_allows(lambda d: not d.ticket.status.is_active)
+
+
+def _may_become(target: TicketStatus) -> Callable[[MainWindow], bool]:
+    return lambda w: w.selection_allows(lambda d: target in d.allowed_statuses)
+
+
+ACTIONS: tuple[ActionSpec, ...] = (
+    ActionSpec(
+        "new",
+        QT_TRANSLATE_NOOP("Desk", "New ticket"),
+        lambda w: w.open_intake(),
+        ("Ctrl+N",),
+        tip=QT_TRANSLATE_NOOP("Desk", "Log a walk-in or phone request"),
+    ),
+    ActionSpec("refresh", QT_TRANSLATE_NOOP("Desk", "Refresh"), lambda w: w.refresh(), ("F5",)),
+    ActionSpec(
+        "find",
+        QT_TRANSLATE_NOOP("Desk", "Find"),
+        lambda w: w.focus_search(),
+        ("Ctrl+F",),
+        tip=QT_TRANSLATE_NOOP("Desk", "Find a ticket by number, subject, customer, email or phone"),
+    ),
+    ActionSpec(
+        "claim",
+        QT_TRANSLATE_NOOP("Desk", "Claim"),
+        lambda w: w.claim_selected(),
+        ("Ctrl+Shift+C",),
+        _claimable,
+    ),
+    ActionSpec(
+        "assign",
+        QT_TRANSLATE_NOOP("Desk", "Assign…"),
+        lambda w: w.assign_selected(),
+        ("Ctrl+Shift+A",),
+        _active,
+        visible_when=lambda w: w.session.supervises,
+    ),
+    ActionSpec(
+        "release",
+        QT_TRANSLATE_NOOP("Desk", "Release"),
+        lambda w: w.release_selected(),
+        (),
+        _assigned,
+    ),
+    ActionSpec(
+        "transfer",
+        QT_TRANSLATE_NOOP("Desk", "Transfer…"),
+        lambda w: w.transfer_selected(),
+        ("Ctrl+Shift+T",),
+        _active,
+    ),
+    ActionSpec(
+        "reply",
+        QT_TRANSLATE_NOOP("Desk", "Reply"),
+        lambda w: w.compose(internal=False),
+        ("Ctrl+R",),
+        _reading,
+        tip=QT_TRANSLATE_NOOP("Desk", "Write a reply to the customer"),
+    ),
+    ActionSpec(
+        "note",
+        QT_TRANSLATE_NOOP("Desk", "Internal note"),
+        lambda w: w.compose(internal=True),
+        ("Ctrl+Shift+N",),
+        _reading,
+        tip=QT_TRANSLATE_NOOP("Desk", "Write a note for other agents"),
+    ),
+    ActionSpec(
+        "pending",
+        QT_TRANSLATE_NOOP("Desk", "Set pending…"),
+        lambda w: w.status_selected(TicketStatus.PENDING),
+        (),
+        _may_become(TicketStatus.PENDING),
+    ),
+    ActionSpec(
+        "resolve",
+        QT_TRANSLATE_NOOP("Desk", "Resolve…"),
+        lambda w: w.status_selected(TicketStatus.RESOLVED),
+        ("Ctrl+Shift+E",),
+        _may_become(TicketStatus.RESOLVED),
+    ),
+    ActionSpec(
+        "close",
+        QT_TRANSLATE_NOOP("Desk", "Close…"),
+        lambda w: w.status_selected(TicketStatus.CLOSED),
+        (),
+        _may_become(TicketStatus.CLOSED),
+    ),
+    ActionSpec(
+        "reopen", QT_TRANSLATE_NOOP("Desk", "Reopen…"), lambda w: w.reopen_selected(), (), _done
+    ),
+    ActionSpec(
+        "connect",
+        QT_TRANSLATE_NOOP("Desk", "Connect to a database…"),
+        lambda w: w.connectRequested.emit(),
+        tip=QT_TRANSLATE_NOOP("Desk", "Switch between the local database and a shared server"),
+    ),
+    ActionSpec("quit", QT_TRANSLATE_NOOP("Desk", "Quit"), lambda w: w.close(), ("Ctrl+Q",)),
+    ActionSpec(
+        "shortcuts",
+        QT_TRANSLATE_NOOP("Desk", "Keyboard shortcuts"),
+        lambda w: w.show_shortcuts(),
+        ("F1", "Ctrl+/"),
+        tip=QT_TRANSLATE_NOOP("Desk", "Every key Desk knows, in one list"),
+    ),
+    ActionSpec("about", QT_TRANSLATE_NOOP("Desk", "About Desk"), lambda w: w.about()),
+)
+
+ACTION_NAMES = frozenset(spec.name for spec in ACTIONS)
+
+VIEW_MENU = QT_TRANSLATE_NOOP("Desk", "&View")  # where the theme chooser goes
+
+#: The menus, in order: a title and its actions' names, None for a separator.
+MENUS: tuple[tuple[str, tuple[str | None, ...]], ...] = (
+    (QT_TRANSLATE_NOOP("Desk", "&File"), ("new", "refresh", None, "connect", None, "quit")),
+    (
+        QT_TRANSLATE_NOOP("Desk", "&Ticket"),
+        (
+            "claim",
+            "assign",
+            "release",
+            "transfer",
+            None,
+            "reply",
+            "note",
+            None,
+            "pending",
+            "resolve",
+            "close",
+            "reopen",
+        ),
+    ),
+    (VIEW_MENU, ("find", "refresh")),
+    (QT_TRANSLATE_NOOP("Desk", "&Help"), ("shortcuts", None, "about")),
+)
+
+#: The toolbar's buttons, None for a separator; the find box follows them.
+TOOLBAR: tuple[str | None, ...] = (
+    "new",
+    None,
+    "claim",
+    "assign",
+    "transfer",
+    None,
+    "reply",
+    "note",
+    "resolve",
+    None,
+    "refresh",
+)
+
+#: The reply box: Ctrl+Enter sends (the Composer's shortcuts are made from this).
+COMPOSER_SEND = KeySpec(
+    ("Ctrl+Return", "Ctrl+Enter"), QT_TRANSLATE_NOOP("Desk", "Send the reply or note")
+)
+#: The ticket's fields: save them (the editor's Save button takes this key).
+EDITOR_SAVE = KeySpec(("Ctrl+S",), QT_TRANSLATE_NOOP("Desk", "Save the ticket's fields"))
+
+#: Keys that belong to a part of the window, by where they work, for the list of keys.
+PART_KEYS: tuple[tuple[str, tuple[KeySpec, ...]], ...] = (
+    (QT_TRANSLATE_NOOP("Desk", "In the reply box"), (COMPOSER_SEND,)),
+    (QT_TRANSLATE_NOOP("Desk", "In the ticket's fields"), (EDITOR_SAVE,)),
+    (
+        QT_TRANSLATE_NOOP("Desk", "In the find box"),
+        (KeySpec(("Return",), QT_TRANSLATE_NOOP("Desk", "Search")),),
+    ),
+)
