@@ -80,15 +80,16 @@ class ShortcutsDialog(QDialog):
         layout.addWidget(intro)
         layout.addWidget(self.keys, 1)
         layout.addWidget(buttons)
-        self.resize(480, 560)
+        self.resize(500, 720)
 
     def _fill(self, groups: Sequence[tuple[str, list[tuple[str, str]]]]) -> None:
         bold = self.keys.font()
         bold.setBold(True)
-        for where, rows in groups:
+        for n, (where, rows) in enumerate(groups):
+            if n:
+                self.keys.addTopLevelItem(QTreeWidgetItem([""]))  # room between groups
             heading = QTreeWidgetItem([where])
             heading.setFont(0, bold)
-            heading.setFirstColumnSpanned(True)
             self.keys.addTopLevelItem(heading)
             heading.setFirstColumnSpanned(True)
             for what, keys in rows:
@@ -96,7 +97,5 @@ class ShortcutsDialog(QDialog):
 
     def rows(self) -> list[tuple[str, str]]:
         """What the list shows, line by line (for tests)."""
-        return [
-            (self.keys.topLevelItem(n).text(0), self.keys.topLevelItem(n).text(1))
-            for n in range(self.keys.topLevelItemCount())
-        ]
+        items = [self.keys.topLevelItem(n) for n in range(self.keys.topLevelItemCount())]
+        return [(item.text(0), item.text(1)) for item in items if item.text(0)]

@@ -194,14 +194,16 @@ class TicketEditor(QWidget):
                 tr("Priority"),
                 self._row(self.priority, self.override),
             ),
-            (tr("Asset"), self._field("asset", self.asset), "", QWidget()),
-            (tr("Satisfaction"), self.csat, "", QWidget()),
+            (tr("Asset"), self._field("asset", self.asset), "", None),
+            (tr("Satisfaction"), self.csat, "", None),
         ]
         for n, (left, left_widget, right, right_widget) in enumerate(rows):
             grid.addWidget(QLabel(left, objectName="fieldLabel"), n, 0)
             grid.addWidget(left_widget, n, 1)
-            grid.addWidget(QLabel(right, objectName="fieldLabel"), n, 2)
-            grid.addWidget(right_widget, n, 3)
+            if right_widget is not None:  # nothing on the right: the row hides whole
+                grid.addWidget(QLabel(right, objectName="fieldLabel"), n, 2)
+                grid.addWidget(right_widget, n, 3)
+        self.csat_label = grid.itemAtPosition(len(rows) - 1, 0).widget()
 
         actions = QHBoxLayout()
         actions.addLayout(self.status_row)
@@ -263,11 +265,9 @@ class TicketEditor(QWidget):
         self.subject.setText(ticket.subject)
         customer = detail.customer
         parts = [f"<b>{html.escape(customer.name)}</b>"]
-        parts += [
-            html.escape(p)
-            for p in (customer.organisation, customer.email or "", format_phone(customer.phone))
-            if p
-        ]
+        parts += [html.escape(p) for p in (customer.organisation, customer.email or "") if p]
+        if phone := format_phone(customer.phone):  # a number is not broken across lines
+            parts.append(html.escape(phone).replace(" ", "&nbsp;"))
         self.customer.setText(" · ".join(parts))
         self.category.setCurrentIndex(max(0, self.category.findData(ticket.category_id)))
         self.impact.setCurrentIndex(self.impact.findData(ticket.impact))
@@ -276,7 +276,10 @@ class TicketEditor(QWidget):
         self.asset.setText(ticket.asset)
         self.team.setText(detail.team.name if detail.team else tr("No team"))
         self.assignee.setText(detail.assignee.name if detail.assignee else tr("Unassigned"))
-        self.csat.setText(satisfaction_text(detail))
+        score = satisfaction_text(detail)
+        self.csat.setText(score)
+        for widget in (self.csat_label, self.csat):
+            widget.setVisible(bool(score))
         self._loading = False
         self._show_actions()
         self._update_override()
@@ -412,7 +415,8 @@ def stars(score: int) -> str:
 
 
 def satisfaction_text(detail: TicketDetail) -> str:
-    """The customer's score: this closure's, or the one given before the last reopen."""
+    """The customer's score: this closure's, or the one given before the last reopen;
+    empty while there is none to tell."""
     score = detail.ticket.csat
     if score is not None:
         return tr("{stars}  {score} of 5").format(stars=stars(score), score=score)
@@ -428,4 +432,4 @@ def satisfaction_text(detail: TicketDetail) -> str:
         return tr("{score} of 5 before it was reopened").format(score=before)
     if detail.ticket.status == TicketStatus.CLOSED:
         return tr("Not given")
-    return tr("Not asked yet")
+    return ""  # nothing to say until the ticket is closed

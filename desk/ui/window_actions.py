@@ -43,12 +43,14 @@ class KeySpec:
     label: str
 
 
-def _selected(w: MainWindow) -> bool:
-    return bool(w.selected_ids())
-
-
 def _reading(w: MainWindow) -> bool:
     return w.editor.ticket_id is not None
+
+
+def _may_reply(w: MainWindow) -> bool:
+    # A closed ticket is reopened before anyone writes to the customer on it.
+    detail = w.editor.detail
+    return detail is not None and detail.ticket.status != TicketStatus.CLOSED
 
 
 def _claimable(w: MainWindow) -> bool:
@@ -121,7 +123,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         QT_TRANSLATE_NOOP("Desk", "Reply"),
         lambda w: w.compose(internal=False),
         ("Ctrl+R",),
-        _reading,
+        _may_reply,
         tip=QT_TRANSLATE_NOOP("Desk", "Write a reply to the customer"),
     ),
     ActionSpec(
@@ -223,6 +225,15 @@ COMPOSER_SEND = KeySpec(
 #: The ticket's fields: save them (the editor's Save button takes this key).
 EDITOR_SAVE = KeySpec(("Ctrl+S",), QT_TRANSLATE_NOOP("Desk", "Save the ticket's fields"))
 
+#: Every dialog: press its primary button from anywhere in it.
+DIALOG_PRIMARY = KeySpec(
+    ("Ctrl+Return", "Ctrl+Enter"), QT_TRANSLATE_NOOP("Desk", "The main button, from anywhere")
+)
+#: The intake form: log the ticket.
+INTAKE_LOG = KeySpec(
+    ("Ctrl+Return", "Ctrl+Enter", "Ctrl+S"), QT_TRANSLATE_NOOP("Desk", "Log the ticket")
+)
+
 #: Keys that belong to a part of the window, by where they work, for the list of keys.
 PART_KEYS: tuple[tuple[str, tuple[KeySpec, ...]], ...] = (
     (QT_TRANSLATE_NOOP("Desk", "In the reply box"), (COMPOSER_SEND,)),
@@ -230,5 +241,29 @@ PART_KEYS: tuple[tuple[str, tuple[KeySpec, ...]], ...] = (
     (
         QT_TRANSLATE_NOOP("Desk", "In the find box"),
         (KeySpec(("Return",), QT_TRANSLATE_NOOP("Desk", "Search")),),
+    ),
+    # Every dialog's keys (DeskDialog presses its primary button on these).
+    (
+        QT_TRANSLATE_NOOP("Desk", "In a dialog"),
+        (
+            DIALOG_PRIMARY,
+            KeySpec(
+                ("Return",),
+                QT_TRANSLATE_NOOP("Desk", "The main button, from a one-line field or a list"),
+            ),
+            KeySpec(
+                ("Escape",),
+                QT_TRANSLATE_NOOP("Desk", "Cancel (asks first if something typed would be lost)"),
+            ),
+        ),
+    ),
+    # The intake form's own keys (tests/ui/test_window_keys.py checks the form has them).
+    (
+        QT_TRANSLATE_NOOP("Desk", "In the intake form"),
+        (
+            INTAKE_LOG,
+            KeySpec(("Alt+A",), QT_TRANSLATE_NOOP("Desk", "Add to the caller's open ticket")),
+            KeySpec(("Ctrl+C",), QT_TRANSLATE_NOOP("Desk", "Copy the logged ticket's number")),
+        ),
     ),
 )

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
@@ -18,7 +18,7 @@ from desk.services import tickets as work
 from desk.services.intake import IntakeRequest, log_ticket
 from desk.ui.queue_model import COLUMN, TICKET_ID_ROLE
 from desk.ui.shortcuts_help import key_text
-from desk.ui.window_actions import ACTIONS, MENUS, PART_KEYS, TOOLBAR
+from desk.ui.window_actions import ACTIONS, INTAKE_LOG, MENUS, PART_KEYS, TOOLBAR
 
 from .helpers import first_ticket, open_ticket, wait_idle
 
@@ -207,11 +207,17 @@ def test_ticket_actions_wait_for_a_ticket(qtbot, window, demo_db):
 def test_the_satisfaction_score_is_shown_and_survives_a_reopen(qtbot, window, demo_db):
     me = window.session.agent_id
     ticket_id = first_ticket(demo_db, active=True)
+    open_ticket(qtbot, window, ticket_id)
+    assert not window.editor.csat.isVisible()  # an open ticket has no score to show
     work.resolve_ticket(demo_db, me, ticket_id, "Replaced the dock.")
     work.close_ticket(demo_db, me, ticket_id, csat=4)
-    open_ticket(qtbot, window, ticket_id)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window.table, Qt.Key.Key_F5)
+    qtbot.waitUntil(lambda: window.editor.detail.ticket.status == TicketStatus.CLOSED)
     assert window.editor.csat.text() == "★★★★☆  4 of 5"
-    assert window.editor.csat.isVisible()
+    assert window.editor.csat.isVisible() and window.editor.csat_label.text() == "Satisfaction"
+    assert not window.reply_action.isEnabled() and window.note_action.isEnabled()
 
     work.reopen_ticket(demo_db, me, ticket_id, "The dock died again.")
     qtbot.keyClick(window.table, Qt.Key.Key_F5)
@@ -293,3 +299,20 @@ def test_the_menus_and_toolbar_come_from_the_action_table(window):
         action = window.actions_by_name[spec.name]
         assert action is getattr(window, f"{spec.name}_action")
         assert action in in_menus or spec.name in TOOLBAR
+
+
+def test_the_intake_forms_keys_in_the_list_are_the_forms_own(qtbot, window):
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window.table, Qt.Key.Key_N, CTRL)
+    form = window.intake
+    assert form is not None
+    qtbot.waitUntil(form.isVisible)
+    own = {
+        shortcut.key().toString()
+        for shortcut in form.findChildren(QShortcut)
+        if shortcut.key() != QKeySequence(QKeySequence.StandardKey.Copy)
+    }
+    assert own == set(INTAKE_LOG.keys)
+    assert form.caller.add_to_button.text().startswith("&Add")  # Alt+A
+    form.close()
