@@ -2,7 +2,7 @@
 
     python -m tests.ui.screenshots [OUT_DIR] [--readme]
 
-writes the main window, a long thread, a validation error, the conflict dialog, the
+writes the main window (also at 1024x700 and 1920x1080), the list of keys, a long thread, a validation error, the conflict dialog, the
 intake form's states, the connection dialog, the About box, the unexpected-error dialog
 and the dark theme to OUT_DIR (default artifacts/screenshots); --readme also refreshes
 resources/screenshots/main-window.png, which the README shows.
@@ -114,6 +114,18 @@ def take(out: Path, readme: bool = False) -> list[Path]:
     select_ticket_row(window.table, window.queue_model.row_of(busy.id) or 0)
     wait_for(app, window, lambda: window.editor.ticket_id == busy.id and window.runner.pending == 0)
     shots.append(save(window, out / "main-window.png"))
+    # The same desk on a small laptop and on a full-HD screen.
+    for width, height in ((1024, 700), (1920, 1080)):
+        window.resize(width, height)
+        pump(app, window)
+        shots.append(save(window, out / f"main-window-{width}x{height}.png"))
+    window.resize(1600, 940)
+    pump(app, window)
+    window.shortcuts_action.trigger()  # Help › Keyboard shortcuts
+    assert window.shortcuts_dialog is not None
+    pump(app, window)
+    shots.append(save(window.shortcuts_dialog, out / "keyboard-shortcuts.png"))
+    window.shortcuts_dialog.close()
 
     # 2. A long thread: a lockout that took a week and several people.
     long_id = queries.queue_page(

@@ -11,6 +11,9 @@ from . import screenshots
 
 EXPECTED = {
     "main-window.png",
+    "main-window-1024x700.png",
+    "main-window-1920x1080.png",
+    "keyboard-shortcuts.png",
     "long-thread.png",
     "editor-validation-error.png",
     "conflict-dialog.png",
@@ -48,3 +51,5 @@ def test_screenshots_are_taken_and_show_something(qapp, tmp_path):
         assert _distinct_colours(path) > 8, f"{path.name} looks blank"
     main = QImage(str(out / "main-window.png"))
     assert (main.width(), main.height()) == (1600, 940)
+    small = QImage(str(out / "main-window-1024x700.png"))
+    assert (small.width(), small.height()) == (1024, 700)
