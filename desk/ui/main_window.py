@@ -416,13 +416,17 @@ class MainWindow(QMainWindow):
         """Whether an action may be offered for the selected tickets: never for none; for
         the one being read, if `allowed` says so; for several, yes (each is then checked,
         and refusals are reported ticket by ticket)."""
-        ids = self.selected_ids()
+        # Counted from the selection's ranges: this runs at every change of selection, and
+        # a selection of a whole long queue must not fetch every row to ask.
+        selection = self.table.selectionModel().selection()
+        rows = sum(span.height() for span in selection)
         detail = self.editor.detail
-        if not ids:
-            return False
-        if len(ids) > 1 or detail is None or ids != self._current():
+        if rows == 0:  # the ticket being read, if any
+            return detail is not None and allowed(detail)
+        if rows > 1 or detail is None:
             return True
-        return allowed(detail)
+        only = selection[0].topLeft().data(TICKET_ID_ROLE)
+        return only != detail.ticket.id or allowed(detail)
 
     def _update_action_states(self, *_args: object) -> None:
         for spec in ACTIONS:
