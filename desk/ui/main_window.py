@@ -680,7 +680,11 @@ class ElidedLabel(QLabel):
     its start and its file name), the whole text in its tooltip."""
 
     def __init__(self, text: str = "", name: str = "") -> None:
-        super().__init__(text, objectName=name)
+        super().__init__(objectName=name)
+        self.setText(text)
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
         self.setToolTip(text)
 
     def minimumSizeHint(self) -> QSize:
