@@ -662,17 +662,22 @@ def _qt_version() -> str:
 
 
 class QueueTable(QTableView):
-    """The queue table. Rows are chosen whole, so moving to a row scrolls up or down only:
-    a long subject never scrolls the Number column out of a narrow table."""
+    """The queue table. Rows are chosen whole, so choosing a row by a cell already in
+    sight scrolls up or down only: a long subject never scrolls the Number column out of
+    a narrow table. Moving (Left, Right) to a column out of sight still brings it in."""
 
     def scrollTo(
         self,
         index: QModelIndex | QPersistentModelIndex,
         hint: QAbstractItemView.ScrollHint = QAbstractItemView.ScrollHint.EnsureVisible,
     ) -> None:
+        header = self.horizontalHeader()
+        left = header.sectionViewportPosition(index.column())
+        in_sight = left < self.viewport().width() and left + header.sectionSize(index.column()) > 0
         across = self.horizontalScrollBar().value()
         super().scrollTo(index, hint)
-        self.horizontalScrollBar().setValue(across)
+        if in_sight:
+            self.horizontalScrollBar().setValue(across)
 
 
 class ElidedLabel(QLabel):

@@ -99,6 +99,13 @@ def test_the_queue_keeps_number_and_subject_in_sight(qtbot, window, size):
     assert _visible_width(table, number) == table.horizontalHeader().sectionSize(number)
     assert _visible_width(table, subject) >= 100
     assert _on_screen(window, table) and _on_screen(window, window.editor.subject)
+    # The keyboard still reaches the columns out of sight, and comes back.
+    due = COLUMN[SortKey.DUE]
+    for _column in range(due - subject):
+        qtbot.keyClick(table, Qt.Key.Key_Right)
+    assert _visible_width(table, due) > 0
+    qtbot.keyClick(table, Qt.Key.Key_Home, CTRL)
+    assert _visible_width(table, number) == table.horizontalHeader().sectionSize(number)
 
 
 def test_the_panes_share_a_small_window_sensibly(qtbot, make_window):
