@@ -96,6 +96,8 @@ class DeskApp(QObject):
         #: --quit-after has fired: leaving now is what was asked for, not a failure.
         self.quitting = False
         self.connection_dialog: ConnectionDialog | None = None
+        #: Chosen at start in the connection dialog; remembered once the desk opened on it.
+        self._chosen: Connected | None = None
 
     # --- starting -------------------------------------------------------------------------------
 
@@ -107,7 +109,12 @@ class DeskApp(QObject):
         if self.args.demo and not people.has_agents(db) and not _seed_with_progress(db):
             db.close()
             return False
-        return self.show_desk(db, self.args)
+        chosen, self._chosen = self._chosen, None
+        if not self.show_desk(db, self.args):
+            return False
+        if chosen is not None:  # only now that the desk is open there, with someone at it
+            self._remember(chosen)
+        return True
 
     def _open_first_database(self) -> SqlDatabase | None:
         from desk.__main__ import database_url
@@ -147,7 +154,7 @@ class DeskApp(QObject):
         if not dialog.exec() or dialog.result_connection is None:
             runner.wait()
             return None
-        self._remember(dialog.result_connection)
+        self._chosen = dialog.result_connection
         return dialog.result_connection.db
 
     def show_desk(self, db: SqlDatabase, args: argparse.Namespace) -> bool:
@@ -195,14 +202,28 @@ class DeskApp(QObject):
         self.connection_dialog.open()
 
     def _on_connection_dialog_connected(self, result: Connected) -> None:
-        self._remember(result)
         # The same process moves to the new database: a new window on it (the acting agent
         # is found again there), then the old window and database are closed. Nothing is
-        # kept from the old database, so nothing can be written to the wrong one.
+        # kept from the old database, so nothing can be written to the wrong one. The
+        # choice is remembered only once the move is made: an empty desk whose first
+        # admin was not created leaves Desk (and its next start) where it was.
         switch = argparse.Namespace(login=None, demo=False)
         if not self.show_desk(result.db, switch):
+            chosen = result.db.description
             result.db.close()
+            if self.window is not None:
+                self.window.statusBar().showMessage(
+                    tr(
+                        "Still on {current}: {chosen} has no agents yet and no first admin "
+                        "was made, so Desk did not move."
+                    ).format(
+                        current=self.db.description if self.db else "",
+                        chosen=chosen,
+                    ),
+                    20_000,
+                )
             return
+        self._remember(result)
         assert self.window is not None
         self.window.statusBar().showMessage(
             result.warning or tr("Connected to {database}.").format(database=result.db.description),
@@ -308,7 +329,7 @@ def first_admin_dialog(db: SqlDatabase, runner: TaskRunner) -> Agent | None:
         ),
         tr("Create my account"),
     )
-    name = dialog.add_field("name", tr("Your name"), QLineEdit())
+    dialog.add_field("name", tr("Your name"), QLineEdit())
     dialog.add_field("login", tr("Login"), QLineEdit())
     dialog.add_field("email", tr("Email"), QLineEdit())
     password = QLineEdit()
@@ -330,6 +351,5 @@ def first_admin_dialog(db: SqlDatabase, runner: TaskRunner) -> Agent | None:
         )
 
     dialog.submitted.connect(submit)
-    name.setFocus()
     dialog.exec()
     return created[0] if created else None
