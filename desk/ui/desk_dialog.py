@@ -159,6 +159,8 @@ class DeskDialog(QDialog):
             box.deleteLater()
             if box.clickedButton() is discard:
                 self.reject()
+            else:  # back to typing here, whatever the window manager does next
+                self.activateWindow()
 
         box.finished.connect(on_finished)
         self.discard_question = box
