@@ -12,7 +12,9 @@ from PySide6.QtWidgets import QApplication, QComboBox, QPushButton, QWidget
 from desk.domain.model import TicketStatus
 from desk.domain.thread import EventType
 from desk.services import queries
+from desk.services import tickets as work
 from desk.ui.desk_dialog import DeskDialog
+from desk.ui.error_report import ErrorReporter
 from desk.ui.main_window import MainWindow
 
 from .helpers import first_ticket, open_ticket, wait_idle
@@ -261,3 +263,63 @@ def test_reopen_escape_then_discard_writes_nothing_then_reopen(qtbot, window, de
         e for e in queries.get_ticket(demo_db, ticket_id).thread if e.event == EventType.REOPENED
     ]
     assert reopened[-1].data["reason"] == "The dock died again."
+
+
+# --- dialogs with nothing to fill: the conflict, an unexpected error --------------------------
+
+
+def save_over_someone_elses_change(qtbot, window: MainWindow, db) -> tuple[int, DeskDialog]:
+    ticket_id = open_active_ticket(qtbot, window, db)
+    other = next(a for a in window.session.directory.agents if a.login == "dana.wright")
+    seen = queries.get_ticket(db, ticket_id).ticket.version
+    work.update_ticket(db, other.id, ticket_id, work.TicketEdit(subject="Dana's subject"), seen)
+    click_into(window.editor.subject)
+    press(Qt.Key.Key_A, CTRL)
+    type_text("My subject")
+    press(Qt.Key.Key_S, CTRL)  # Save
+    qtbot.waitUntil(lambda: window.ticket_actions.conflict_dialog is not None, timeout=10_000)
+    dialog = window.ticket_actions.conflict_dialog
+    qtbot.waitUntil(lambda: dialog.isVisible() and QApplication.activeWindow() is dialog)
+    return ticket_id, dialog
+
+
+def click_into(widget: QWidget) -> None:
+    QTest.mouseClick(widget, Qt.MouseButton.LeftButton)
+    assert focused() is widget
+
+
+def test_conflict_space_presses_nothing_enter_reloads(qtbot, window, demo_db):
+    ticket_id, dialog = save_over_someone_elses_change(qtbot, window, demo_db)
+    assert not isinstance(focused(), QPushButton)  # nothing to fill: no button has the focus
+    press(Qt.Key.Key_Space)
+    assert dialog.isVisible()
+    assert window.editor.subject.text() == "My subject"
+    press(Qt.Key.Key_Return)  # Reload the ticket
+    qtbot.waitUntil(lambda: window.editor.subject.text() == "Dana's subject", timeout=10_000)
+    assert not window.editor.dirty
+    assert queries.get_ticket(demo_db, ticket_id).ticket.subject == "Dana's subject"
+
+
+def test_conflict_escape_keeps_my_edits(qtbot, window, demo_db):
+    ticket_id, _dialog = save_over_someone_elses_change(qtbot, window, demo_db)
+    press(Qt.Key.Key_Escape)  # Keep my edits for now
+    qtbot.waitUntil(lambda: window.ticket_actions.conflict_dialog is None)
+    assert window.editor.subject.text() == "My subject" and window.editor.dirty
+    assert queries.get_ticket(demo_db, ticket_id).ticket.subject == "Dana's subject"
+
+
+def test_the_unexpected_error_dialog_closes_with_enter_not_space(qtbot, qapp):
+    reporter = ErrorReporter(None)
+    try:
+        {"Service Desk": 1}["Sevrice Desk"]
+    except KeyError as exc:
+        reporter.report(exc)
+    qtbot.waitUntil(lambda: reporter.dialog is not None and reporter.dialog.isVisible())
+    dialog = reporter.dialog
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    assert not isinstance(focused(), QPushButton)
+    press(Qt.Key.Key_Space)
+    assert dialog.isVisible() and dialog.details.isHidden()  # "Show details" not pressed
+    press(Qt.Key.Key_Return)  # Close
+    qtbot.waitUntil(lambda: not dialog.isVisible())
