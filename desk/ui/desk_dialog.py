@@ -62,6 +62,8 @@ class DeskDialog(QDialog):
         self._primary = button
         if not button.objectName():
             button.setObjectName("primary")
+        if not button.toolTip():
+            button.setToolTip(tr("Enter, or Ctrl+Enter from anywhere in the dialog"))
         self._settle_buttons()
 
     def press_primary(self) -> None:
