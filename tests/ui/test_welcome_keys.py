@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from desk.app import Paths
@@ -22,6 +23,7 @@ from desk.ui.error_report import ErrorReporter
 from desk.ui.style import ThemeChooser
 from desk.ui.tasks import TaskRunner
 
+from ..integration.test_connection import free_port
 from .test_dialog_keys import CTRL, focused, press, type_text
 
 WELCOME = "Welcome to Desk"
@@ -234,3 +236,25 @@ def test_connection_dialog_errors_clear_as_typed_and_escape_asks(qtbot, qapp, tm
     press(Qt.Key.Key_Return)  # Discard
     qtbot.waitUntil(lambda: not dialog.isVisible())
     assert dialog.result_connection is None
+
+
+def test_at_start_a_new_empty_desk_left_unmade_is_not_remembered(qtbot, desk_app, tmp_path):
+    remembered = f"postgresql://desk@127.0.0.1:{free_port()}/desk"  # nothing listens there
+    fresh = tmp_path / "fresh.sqlite3"
+
+    def choose_a_new_file(dialog) -> None:
+        assert dialog.server_button.isChecked()
+        QTest.mouseClick(dialog.local_button, Qt.MouseButton.LeftButton)
+        press(Qt.Key.Key_Tab)
+        assert focused() is dialog.file
+        press(Qt.Key.Key_A, CTRL)
+        type_text(str(fresh))
+        press(Qt.Key.Key_Return)
+
+    desk = desk_app()
+    desk.settings.setValue(DATABASE_SETTING, remembered)
+    chose = when_modal(qtbot, "Connect to a database", choose_a_new_file)
+    welcomed = when_modal(qtbot, WELCOME, lambda _dialog: press(Qt.Key.Key_Escape))
+    assert not desk.start()
+    assert chose and welcomed
+    assert desk.settings.value(DATABASE_SETTING) == remembered
