@@ -40,7 +40,7 @@ from desk.domain.errors import DatabaseUnavailable, DeskError
 from desk.domain.model import TicketStatus
 from desk.domain.queues import SortKey
 from desk.domain.ticket import format_number
-from desk.services import queries
+from desk.services import desk_settings, queries
 from desk.services.views import TicketDetail
 
 from . import labels
@@ -100,7 +100,10 @@ class MainWindow(QMainWindow):
 
         self.editor = TicketEditor(session)
         self.thread = ThreadView()
-        self.composer = Composer(drafts)
+        # Drafts are this desk's and this agent's: ticket ids repeat across databases.
+        self.composer = Composer(
+            drafts.for_desk(desk_settings.desk_id(session.db), session.agent_id)
+        )
         self.detail_stack = QStackedWidget()
         self.placeholder = QLabel(tr("Select a ticket to see it here."), objectName="placeholder")
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)

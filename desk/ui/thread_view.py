@@ -31,7 +31,7 @@ from desk.domain.thread import (
 )
 
 from . import labels
-from .drafts import Draft, DraftStore
+from .drafts import DeskDrafts, Draft
 from .labels import tr
 from .style import is_dark
 
@@ -158,7 +158,7 @@ class Composer(QWidget):
     #: (text, internal) — the owner sends it and calls `sent()` or `failed()`.
     sendRequested = Signal(str, bool)
 
-    def __init__(self, drafts: DraftStore, parent: QWidget | None = None) -> None:
+    def __init__(self, drafts: DeskDrafts, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._drafts = drafts
         self._ticket_id: int | None = None
