@@ -167,7 +167,7 @@ class DatabaseMonitor(QObject):
         delay = BACKOFF_S[min(self._attempt, len(BACKOFF_S) - 1)]
         self._attempt += 1
         self._next_try = time.monotonic() + delay
-        self._retry.start(delay * 1000)
+        self._retry.start(int(delay * 1000))
         if changed:
             self._emit()
 
