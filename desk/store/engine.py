@@ -208,10 +208,11 @@ def plain_error(exc: BaseException, url: URL) -> DatabaseError:
     text = str(getattr(exc, "orig", None) or exc)
     if url.get_backend_name() == "sqlite":
         where = str(url.database)
-        if re.search(r"readonly database|read-only", text, re.I):
-            return DatabaseReadOnly(where)
     else:
         where = f"{url.host or 'localhost'}:{url.port or 5432}"
+    # A read-only file, or a server in read-only mode (a standby, a read-only role).
+    if re.search(r"readonly database|read-only transaction|read-only mode", text, re.I):
+        return DatabaseReadOnly(where)
     for pattern, message, field in _PLAIN_WORDS:
         match = pattern.search(text)
         if match:

@@ -133,3 +133,30 @@ def test_a_writable_file_is_not_read_only(desk_file: Path):
         assert not health.is_read_only(db)
     finally:
         db.close()
+
+
+def test_a_server_in_read_only_mode_is_refused_in_desks_words(db_url: str):
+    if not db_url.startswith("postgresql"):
+        pytest.skip("a PostgreSQL setting")
+    from sqlalchemy import create_engine, make_url, text
+
+    db = open_database(db_url)
+    try:
+        admin = _admin(db)
+        name = make_url(db_url).database
+        engine = create_engine(db_url, isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            conn.execute(text(f'ALTER DATABASE "{name}" SET default_transaction_read_only = on'))
+        db.engine.dispose()  # new sessions take the setting
+        try:
+            with pytest.raises(DatabaseReadOnly) as refused:
+                people.create_team(db, admin, "Service Desk")
+            assert refused.value.message.startswith("Read-only: ")
+        finally:
+            with engine.connect() as conn:
+                conn.execute(
+                    text(f'ALTER DATABASE "{name}" SET default_transaction_read_only = off')
+                )
+            engine.dispose()
+    finally:
+        db.close()

@@ -73,6 +73,7 @@ def test_a_note_after_the_file_was_deleted_is_refused_and_kept(
     qtbot.waitUntil(lambda: window.composer.error.isVisible())
     assert "deleted or moved" in window.composer.error.text()
     assert window.composer.editor.toPlainText() == NOTE  # still there to send later
+    assert window.composer._drafts.load(ticket_id).text == NOTE  # and on disk, if Desk dies
     assert "Note added" not in window.statusBar().currentMessage()
     assert not _modal_boxes(window)
     # Nothing offers to save any more.
