@@ -42,7 +42,7 @@ class DatabaseStatus:
     problem: DatabaseError | None = None
     #: It can be read but nothing can be saved (a read-only file or folder).
     read_only: bool = False
-    #: Seconds until the next try, while there is a problem.
+    #: Seconds until the next try (0: trying now), while there is a problem.
     retry_in: int | None = None
 
     @property
@@ -59,6 +59,8 @@ class DatabaseMonitor(QObject):
     statusChanged = Signal(object)
     #: The database answers again after a problem: views re-read what they show.
     recovered = Signal()
+    #: Whether anything can be saved now changed: (writable, why not in the user's words).
+    writableChanged = Signal(bool, str)
 
     def __init__(
         self,
@@ -68,9 +70,12 @@ class DatabaseMonitor(QObject):
         *,
         local: bool = True,
         check_ms: int | None = None,
+        where: str = "",
     ) -> None:
         super().__init__(parent)
         self._db = db
+        self._where = where  # "Local file …", "Server …": for the words
+        self._writable = True
         self._runner = runner
         self._read_only = health.is_read_only(db)
         self._problem: DatabaseError | None = None
@@ -95,11 +100,31 @@ class DatabaseMonitor(QObject):
         retry_in = None
         if self._problem is not None and self._retry.isActive():
             retry_in = max(1, round(self._next_try - time.monotonic()))
+        elif self._problem is not None and self._checking is not None:
+            retry_in = 0  # trying now
         return DatabaseStatus(self._problem, self._read_only, retry_in)
 
     @property
     def writable(self) -> bool:
         return self.status.writable
+
+    def announce(self) -> None:
+        """Say the current status and, when nothing can be saved, that too (at start-up,
+        once everyone listening is connected)."""
+        self._emit()
+        if not self.writable:
+            self.writableChanged.emit(False, self.refusal())
+
+    def refusal(self) -> str:
+        """Why nothing can be saved now, in the user's words ("" when it can)."""
+        status = self.status
+        if status.problem is not None:
+            return status.problem.message
+        if status.read_only:
+            return tr("Read-only: {where} cannot be changed, so changes cannot be saved.").format(
+                where=self._where
+            )
+        return ""
 
     def check_now(self) -> None:
         """Check the database in the background now (the banner's "Try again now")."""
@@ -186,7 +211,11 @@ class DatabaseMonitor(QObject):
         self._emit()
 
     def _emit(self) -> None:
-        self.statusChanged.emit(self.status)
+        status = self.status
+        self.statusChanged.emit(status)
+        if status.writable != self._writable:
+            self._writable = status.writable
+            self.writableChanged.emit(status.writable, self.refusal())
 
 
 class DatabaseBanner(QFrame):
@@ -251,7 +280,9 @@ class DatabaseBanner(QFrame):
             state = "down"
             title = tr("The database does not answer.")
             text = problem.message
-            if status.retry_in is not None:
+            if status.retry_in == 0:
+                text += " " + tr("Desk is trying again by itself now…")
+            elif status.retry_in is not None:
                 text += " " + tr("Desk tries again by itself in {seconds} s.").format(
                     seconds=status.retry_in
                 )

@@ -92,7 +92,11 @@ class MainWindow(QMainWindow):
         self.ticket_actions = TicketActions(session, self.runner, self)
         #: Whether the database can be used: the banner, the light and the writing actions.
         self.monitor = DatabaseMonitor(
-            session.db, self.runner, self, local=session.backend == "sqlite"
+            session.db,
+            self.runner,
+            self,
+            local=session.backend == "sqlite",
+            where=session.database_description,
         )
         self.banner = DatabaseBanner(session.database_description)
         self._writable = True
@@ -138,7 +142,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._wire()
         self._show_agent()
-        self._on_monitor_status_changed(self.monitor.status)
+        self.monitor.announce()
         self._restore_layout()
 
         self._refresh_timer = QTimer(self, interval=AUTO_REFRESH_MS)
@@ -330,7 +334,11 @@ class MainWindow(QMainWindow):
         self.ticket_actions.message.connect(self._on_message)
         self.ticket_actions.failed.connect(self._show_error)
         self.ticket_actions.databaseFailed.connect(self._on_database_failure)
+        self.monitor.statusChanged.connect(self.banner.show_status)
         self.monitor.statusChanged.connect(self._on_monitor_status_changed)
+        self.monitor.writableChanged.connect(self._on_monitor_writable_changed)
+        self.monitor.writableChanged.connect(self.editor.set_writable)
+        self.monitor.writableChanged.connect(self.composer.set_writable)
         self.monitor.recovered.connect(self.refresh)
         self.banner.reopenRequested.connect(self.reopenRequested.emit)
         self.banner.connectRequested.connect(self.connectRequested.emit)
@@ -567,7 +575,6 @@ class MainWindow(QMainWindow):
         )
 
     def _on_monitor_status_changed(self, status: DatabaseStatus) -> None:
-        self.banner.show_status(status)
         if status.gone:
             light, state = tr("● File missing"), "down"
         elif status.problem is not None:
@@ -580,24 +587,13 @@ class MainWindow(QMainWindow):
         self.connection.setProperty("state", state)
         self.connection.style().unpolish(self.connection)
         self.connection.style().polish(self.connection)
-        if status.writable != self._writable:
-            self._set_writable(status.writable, status)
 
-    def _set_writable(self, writable: bool, status: DatabaseStatus) -> None:
+    def _on_monitor_writable_changed(self, writable: bool, _why: str) -> None:
         self._writable = writable
         for action in self.write_actions:
             action.setEnabled(writable)
         if writable and self.editor.detail is not None:
             self._update_action_states(self.editor.detail)
-        reason = (
-            error_text(status.problem)
-            if status.problem is not None
-            else tr("Read-only: {where} cannot be changed, so changes cannot be saved.").format(
-                where=self.session.database_description
-            )
-        )
-        self.editor.set_writable(writable)
-        self.composer.set_writable(writable, "" if writable else reason)
 
     def _on_database_failure(self, exc: BaseException) -> None:
         """An action the database refused: the banner says why the database cannot be used;

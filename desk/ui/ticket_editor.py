@@ -376,7 +376,7 @@ class TicketEditor(QWidget):
     def _update_override(self) -> None:
         self.override.setVisible(self._overridden())
 
-    def set_writable(self, writable: bool) -> None:
+    def set_writable(self, writable: bool, _why: str = "") -> None:
         """Offer the actions and edits that save only while the database takes them."""
         self._writable = writable
         self._show_writable()
