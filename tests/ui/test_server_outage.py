@@ -4,6 +4,7 @@ itself when the server is back."""
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -78,6 +79,12 @@ def test_an_outage_is_one_banner_and_the_return_turns_green_by_itself(
     assert window.connection.text() == "● Not connected"
     assert not _visible_boxes(window)
     assert window.banner.retry_button.isVisible()
+    if os.environ.get("DESK_SCREENSHOTS"):  # the real thing, to look at beside the others
+        window.resize(1024, 700)
+        qtbot.wait(200)
+        window.grab().save(str(Path(os.environ["DESK_SCREENSHOTS"]) / "server-outage-real.png"))
+    # Nothing offers to save what could not be saved; typing still works (a draft).
+    assert not window.claim_action.isEnabled() and not window.composer.send_button.isEnabled()
 
     down_for = time.monotonic()
     cluster.start()
@@ -85,6 +92,7 @@ def test_an_outage_is_one_banner_and_the_return_turns_green_by_itself(
     qtbot.waitUntil(lambda: not window.banner.isVisible(), timeout=35_000)
     back_after = time.monotonic() - down_for
     assert window.connection.text() == "● Connected"
+    assert window.reply_action.isEnabled() and window.composer.send_button.isEnabled()
     wait_idle(qtbot, window, timeout=20_000)
     qtbot.wait(300)
     assert not window.banner.isVisible()
