@@ -154,7 +154,7 @@ class DatabaseMonitor(QObject):
     def _on_check_failed(self, exc: BaseException) -> None:
         self._checking = None
         if isinstance(exc, DatabaseError):
-            self._fail(exc)
+            self._fail(exc, tried=True)
         else:  # not the database's doing: keep checking, say nothing new
             log.warning("checking the database failed", exc_info=exc)
 
@@ -180,7 +180,8 @@ class DatabaseMonitor(QObject):
     def _problem_is_gone(self) -> bool:
         return isinstance(self._problem, DatabaseGone)
 
-    def _fail(self, problem: DatabaseError) -> None:
+    def _fail(self, problem: DatabaseError, *, tried: bool = False) -> None:
+        """A problem seen by a check (`tried`) or by someone's work."""
         first = self._problem is None
         changed = first or problem.message != self._problem.message  # type: ignore[union-attr]
         if first:
@@ -189,6 +190,10 @@ class DatabaseMonitor(QObject):
             self._countdown.start()
             self._attempt = 0
         self._problem = problem
+        if not first and not tried:  # more work failing the same way: the tries go on as set
+            if changed:
+                self._emit()
+            return
         delay = BACKOFF_S[min(self._attempt, len(BACKOFF_S) - 1)]
         self._attempt += 1
         self._next_try = time.monotonic() + delay
