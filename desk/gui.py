@@ -22,7 +22,7 @@ from desk.services.database import open_database
 from desk.services.demo import DEMO_LOGIN, seed_demo
 from desk.store.unit_of_work import SqlDatabase
 from desk.ui.connection_dialog import ConnectionDialog
-from desk.ui.dialogs import FormDialog
+from desk.ui.dialogs import FormDialog, error_text
 from desk.ui.drafts import DraftStore
 from desk.ui.error_report import ErrorReporter
 from desk.ui.labels import tr
@@ -175,6 +175,7 @@ class DeskApp(QObject):
             errors=self.errors,
         )
         window.connectRequested.connect(self.choose_database)
+        window.reopenRequested.connect(self.reopen_database)
         old_window, old_db = self.window, self.db
         self.window, self.db = window, db
         window.show()
@@ -200,6 +201,19 @@ class DeskApp(QObject):
         )
         self.connection_dialog.connected.connect(self._on_connection_dialog_connected)
         self.connection_dialog.open()
+
+    def reopen_database(self) -> None:
+        """The banner's "Reopen the file": the same database again, in a new window (its
+        file was replaced or put back; a file that is not there is not created afresh)."""
+        window, db = self.window, self.db
+        assert window is not None and db is not None
+        url = db.safe_url
+        window.runner.run(
+            lambda: connection.reopen(url),
+            self._on_connection_dialog_connected,
+            lambda exc: window.banner.show_reopen_problem(error_text(exc)),
+            what=tr("Reopening the database"),
+        )
 
     def _on_connection_dialog_connected(self, result: Connected) -> None:
         # The same process moves to the new database: a new window on it (the acting agent

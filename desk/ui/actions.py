@@ -15,7 +15,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 from shiboken6 import isValid
 
-from desk.domain.errors import ConflictError, DeskError
+from desk.domain.errors import ConflictError, DatabaseError, DeskError
 from desk.domain.model import TicketStatus
 from desk.domain.ticket import format_number, parse_number
 from desk.services import tickets as work
@@ -39,6 +39,9 @@ class TicketActions(QObject):
     failed = Signal(str)
     #: Someone else saved the ticket first and the user chose to reload it.
     reloadRequested = Signal(int)
+    #: An action failed because the database cannot be used (a DatabaseError): the window
+    #: shows the database's state once, rather than a dialog for every action.
+    databaseFailed = Signal(object)
 
     def __init__(self, session: DeskSession, runner: TaskRunner, parent: QWidget) -> None:
         super().__init__(parent)
@@ -89,7 +92,7 @@ class TicketActions(QObject):
             if _open(dialog):
                 dialog.show_problem(exc)
             else:
-                self.failed.emit(error_text(exc))
+                self._fail(exc)
 
         self._runner.run(lambda: work.bulk(ids, action), on_done, on_error, what=done_message)
 
@@ -117,9 +120,15 @@ class TicketActions(QObject):
             elif _open(dialog):
                 dialog.show_problem(exc)
             else:
-                self.failed.emit(error_text(exc))
+                self._fail(exc)
 
         self._runner.run(action, on_done, on_error, what=done_message)
+
+    def _fail(self, exc: BaseException) -> None:
+        if isinstance(exc, DatabaseError):
+            self.databaseFailed.emit(exc)
+        else:
+            self.failed.emit(error_text(exc))
 
     def _open(self, dialog: FormDialog, on_submit: Callable[[dict[str, Any]], None]) -> FormDialog:
         dialog.submitted.connect(on_submit)
