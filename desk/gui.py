@@ -22,7 +22,7 @@ from desk.services.database import open_database
 from desk.services.demo import DEMO_LOGIN, seed_demo
 from desk.store.unit_of_work import SqlDatabase
 from desk.ui.connection_dialog import ConnectionDialog
-from desk.ui.dialogs import FormDialog
+from desk.ui.dialogs import FormDialog, error_text
 from desk.ui.drafts import DraftStore
 from desk.ui.error_report import ErrorReporter
 from desk.ui.labels import tr
@@ -96,6 +96,8 @@ class DeskApp(QObject):
         #: --quit-after has fired: leaving now is what was asked for, not a failure.
         self.quitting = False
         self.connection_dialog: ConnectionDialog | None = None
+        #: Chosen at start in the connection dialog; remembered once the desk opened on it.
+        self._chosen: Connected | None = None
 
     # --- starting -------------------------------------------------------------------------------
 
@@ -107,7 +109,12 @@ class DeskApp(QObject):
         if self.args.demo and not people.has_agents(db) and not _seed_with_progress(db):
             db.close()
             return False
-        return self.show_desk(db, self.args)
+        chosen, self._chosen = self._chosen, None
+        if not self.show_desk(db, self.args):
+            return False
+        if chosen is not None:  # only now that the desk is open there, with someone at it
+            self._remember(chosen)
+        return True
 
     def _open_first_database(self) -> SqlDatabase | None:
         from desk.__main__ import database_url
@@ -147,7 +154,7 @@ class DeskApp(QObject):
         if not dialog.exec() or dialog.result_connection is None:
             runner.wait()
             return None
-        self._remember(dialog.result_connection)
+        self._chosen = dialog.result_connection
         return dialog.result_connection.db
 
     def show_desk(self, db: SqlDatabase, args: argparse.Namespace) -> bool:
@@ -168,6 +175,7 @@ class DeskApp(QObject):
             errors=self.errors,
         )
         window.connectRequested.connect(self.choose_database)
+        window.reopenRequested.connect(self.reopen_database)
         old_window, old_db = self.window, self.db
         self.window, self.db = window, db
         window.show()
@@ -194,15 +202,42 @@ class DeskApp(QObject):
         self.connection_dialog.connected.connect(self._on_connection_dialog_connected)
         self.connection_dialog.open()
 
+    def reopen_database(self) -> None:
+        """The banner's "Reopen the file": the same database again, in a new window (its
+        file was replaced or put back; a file that is not there is not created afresh)."""
+        window, db = self.window, self.db
+        assert window is not None and db is not None
+        url = db.safe_url
+        window.runner.run(
+            lambda: connection.reopen(url),
+            self._on_connection_dialog_connected,
+            lambda exc: window.banner.show_reopen_problem(error_text(exc)),
+            what=tr("Reopening the database"),
+        )
+
     def _on_connection_dialog_connected(self, result: Connected) -> None:
-        self._remember(result)
         # The same process moves to the new database: a new window on it (the acting agent
         # is found again there), then the old window and database are closed. Nothing is
-        # kept from the old database, so nothing can be written to the wrong one.
+        # kept from the old database, so nothing can be written to the wrong one. The
+        # choice is remembered only once the move is made: an empty desk whose first
+        # admin was not created leaves Desk (and its next start) where it was.
         switch = argparse.Namespace(login=None, demo=False)
         if not self.show_desk(result.db, switch):
+            chosen = result.db.description
             result.db.close()
+            if self.window is not None:
+                self.window.statusBar().showMessage(
+                    tr(
+                        "Still on {current}: {chosen} has no agents yet and no first admin "
+                        "was made, so Desk did not move."
+                    ).format(
+                        current=self.db.description if self.db else "",
+                        chosen=chosen,
+                    ),
+                    20_000,
+                )
             return
+        self._remember(result)
         assert self.window is not None
         self.window.statusBar().showMessage(
             result.warning or tr("Connected to {database}.").format(database=result.db.description),
@@ -308,7 +343,7 @@ def first_admin_dialog(db: SqlDatabase, runner: TaskRunner) -> Agent | None:
         ),
         tr("Create my account"),
     )
-    name = dialog.add_field("name", tr("Your name"), QLineEdit())
+    dialog.add_field("name", tr("Your name"), QLineEdit())
     dialog.add_field("login", tr("Login"), QLineEdit())
     dialog.add_field("email", tr("Email"), QLineEdit())
     password = QLineEdit()
@@ -330,6 +365,5 @@ def first_admin_dialog(db: SqlDatabase, runner: TaskRunner) -> Agent | None:
         )
 
     dialog.submitted.connect(submit)
-    name.setFocus()
     dialog.exec()
     return created[0] if created else None

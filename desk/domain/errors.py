@@ -111,3 +111,34 @@ class SchemaTooNew(DatabaseError):
 
 class CredentialStoreUnavailable(DeskError):
     """The operating system's credential store cannot keep a password on this computer."""
+
+
+class DatabaseGone(DatabaseError):
+    """The local database file Desk opened is no longer at its path: deleted, moved, or
+    replaced by another file. Nothing is written to it any more; `path` is where it was."""
+
+    def __init__(self, path: str, *, replaced: bool = False) -> None:
+        self.path = path
+        self.replaced = replaced
+        if replaced:
+            text = (
+                f"The database file {path} was replaced by another file while Desk had it "
+                "open. Nothing more is saved until you reopen it or choose another database "
+                "(File › Connect)."
+            )
+        else:
+            text = (
+                f"The database file {path} was deleted or moved while Desk had it open. "
+                "Nothing more is saved until you reopen it or choose another database "
+                "(File › Connect)."
+            )
+        super().__init__(text)
+
+
+class DatabaseReadOnly(DatabaseError):
+    """The database can be read but not changed (a read-only file or folder); `path` is
+    the file, when it is a local one."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        super().__init__(f"Read-only: {path} cannot be changed, so changes cannot be saved.")

@@ -15,6 +15,7 @@ from pathlib import Path
 from desk.domain.errors import (
     BadDatabaseURL,
     CredentialStoreUnavailable,
+    DatabaseGone,
     FieldProblem,
     ValidationError,
 )
@@ -190,3 +191,13 @@ def connect(choice: DatabaseChoice, password: str = "", *, remember: bool = Fals
         else:
             forget_password(choice.server)
     return Connected(db, choice, warning)
+
+
+def reopen(url: str) -> Connected:
+    """Open again the database at `url` (a remembered URL, no password in it), after its
+    file went away or was replaced. A local file that is no longer there is not created
+    afresh, which would start an empty desk: raises DatabaseGone instead."""
+    choice = choice_from_url(url)
+    if choice.local_file is not None and not choice.local_file.expanduser().is_file():
+        raise DatabaseGone(str(choice.local_file))
+    return Connected(SqlDatabase.open(with_saved_password(url)), choice)

@@ -15,6 +15,15 @@ class Database(Protocol):
 
     def write(self) -> SqlUnitOfWork: ...
 
+    @property
+    def read_only(self) -> bool:
+        """Nothing can be saved: a write raises DatabaseReadOnly."""
+        ...
+
+    def check(self) -> None:
+        """Raises DatabaseGone (the local file left its path) or DatabaseUnavailable."""
+        ...
+
     def server_version(self) -> str:
         """ "SQLite 3.45.1", "PostgreSQL 16.4 …" (the About box); raises DatabaseUnavailable."""
         ...

@@ -8,7 +8,7 @@ from datetime import datetime
 from enum import Enum
 
 from desk.domain import lifecycle, validation
-from desk.domain.errors import DeskError, FieldProblem, ValidationError
+from desk.domain.errors import DatabaseError, DeskError, FieldProblem, ValidationError
 from desk.domain.lifecycle import Change
 from desk.domain.model import Agent, Level, Priority, TicketStatus
 from desk.domain.permissions import Permission, require
@@ -372,12 +372,22 @@ class BulkResult:
 
 
 def bulk(ticket_ids: Iterable[int], action: Callable[[int], object]) -> BulkResult:
-    """Apply `action` to each ticket in its own transaction; one refusal stops no other."""
+    """Apply `action` to each ticket in its own transaction; one refusal stops no other.
+
+    The database itself refusing (gone, read-only, unreachable) is no ticket's problem: it
+    is raised when nothing was done yet, and ends the run (the rest not changed) otherwise.
+    """
     done: list[int] = []
     failed: list[tuple[int, str]] = []
-    for ticket_id in ticket_ids:
+    ids = list(ticket_ids)
+    for n, ticket_id in enumerate(ids):
         try:
             action(ticket_id)
+        except DatabaseError as exc:
+            if not done:
+                raise
+            failed.extend((i, exc.message) for i in ids[n:])
+            break
         except DeskError as exc:
             failed.append((ticket_id, exc.message))
         else:

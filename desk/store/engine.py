@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import re
+import sqlite3
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import URL, Engine, create_engine, event, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
-from desk.domain.errors import BadDatabaseURL, DatabaseError, DatabaseUnavailable
+from desk.domain.errors import (
+    BadDatabaseURL,
+    DatabaseError,
+    DatabaseReadOnly,
+    DatabaseUnavailable,
+)
 
 #: Execution option that makes a SQLite transaction take the write lock at BEGIN.
 WRITE = "desk_write"
@@ -60,11 +67,15 @@ def describe(url: URL) -> str:
     return f"Server {url.host or 'localhost'}{port}/{url.database or ''}"
 
 
-def create_desk_engine(url: str | URL) -> Engine:
+def create_desk_engine(
+    url: str | URL, *, read_only: bool = False, immutable: bool = False
+) -> Engine:
+    """An engine for `url`; a local file can be opened `read_only` (SQLite's mode=ro), and
+    `immutable` when even its -wal and -shm files cannot be made (a read-only folder)."""
     parsed = parse_url(url)
     try:
         if parsed.get_backend_name() == "sqlite":
-            return _sqlite_engine(parsed)
+            return _sqlite_engine(parsed, read_only=read_only, immutable=immutable)
         return create_engine(
             parsed,
             pool_pre_ping=True,  # a server restarted overnight is not an error in the morning
@@ -84,21 +95,34 @@ def create_desk_engine(url: str | URL) -> Engine:
         raise BadDatabaseURL(f"Cannot use “{safe_url(parsed)}”: {exc}") from exc
 
 
-def _sqlite_engine(url: URL) -> Engine:
+def _sqlite_engine(url: URL, *, read_only: bool = False, immutable: bool = False) -> Engine:
     if url.database and url.database != ":memory:":
         folder = Path(url.database).expanduser().resolve().parent
         if not folder.is_dir():
             raise BadDatabaseURL(
                 f"The folder {folder} does not exist; cannot create the database there."
             )
-    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
+    if read_only and url.database:
+        # SQLite itself refuses every write (mode=ro): nothing can change the file by mistake.
+        path = Path(url.database).expanduser().resolve()
+        uri = f"file:{quote(str(path))}?mode=ro" + ("&immutable=1" if immutable else "")
+
+        def connect_read_only() -> sqlite3.Connection:
+            return sqlite3.connect(
+                uri, uri=True, timeout=SQLITE_BUSY_TIMEOUT_S, check_same_thread=False
+            )
+
+        engine = create_engine(url, creator=connect_read_only)
+    else:
+        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
 
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
         # pysqlite's own transaction handling never issues BEGIN IMMEDIATE; take it over.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
+        if not read_only:  # choosing the journal writes to the file
+            cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")  # durable at each checkpoint, safe in WAL
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_S * 1000}")
@@ -186,6 +210,9 @@ def plain_error(exc: BaseException, url: URL) -> DatabaseError:
         where = str(url.database)
     else:
         where = f"{url.host or 'localhost'}:{url.port or 5432}"
+    # A read-only file, or a server in read-only mode (a standby, a read-only role).
+    if re.search(r"readonly database|read-only transaction|read-only mode", text, re.I):
+        return DatabaseReadOnly(where)
     for pattern, message, field in _PLAIN_WORDS:
         match = pattern.search(text)
         if match:

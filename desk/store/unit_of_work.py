@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -12,7 +13,7 @@ from types import TracebackType
 from sqlalchemy import URL, Connection, Engine, text
 from sqlalchemy.exc import DBAPIError
 
-from desk.domain.errors import DatabaseError
+from desk.domain.errors import DatabaseError, DatabaseGone, DatabaseReadOnly
 
 from . import migrate
 from .directory import AgentRepository, CategoryRepository, CustomerRepository, TeamRepository
@@ -24,6 +25,8 @@ from .tickets import TicketRepository
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
+#: Called before a unit of work touches the database: raises when it must not.
+Guard = Callable[[bool], None]
 
 
 def utc_now() -> datetime:
@@ -45,14 +48,19 @@ class SqlUnitOfWork:
     queues: QueueReader
     settings: DeskSettingsRepository
 
-    def __init__(self, engine: Engine, url: URL, clock: Clock, *, write: bool) -> None:
+    def __init__(
+        self, engine: Engine, url: URL, clock: Clock, *, write: bool, guard: Guard | None = None
+    ) -> None:
         self._engine = engine
         self._url = url
         self._write = write
+        self._guard = guard
         self._conn: Connection | None = None
         self.now = clock
 
     def __enter__(self) -> SqlUnitOfWork:
+        if self._guard is not None:
+            self._guard(self._write)
         try:
             conn = self._engine.connect()
         except DBAPIError as exc:
@@ -76,6 +84,8 @@ class SqlUnitOfWork:
 
     def commit(self) -> None:
         assert self._conn is not None and self._write, "commit outside a write transaction"
+        if self._guard is not None:  # the file may have gone since the transaction began
+            self._guard(True)
         try:
             self._conn.commit()
         except DBAPIError as exc:
@@ -101,21 +111,38 @@ class SqlUnitOfWork:
 
 
 class SqlDatabase:
-    """A database Desk has opened and migrated: the factory of units of work."""
+    """A database Desk has opened and migrated: the factory of units of work.
 
-    def __init__(self, engine: Engine, url: URL, clock: Clock = utc_now) -> None:
+    A local file is known by its identity (device and inode) from the moment it is opened:
+    when its path stops leading to that file (deleted, moved, replaced), every unit of work
+    raises `DatabaseGone` instead of writing into a file nobody will see again. A file
+    that cannot be written is opened `read_only`, and a write raises `DatabaseReadOnly`.
+    """
+
+    def __init__(
+        self, engine: Engine, url: URL, clock: Clock = utc_now, *, read_only: bool = False
+    ) -> None:
         self.engine = engine
         self.url = url
         self.clock = clock
+        #: The database can be read but nothing can be saved to it.
+        self.read_only = read_only
+        self._path = _local_path(url)
+        self._identity = _identity(self._path) if self._path is not None else None
 
     @classmethod
     def open(
         cls, url: str | URL, clock: Clock = utc_now, *, migrate_schema: bool = True
     ) -> SqlDatabase:
         parsed = parse_url(url)
-        engine = create_desk_engine(parsed)
+        read_only, immutable = _sqlite_access(_local_path(parsed))
+        engine = create_desk_engine(parsed, read_only=read_only, immutable=immutable)
         try:
-            if migrate_schema:
+            if read_only:
+                state = migrate.schema_state(engine)
+                if state != migrate.SchemaState.CURRENT:  # it cannot be set up or upgraded
+                    raise DatabaseReadOnly(str(parsed.database))
+            elif migrate_schema:
                 migrate.upgrade(engine)
             else:
                 with engine.connect() as conn:
@@ -126,8 +153,8 @@ class SqlDatabase:
         except DatabaseError:
             engine.dispose()
             raise
-        log.info("opened %s", safe_url(parsed))
-        return cls(engine, parsed, clock)
+        log.info("opened %s%s", safe_url(parsed), " read-only" if read_only else "")
+        return cls(engine, parsed, clock, read_only=read_only)
 
     @classmethod
     def probe(cls, url: str | URL) -> tuple[str, migrate.SchemaState]:
@@ -147,10 +174,37 @@ class SqlDatabase:
             engine.dispose()
 
     def read(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.engine, self.url, self.clock, write=False)
+        return SqlUnitOfWork(self.engine, self.url, self.clock, write=False, guard=self._guard)
 
     def write(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.engine, self.url, self.clock, write=True)
+        return SqlUnitOfWork(self.engine, self.url, self.clock, write=True, guard=self._guard)
+
+    def check(self) -> None:
+        """Raise `DatabaseGone` if the opened file is no longer at its path, or
+        `DatabaseUnavailable` if the server does not answer; cheap enough for a timer."""
+        if self._path is not None:
+            self._check_file()
+            return
+        try:
+            with self.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except DBAPIError as exc:
+            raise plain_error(exc, self.url) from exc
+
+    def _guard(self, write: bool) -> None:
+        if write and self.read_only:
+            raise DatabaseReadOnly(str(self._path or self.url.database))
+        if self._path is not None:
+            self._check_file()
+
+    def _check_file(self) -> None:
+        assert self._path is not None
+        now = _identity(self._path)
+        if now == self._identity:
+            return
+        # Connections still open write into the old file; they must not be reused.
+        self.engine.dispose()
+        raise DatabaseGone(str(self._path), replaced=now is not None)
 
     @property
     def backend(self) -> str:
@@ -177,6 +231,35 @@ class SqlDatabase:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def _local_path(url: URL) -> Path | None:
+    """The file of a local database (None for a server or an in-memory database)."""
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return None
+    return Path(url.database).expanduser().resolve()
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        status = os.stat(path)
+    except FileNotFoundError:
+        return None
+    except OSError:  # the folder is unreadable now: the file is out of reach all the same
+        return None
+    return status.st_dev, status.st_ino
+
+
+def _sqlite_access(path: Path | None) -> tuple[bool, bool]:
+    """(read_only, immutable) for an existing local file: read-only when the file or its
+    folder cannot be written; immutable too when SQLite could not make its -shm file."""
+    if path is None or not path.is_file():
+        return False, False
+    folder_writable = os.access(path.parent, os.W_OK | os.X_OK)
+    if os.access(path, os.W_OK) and folder_writable:
+        return False, False
+    shm = path.with_name(path.name + "-shm")
+    return True, not folder_writable and not shm.exists()
 
 
 def _existing_file(url: URL) -> bool:

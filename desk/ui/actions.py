@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TypeGuard
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
+from shiboken6 import isValid
 
-from desk.domain.errors import ConflictError, DeskError
+from desk.domain.errors import ConflictError, DatabaseError, DeskError
 from desk.domain.model import TicketStatus
 from desk.domain.ticket import format_number, parse_number
 from desk.services import tickets as work
@@ -38,6 +39,9 @@ class TicketActions(QObject):
     failed = Signal(str)
     #: Someone else saved the ticket first and the user chose to reload it.
     reloadRequested = Signal(int)
+    #: An action failed because the database cannot be used (a DatabaseError): the window
+    #: shows the database's state once, rather than a dialog for every action.
+    databaseFailed = Signal(object)
 
     def __init__(self, session: DeskSession, runner: TaskRunner, parent: QWidget) -> None:
         super().__init__(parent)
@@ -72,12 +76,12 @@ class TicketActions(QObject):
                 self.ticketsChanged.emit(list(result.done))
             if result.failed and len(ids) == 1:
                 problem = DeskError(result.failed[0][1])
-                if dialog is not None:
+                if _open(dialog):
                     dialog.show_problem(problem)
                 else:
                     self.failed.emit(problem.message)
                 return
-            if dialog is not None:
+            if _open(dialog):
                 dialog.accept()
             if result.failed:
                 self.failed.emit(result.summary)
@@ -85,10 +89,10 @@ class TicketActions(QObject):
                 self.message.emit(done_message.format(what=_what(ids)))
 
         def on_error(exc: BaseException) -> None:
-            if dialog is not None:
+            if _open(dialog):
                 dialog.show_problem(exc)
             else:
-                self.failed.emit(error_text(exc))
+                self._fail(exc)
 
         self._runner.run(lambda: work.bulk(ids, action), on_done, on_error, what=done_message)
 
@@ -103,22 +107,28 @@ class TicketActions(QObject):
         """One ticket, where field problems and conflicts matter more than a summary."""
 
         def on_done(_result: object) -> None:
-            if dialog is not None:
+            if _open(dialog):
                 dialog.accept()
             self.ticketsChanged.emit([ticket_id])
             self.message.emit(done_message.format(what=format_number(ticket_id)))
 
         def on_error(exc: BaseException) -> None:
             if isinstance(exc, ConflictError):
-                if dialog is not None:
+                if _open(dialog):
                     dialog.reject()
                 (on_conflict or self.show_conflict)(exc)
-            elif dialog is not None:
+            elif _open(dialog):
                 dialog.show_problem(exc)
             else:
-                self.failed.emit(error_text(exc))
+                self._fail(exc)
 
         self._runner.run(action, on_done, on_error, what=done_message)
+
+    def _fail(self, exc: BaseException) -> None:
+        if isinstance(exc, DatabaseError):
+            self.databaseFailed.emit(exc)
+        else:
+            self.failed.emit(error_text(exc))
 
     def _open(self, dialog: FormDialog, on_submit: Callable[[dict[str, Any]], None]) -> FormDialog:
         dialog.submitted.connect(on_submit)
@@ -366,6 +376,11 @@ class TicketActions(QObject):
             on_error,
             what=tr("Saving"),
         )
+
+
+def _open(dialog: FormDialog | None) -> TypeGuard[FormDialog]:
+    """Whether the dialog is still there to take the answer (it may have been closed)."""
+    return dialog is not None and isValid(dialog) and dialog.isVisible()
 
 
 def _what(ids: Sequence[int]) -> str:

@@ -40,6 +40,8 @@ SERVER_FIELDS = ("host", "port", "database", "user", "password", "remember")
 class ConnectionDialog(FormDialog):
     #: The database was opened: a `Connected` (the database, the choice, any warning).
     connected = Signal(object)
+    #: An unreachable server can keep Connect waiting; Cancel gives up on it.
+    cancel_while_working = True
 
     def __init__(
         self,
@@ -127,9 +129,18 @@ class ConnectionDialog(FormDialog):
                 lambda: connection.saved_password(server), self._on_saved_password, lambda _e: None
             )
 
+    def first_field(self) -> QWidget | None:
+        """The first box still empty (the password of a remembered server, say)."""
+        for key in ("file", *SERVER_FIELDS):
+            widget = self.field(key)
+            if isinstance(widget, QLineEdit) and widget.isVisible() and not widget.text():
+                return widget
+        return super().first_field()
+
     def _on_saved_password(self, password: str | None) -> None:
         if password and not self.password.text():
             self.password.setText(password)
+            self.set_untouched(self.password)  # Desk filled it in, not the person
             self.remember.setChecked(True)
 
     def _on_local_button_toggled(self, local: bool) -> None:

@@ -1,4 +1,6 @@
-"""Dialogs that stay open until their action succeeds, with errors shown at the field."""
+"""Dialogs that stay open until their action succeeds, with errors shown at the field.
+
+All of them are `DeskDialog`s: the same keys (Enter, Ctrl+Enter, Escape) everywhere."""
 
 from __future__ import annotations
 
@@ -8,8 +10,8 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
@@ -24,6 +26,7 @@ from desk.domain.errors import ChangeByOther, ConflictError, DeskError, Validati
 from desk.domain.model import Level
 
 from . import labels
+from .desk_dialog import DeskDialog, is_field
 from .labels import tr
 
 
@@ -34,11 +37,15 @@ def error_text(exc: BaseException) -> str:
     return tr("Something went wrong: {error}. The details are in the log.").format(error=exc)
 
 
-class FormDialog(QDialog):
+class FormDialog(DeskDialog):
     """A titled form. Submitting emits `submitted(values)`; the owner runs the action and
-    calls `accept()` on success or `show_problem(exc)` to keep the dialog open."""
+    calls `accept()` on success or `show_problem(exc)` to keep the dialog open. A field's
+    problem goes away as soon as the field is changed."""
 
     submitted = Signal(dict)
+    #: Whether Cancel (and Escape) may abandon the action while it runs. Not for a write
+    #: that is on its way: closing would look like "nothing happened" when it did.
+    cancel_while_working = False
 
     def __init__(
         self, title: str, intro: str, submit_text: str, parent: QWidget | None = None
@@ -61,8 +68,8 @@ class FormDialog(QDialog):
         self.submit_button = self.buttons.addButton(
             submit_text, QDialogButtonBox.ButtonRole.AcceptRole
         )
-        self.submit_button.setObjectName("primary")
-        self.submit_button.setDefault(True)
+        self.cancel_button = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        self.set_primary(self.submit_button)
         self.buttons.accepted.connect(self._on_buttons_accepted)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -94,6 +101,8 @@ class FormDialog(QDialog):
         self._form.addRow(label, column)
         self._fields[key] = (widget, error)
         self._rows[key] = column
+        for changed in _changed_signals(widget):
+            changed.connect(lambda *_args, key=key: self.clear_problem(key))
         return widget
 
     def set_field_visible(self, key: str, visible: bool) -> None:
@@ -101,6 +110,16 @@ class FormDialog(QDialog):
 
     def field(self, key: str) -> Any:
         return self._fields[key][0]
+
+    def first_field(self) -> QWidget | None:
+        """The first field shown, in the order they were added."""
+        for widget, _error in self._fields.values():
+            if is_field(widget):
+                return widget
+            inner = next((w for w in widget.findChildren(QWidget) if is_field(w)), None)
+            if inner is not None:
+                return inner
+        return super().first_field()
 
     def values(self) -> dict[str, Any]:
         result: dict[str, Any] = {}
@@ -120,6 +139,7 @@ class FormDialog(QDialog):
             mark_invalid(widget, False)
         self.general_error.hide()
         unplaced: list[str] = []
+        first: QWidget | None = None
         if isinstance(exc, ValidationError):
             for problem in exc.problems:
                 if problem.field in self._fields:
@@ -127,7 +147,7 @@ class FormDialog(QDialog):
                     error.setText(problem.message)
                     error.show()
                     mark_invalid(widget, True)
-                    widget.setFocus()
+                    first = first or widget
                 else:
                     unplaced.append(problem.message)
         else:
@@ -135,13 +155,44 @@ class FormDialog(QDialog):
         if unplaced:
             self.general_error.setText(" ".join(unplaced))
             self.general_error.show()
+        if first is not None:  # the first field to fix, not the last one named
+            first.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def clear_problem(self, key: str) -> None:
+        """The field was changed: what was wrong with it may no longer be."""
+        widget, error = self._fields[key]
+        error.hide()
+        mark_invalid(widget, False)
 
     def set_working(self, working: bool) -> None:
         self.submit_button.setEnabled(not working)
+        if self.cancel_button is not None:
+            self.cancel_button.setEnabled(not working or self.cancel_while_working)
+
+    def can_cancel(self) -> bool:
+        return self.cancel_button is None or self.cancel_button.isEnabled()
 
     def _on_buttons_accepted(self) -> None:
         self.set_working(True)
         self.submitted.emit(self.values())
+
+
+def _changed_signals(widget: QWidget) -> list[Any]:
+    """The signals that say a person changed the field (for a group, any part of it)."""
+    if isinstance(widget, QLineEdit):
+        return [widget.textEdited]
+    if isinstance(widget, QPlainTextEdit):
+        return [widget.textChanged]
+    if isinstance(widget, QComboBox):
+        return [widget.currentIndexChanged, widget.editTextChanged]
+    if isinstance(widget, QAbstractButton):
+        return [widget.toggled]
+    return [
+        signal
+        for child in widget.findChildren(QWidget)
+        if isinstance(child, QLineEdit | QPlainTextEdit | QComboBox | QAbstractButton)
+        for signal in _changed_signals(child)
+    ]
 
 
 def with_error(widget: QWidget) -> tuple[QWidget, QLabel]:
@@ -192,7 +243,7 @@ def text_box(placeholder: str = "", height: int = 90) -> QPlainTextEdit:
     return box
 
 
-class ConflictDialog(QDialog):
+class ConflictDialog(DeskDialog):
     """Someone saved the ticket first: who changed what, and an offer to reload."""
 
     def __init__(self, conflict: ConflictError, parent: QWidget | None = None) -> None:
@@ -217,7 +268,7 @@ class ConflictDialog(QDialog):
         self.reload_button = buttons.addButton(
             tr("Reload the ticket"), QDialogButtonBox.ButtonRole.AcceptRole
         )
-        self.reload_button.setObjectName("primary")
+        self.set_primary(self.reload_button)
         buttons.addButton(tr("Keep my edits for now"), QDialogButtonBox.ButtonRole.RejectRole)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)

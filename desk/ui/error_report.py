@@ -19,7 +19,6 @@ from PySide6.QtCore import QObject, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
-    QDialog,
     QDialogButtonBox,
     QLabel,
     QPlainTextEdit,
@@ -29,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
+from .desk_dialog import DeskDialog
 from .labels import tr
 
 log = logging.getLogger(__name__)
@@ -48,7 +48,7 @@ def summary(exc: BaseException, tb: TracebackType | None) -> str:
     )
 
 
-class UnexpectedErrorDialog(QDialog):
+class UnexpectedErrorDialog(DeskDialog):
     """What happened, that Desk carries on, where the log is; the traceback on request."""
 
     def __init__(
@@ -99,8 +99,7 @@ class UnexpectedErrorDialog(QDialog):
         self.close_button: QPushButton = buttons.addButton(
             tr("Close"), QDialogButtonBox.ButtonRole.AcceptRole
         )
-        self.close_button.setObjectName("primary")
-        self.close_button.setDefault(True)
+        self.set_primary(self.close_button)
         buttons.accepted.connect(self.accept)
 
         layout = QVBoxLayout(self)

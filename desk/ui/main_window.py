@@ -39,15 +39,16 @@ from PySide6.QtWidgets import (
 )
 
 from desk import __version__
-from desk.domain.errors import DatabaseUnavailable, DeskError
+from desk.domain.errors import DatabaseError, DeskError
 from desk.domain.model import TicketStatus
 from desk.domain.queues import SortKey
 from desk.domain.ticket import format_number
-from desk.services import queries
+from desk.services import desk_settings, queries
 from desk.services.views import TicketDetail
 
 from . import labels
 from .actions import TicketActions
+from .database_status import DatabaseBanner, DatabaseMonitor, DatabaseStatus
 from .dialogs import error_text
 from .drafts import DraftStore
 from .error_report import ErrorReporter
@@ -75,6 +76,8 @@ TABLE_MIN_WIDTH = 230  # the Number column (104), the start of the Subject, the 
 class MainWindow(QMainWindow):
     #: File › Connect to a database…: the owner shows the connection dialog.
     connectRequested = Signal()
+    #: The banner's "Reopen the file": the owner opens the same database again.
+    reopenRequested = Signal()
 
     # Built from window_actions.ACTIONS, one `<name>_action` each.
     new_action: QAction
@@ -116,6 +119,19 @@ class MainWindow(QMainWindow):
         #: Help › Keyboard shortcuts, once it has been opened.
         self.shortcuts_dialog: QDialog | None = None
         self.ticket_actions = TicketActions(session, self.runner, self)
+        #: Whether the database can be used: the banner, the light and the writing actions.
+        self.monitor = DatabaseMonitor(
+            session.db,
+            self.runner,
+            self,
+            local=session.backend == "sqlite",
+            where=session.database_description,
+        )
+        self.banner = DatabaseBanner(session.database_description)
+        self._writable = True
+        #: The one error box on screen, if any: later errors update it rather than stack.
+        self.error_box: QMessageBox | None = None
+        self._errors_in_box = 0
         self.setWindowTitle(tr("Desk — {name}").format(name=session.agent.name))
         self._loading_ticket: int | None = None
         #: The next queue to arrive is another queue (not a new sort): show its first ticket.
@@ -131,7 +147,10 @@ class MainWindow(QMainWindow):
 
         self.editor = TicketEditor(session)
         self.thread = ThreadView()
-        self.composer = Composer(drafts)
+        # Drafts are this desk's and this agent's: ticket ids repeat across databases.
+        self.composer = Composer(
+            drafts.for_desk(desk_settings.desk_id(session.db), session.agent_id)
+        )
         self.detail_stack = QStackedWidget()
         self.placeholder = QLabel(tr("Select a ticket to see it here."), objectName="placeholder")
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -150,10 +169,11 @@ class MainWindow(QMainWindow):
         self.agent = QLabel(objectName="muted")
 
         self._build_layout()
+        self._add_banner()
         self._build_actions()
         self._wire()
         self._show_agent()
-        self._set_connected(True)
+        self.monitor.announce()
         self._restore_layout()
 
         self._refresh_timer = QTimer(self, interval=AUTO_REFRESH_MS)
@@ -217,6 +237,17 @@ class MainWindow(QMainWindow):
         status.addPermanentWidget(self.database)
         status.addPermanentWidget(self.connection)
 
+    def _add_banner(self) -> None:
+        """The database banner above everything else in the window, hidden while all is well."""
+        content = self.takeCentralWidget()
+        frame = QWidget(objectName="bannerFrame")
+        layout = QVBoxLayout(frame)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.banner)
+        layout.addWidget(content, 1)
+        self.setCentralWidget(frame)
+
     def _build_actions(self) -> None:
         """Actions, menus and toolbar from the tables in `window_actions`."""
         self.actions_by_name: dict[str, QAction] = {}
@@ -270,6 +301,8 @@ class MainWindow(QMainWindow):
         toolbar.addWidget(row)
         self.addToolBar(toolbar)
         self.toolbar = toolbar
+        #: What saves to the database: off while it is read-only or cannot be used.
+        self.write_actions = [self.actions_by_name[spec.name] for spec in ACTIONS if spec.writes]
 
     def _wire(self) -> None:
         self.queues.queueChosen.connect(self.show_queue)
@@ -283,6 +316,16 @@ class MainWindow(QMainWindow):
         self.ticket_actions.ticketsChanged.connect(self._on_tickets_changed)
         self.ticket_actions.message.connect(self._on_message)
         self.ticket_actions.failed.connect(self._show_error)
+        self.ticket_actions.databaseFailed.connect(self._on_database_failure)
+        self.monitor.statusChanged.connect(self.banner.show_status)
+        self.monitor.statusChanged.connect(self._on_monitor_status_changed)
+        self.monitor.writableChanged.connect(self._on_monitor_writable_changed)
+        self.monitor.writableChanged.connect(self.editor.set_writable)
+        self.monitor.writableChanged.connect(self.composer.set_writable)
+        self.monitor.recovered.connect(self.refresh)
+        self.banner.reopenRequested.connect(self.reopenRequested.emit)
+        self.banner.connectRequested.connect(self.connectRequested.emit)
+        self.banner.retryRequested.connect(self.monitor.check_now)
         self.ticket_actions.reloadRequested.connect(self._on_reload_requested)
         self.editor.claimRequested.connect(lambda: self.ticket_actions.claim(self._current()))
         self.editor.releaseRequested.connect(lambda: self.ticket_actions.release(self._current()))
@@ -311,6 +354,9 @@ class MainWindow(QMainWindow):
 
     def refresh(self) -> None:
         """Counts, the queue's rows, and the open ticket (unless it is being edited)."""
+        if self.monitor.status.problem is not None:
+            self.monitor.check_now()  # it refreshes everything when the database is back
+            return
         self.refresh_counts()
         self.queue_model.refresh()
         ticket_id = self.editor.ticket_id
@@ -327,11 +373,9 @@ class MainWindow(QMainWindow):
         )
 
     def _on_counts(self, counts: dict[str, int]) -> None:
-        self._set_connected(True)
         self.queues.show_counts(counts)
 
     def _on_queue_model_loaded(self) -> None:
-        self._set_connected(True)
         total = self.queue_model.total
         self.queue_total.setText(
             tr("{count} tickets").format(count=f"{total:,}") if total != 1 else tr("1 ticket")
@@ -430,8 +474,11 @@ class MainWindow(QMainWindow):
 
     def _update_action_states(self, *_args: object) -> None:
         for spec in ACTIONS:
-            if spec.enabled_when is not None:
-                self.actions_by_name[spec.name].setEnabled(spec.enabled_when(self))
+            if spec.writes or spec.enabled_when is not None:
+                enabled = (not spec.writes or self._writable) and (
+                    spec.enabled_when is None or spec.enabled_when(self)
+                )
+                self.actions_by_name[spec.name].setEnabled(enabled)
 
     def _on_tickets_changed(self, ids: list[int]) -> None:
         self.queue_model.update_tickets(ids)
@@ -541,18 +588,38 @@ class MainWindow(QMainWindow):
             )
         )
 
-    def _set_connected(self, connected: bool) -> None:
-        self.connection.setText(tr("● Connected") if connected else tr("● Not connected"))
-        self.connection.setProperty("state", "ok" if connected else "down")
+    def _on_monitor_status_changed(self, status: DatabaseStatus) -> None:
+        if status.gone:
+            light, state = tr("● File missing"), "down"
+        elif status.problem is not None:
+            light, state = tr("● Not connected"), "down"
+        elif status.read_only:
+            light, state = tr("● Read-only"), "readonly"
+        else:
+            light, state = tr("● Connected"), "ok"
+        self.connection.setText(light)
+        self.connection.setProperty("state", state)
+        self.connection.style().unpolish(self.connection)
         self.connection.style().polish(self.connection)
 
+    def _on_monitor_writable_changed(self, writable: bool, _why: str) -> None:
+        self._writable = writable
+        self._update_action_states()
+
+    def _on_database_failure(self, exc: BaseException) -> None:
+        """An action the database refused: the banner says why the database cannot be used;
+        the status bar says that this action was not done. No dialog for each one."""
+        self.statusBar().showMessage(
+            tr("Not saved: {reason}").format(reason=error_text(exc)), 12000
+        )
+
     def _on_message(self, text: str) -> None:
-        self._set_connected(True)
         self.statusBar().showMessage(text, 6000)
 
     def _on_failure(self, exc: BaseException) -> None:
-        if isinstance(exc, DatabaseUnavailable):
-            self._set_connected(False)
+        if isinstance(exc, DatabaseError):  # the monitor has heard too: the banner says it
+            self.statusBar().showMessage(error_text(exc), 12000)
+            return
         if not isinstance(exc, DeskError):
             if self.errors is not None:  # what happened, and where the log is
                 self.errors.report(exc)
@@ -563,12 +630,27 @@ class MainWindow(QMainWindow):
     def _show_error(self, text: str) -> None:
         self.statusBar().showMessage(text, 12000)
         self.last_error = text
+        if self.error_box is not None and self.error_box.isVisible():
+            # One box at a time: the newest error replaces the one shown, with a count.
+            self._errors_in_box += 1
+            self.error_box.setText(text)
+            self.error_box.setInformativeText(
+                tr("The latest of {count} problems.").format(count=self._errors_in_box)
+            )
+            return
         box = QMessageBox(
             QMessageBox.Icon.Warning, tr("Desk"), text, QMessageBox.StandardButton.Ok, self
         )
         box.setObjectName("errorBox")
-        box.finished.connect(lambda _r: box.deleteLater())
+        box.finished.connect(lambda _r: self._on_error_box_finished(box))
+        self.error_box = box
+        self._errors_in_box = 1
         box.open()
+
+    def _on_error_box_finished(self, box: QMessageBox) -> None:
+        if self.error_box is box:
+            self.error_box = None
+        box.deleteLater()
 
     def show_shortcuts(self) -> None:
         """Help › Keyboard shortcuts (F1): the list of keys, beside the window."""
@@ -647,6 +729,7 @@ class MainWindow(QMainWindow):
         s.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.monitor.stop()
         self.composer.save_draft()
         self.save_layout()
         self._refresh_timer.stop()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -43,6 +44,10 @@ class TaskRunner(QObject):
     busyChanged = Signal(bool)
     #: An error that no caller handled: (what was being done, the exception).
     unhandledError = Signal(str, object)
+    #: Every job as it finishes, before its own callback runs: (job id, `time.monotonic()`
+    #: when it was started, the exception or None). What watches the database's health
+    #: learns from everyone's work, and can tell an old failure from a new one.
+    jobFinished = Signal(int, float, object)
 
     _succeeded = Signal(int, object)
     _failed = Signal(int, object)
@@ -53,6 +58,9 @@ class TaskRunner(QObject):
         self._pool.setMaxThreadCount(max_threads)
         self._ids = itertools.count(1)
         self._callbacks: dict[int, tuple[str, Done | None, Failed | None]] = {}
+        self._started: dict[int, float] = {}
+        #: Jobs that never make the runner look busy (a health check every few seconds).
+        self._quiet: set[int] = set()
         self._busy = False
         self._blink = QTimer(self, singleShot=True, interval=BLINK_MS)
         self._blink.timeout.connect(self._on_blink_timeout)
@@ -74,10 +82,14 @@ class TaskRunner(QObject):
         on_error: Failed | None = None,
         *,
         what: str = "",
+        quiet: bool = False,
     ) -> int:
         job_id = next(self._ids)
         self._callbacks[job_id] = (what, on_done, on_error)
-        if not self._blink.isActive() and not self._busy:
+        self._started[job_id] = time.monotonic()
+        if quiet:
+            self._quiet.add(job_id)
+        elif not self._blink.isActive() and not self._busy:
             self._blink.start()
         self._pool.start(_Job(job_id, work, self))
         return job_id
@@ -88,13 +100,17 @@ class TaskRunner(QObject):
 
     @Slot(int, object)
     def _on_succeeded(self, job_id: int, result: object) -> None:
+        started = self._started.get(job_id, 0.0)
         _what, on_done, _on_error = self._finish(job_id)
+        self.jobFinished.emit(job_id, started, None)
         if on_done is not None:
             on_done(result)
 
     @Slot(int, object)
     def _on_failed(self, job_id: int, exc: BaseException) -> None:
+        started = self._started.get(job_id, 0.0)
         what, _on_done, on_error = self._finish(job_id)
+        self.jobFinished.emit(job_id, started, exc)
         if on_error is not None:
             on_error(exc)
         else:
@@ -102,13 +118,18 @@ class TaskRunner(QObject):
 
     def _finish(self, job_id: int) -> tuple[str, Done | None, Failed | None]:
         callbacks = self._callbacks.pop(job_id, ("", None, None))
-        if not self._callbacks:
+        self._started.pop(job_id, None)
+        self._quiet.discard(job_id)
+        if not self._working():
             self._blink.stop()
             self._set_busy(False)
         return callbacks
 
+    def _working(self) -> bool:
+        return any(job_id not in self._quiet for job_id in self._callbacks)
+
     def _on_blink_timeout(self) -> None:
-        if self._callbacks:
+        if self._working():
             self._set_busy(True)
 
     def _set_busy(self, busy: bool) -> None:

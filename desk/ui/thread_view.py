@@ -31,7 +31,7 @@ from desk.domain.thread import (
 )
 
 from . import labels
-from .drafts import Draft, DraftStore
+from .drafts import DeskDrafts, Draft
 from .labels import tr
 from .style import is_dark
 from .window_actions import COMPOSER_SEND
@@ -159,10 +159,12 @@ class Composer(QWidget):
     #: (text, internal) — the owner sends it and calls `sent()` or `failed()`.
     sendRequested = Signal(str, bool)
 
-    def __init__(self, drafts: DraftStore, parent: QWidget | None = None) -> None:
+    def __init__(self, drafts: DeskDrafts, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._drafts = drafts
         self._ticket_id: int | None = None
+        #: Why nothing can be sent now (the database is read-only or gone), or "".
+        self._refusal = ""
         self.reply_button = QToolButton(text=tr("Reply to customer"), checkable=True, checked=True)
         self.note_button = QToolButton(text=tr("Internal note"), checkable=True)
         for button in (self.reply_button, self.note_button):
@@ -227,8 +229,22 @@ class Composer(QWidget):
         if self._ticket_id is not None:
             self._drafts.save(self._ticket_id, Draft(self.editor.toPlainText(), self.internal))
 
+    def set_writable(self, writable: bool, reason: str = "") -> None:
+        """While the database takes no writes, the agent can still type (it is kept as a
+        draft) but sending says why it cannot be done instead of trying."""
+        if writable and self._refusal and self.error.text() == self._refusal:
+            self.error.hide()  # the reason no longer holds
+        self._refusal = "" if writable else reason
+        self.send_button.setEnabled(writable)
+        self.send_button.setToolTip(self._refusal)
+
     def send(self) -> None:
         text = self.editor.toPlainText()
+        if self._refusal:
+            self.save_draft()
+            self.error.setText(self._refusal)
+            self.error.show()
+            return
         if not text.strip():
             self.failed(tr("Write something first."))
             return
@@ -242,7 +258,7 @@ class Composer(QWidget):
         self.editor.blockSignals(True)
         self.editor.clear()
         self.editor.blockSignals(False)
-        self.send_button.setEnabled(True)
+        self.send_button.setEnabled(not self._refusal)
         # The mode stays: after a note the next one is a note too, never a reply by surprise.
 
     def failed(self, message: str) -> None:
@@ -250,7 +266,7 @@ class Composer(QWidget):
         self.save_draft()
         self.error.setText(message)
         self.error.show()
-        self.send_button.setEnabled(True)
+        self.send_button.setEnabled(not self._refusal)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

@@ -73,6 +73,7 @@ class TicketEditor(QWidget):
         self._session = session
         self._detail: TicketDetail | None = None
         self._loading = False
+        self._writable = True  # False while the database is read-only or cannot be used
 
         self.number = QLabel(objectName="ticketNumber")
         self.number.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -308,6 +309,7 @@ class TicketEditor(QWidget):
             button.clicked.connect(lambda _checked=False, t=target: self.statusRequested.emit(t))
             self.status_row.addWidget(button)
             self.status_buttons[target] = button
+        self._show_writable()
 
     # --- editing --------------------------------------------------------------------------------
 
@@ -384,8 +386,29 @@ class TicketEditor(QWidget):
     def _update_override(self) -> None:
         self.override.setVisible(self._overridden())
 
+    def set_writable(self, writable: bool, _why: str = "") -> None:
+        """Offer the actions and edits that save only while the database takes them."""
+        self._writable = writable
+        self._show_writable()
+        self._set_dirty(self.dirty)
+
+    def _show_writable(self) -> None:
+        writable = self._writable
+        for button in (
+            self.transfer_button,
+            self.claim_button,
+            self.assign_button,
+            self.release_button,
+            *self.status_buttons.values(),
+        ):
+            button.setEnabled(writable)
+        for line in (self.subject, self.asset):
+            line.setReadOnly(not writable)
+        for box in (self.category, self.impact, self.urgency, self.priority):
+            box.setEnabled(writable)
+
     def _set_dirty(self, dirty: bool) -> None:
-        self.save_button.setEnabled(dirty)
+        self.save_button.setEnabled(dirty and self._writable)
         self.revert_button.setEnabled(dirty)
 
     def _on_field_edited(self, *_args: object) -> None:

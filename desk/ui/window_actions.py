@@ -33,6 +33,8 @@ class ActionSpec:
     #: Whether it is offered at all (assigning to others is a supervisor's).
     visible_when: Callable[[MainWindow], bool] | None = None
     tip: str = ""  # the status bar's words; the label's when empty
+    #: It saves to the database: off while the database is read-only or cannot be used.
+    writes: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +82,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         lambda w: w.open_intake(),
         ("Ctrl+N",),
         tip=QT_TRANSLATE_NOOP("Desk", "Log a walk-in or phone request"),
+        writes=True,
     ),
     ActionSpec("refresh", QT_TRANSLATE_NOOP("Desk", "Refresh"), lambda w: w.refresh(), ("F5",)),
     ActionSpec(
@@ -95,6 +98,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         lambda w: w.claim_selected(),
         ("Ctrl+Shift+C",),
         _claimable,
+        writes=True,
     ),
     ActionSpec(
         "assign",
@@ -103,6 +107,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         ("Ctrl+Shift+A",),
         _active,
         visible_when=lambda w: w.session.supervises,
+        writes=True,
     ),
     ActionSpec(
         "release",
@@ -110,6 +115,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         lambda w: w.release_selected(),
         (),
         _assigned,
+        writes=True,
     ),
     ActionSpec(
         "transfer",
@@ -117,6 +123,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         lambda w: w.transfer_selected(),
         ("Ctrl+Shift+T",),
         _active,
+        writes=True,
     ),
     ActionSpec(
         "reply",
@@ -125,6 +132,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         ("Ctrl+R",),
         _may_reply,
         tip=QT_TRANSLATE_NOOP("Desk", "Write a reply to the customer"),
+        writes=True,
     ),
     ActionSpec(
         "note",
@@ -133,6 +141,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         ("Ctrl+Shift+N",),
         _reading,
         tip=QT_TRANSLATE_NOOP("Desk", "Write a note for other agents"),
+        writes=True,
     ),
     ActionSpec(
         "pending",
@@ -140,6 +149,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         lambda w: w.status_selected(TicketStatus.PENDING),
         (),
         _may_become(TicketStatus.PENDING),
+        writes=True,
     ),
     ActionSpec(
         "resolve",
@@ -147,6 +157,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         lambda w: w.status_selected(TicketStatus.RESOLVED),
         ("Ctrl+Shift+E",),
         _may_become(TicketStatus.RESOLVED),
+        writes=True,
     ),
     ActionSpec(
         "close",
@@ -154,9 +165,15 @@ ACTIONS: tuple[ActionSpec, ...] = (
         lambda w: w.status_selected(TicketStatus.CLOSED),
         (),
         _may_become(TicketStatus.CLOSED),
+        writes=True,
     ),
     ActionSpec(
-        "reopen", QT_TRANSLATE_NOOP("Desk", "Reopen…"), lambda w: w.reopen_selected(), (), _done
+        "reopen",
+        QT_TRANSLATE_NOOP("Desk", "Reopen…"),
+        lambda w: w.reopen_selected(),
+        (),
+        _done,
+        writes=True,
     ),
     ActionSpec(
         "connect",

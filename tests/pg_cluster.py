@@ -1,0 +1,87 @@
+"""A throwaway PostgreSQL cluster that a test starts, stops and starts again itself: a
+server outage without touching the shared server. Removed afterwards."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from .conftest import REQUIRE_POSTGRES
+
+BIN = Path(os.environ.get("DESK_POSTGRES_BIN", "/usr/lib/postgresql/15/bin"))
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Cluster:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.data = root / "data"
+        self.port = _free_port()
+        self.log = root / "server.log"
+
+    @property
+    def url(self) -> str:
+        return f"postgresql://postgres@127.0.0.1:{self.port}/desk"
+
+    def _run(self, *command: str) -> None:
+        prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        done = subprocess.run([*prefix, *command], capture_output=True, text=True, timeout=120)
+        if done.returncode != 0:
+            raise RuntimeError(f"{command[0]} failed: {done.stdout}{done.stderr}")
+
+    def init(self) -> None:
+        self._run(
+            str(BIN / "initdb"), "-D", str(self.data), "-U", "postgres", "-A", "trust",
+            "--no-sync", "-E", "UTF8",
+        )  # fmt: skip
+
+    def start(self) -> None:
+        options = (
+            f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.root} "
+            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        )
+        self._run(str(BIN / "pg_ctl"), "-D", str(self.data), "-o", options, "-l", str(self.log), "-w", "start")  # fmt: skip
+
+    def stop(self) -> None:
+        """As a crash or a pulled cable looks to clients: no goodbye."""
+        self._run(str(BIN / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop")
+
+    def create_database(self) -> None:
+        self._run(str(BIN / "createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "desk")  # fmt: skip
+
+
+def throwaway_cluster() -> Iterator[Cluster]:
+    """A started cluster with an empty database "desk"; skipped without the binaries."""
+    missing_runuser = os.geteuid() == 0 and shutil.which("runuser") is None
+    if not (BIN / "initdb").exists() or missing_runuser:
+        if REQUIRE_POSTGRES:
+            pytest.fail(f"PostgreSQL is required but {BIN / 'initdb'} is missing")
+        pytest.skip(f"no PostgreSQL server programs in {BIN}")
+    root = Path(tempfile.mkdtemp(prefix="desk-pg-"))
+    if os.geteuid() == 0:  # initdb refuses root: the cluster belongs to postgres
+        user = pwd.getpwnam("postgres")
+        os.chown(root, user.pw_uid, user.pw_gid)
+    cluster = Cluster(root)
+    try:
+        cluster.init()
+        cluster.start()
+        cluster.create_database()
+        yield cluster
+    finally:
+        with contextlib.suppress(RuntimeError):  # already stopped
+            cluster.stop()
+        shutil.rmtree(root, ignore_errors=True)

@@ -1,0 +1,102 @@
+"""A PostgreSQL server that goes down under a running window (a throwaway cluster this
+test starts and stops itself): one banner with the reason, no dialogs, and green again by
+itself when the server is back."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QMessageBox
+
+from desk.services.database import open_database
+from desk.services.demo import DEMO_LOGIN, seed_demo
+from desk.ui import database_status
+from desk.ui.database_status import DatabaseBanner
+from desk.ui.drafts import DraftStore
+from desk.ui.main_window import MainWindow
+from desk.ui.style import apply_style
+
+from ..pg_cluster import Cluster, throwaway_cluster
+from .helpers import first_ticket, idle, open_ticket, session_for, wait_idle
+
+
+@pytest.fixture
+def cluster() -> Iterator[Cluster]:
+    yield from throwaway_cluster()
+
+
+@pytest.fixture
+def server_window(qtbot, qapp, cluster: Cluster, tmp_path: Path, monkeypatch):
+    apply_style(qapp)
+    monkeypatch.setattr(database_status, "SERVER_CHECK_MS", 1000)  # a test has no all day
+    db = open_database(cluster.url)
+    seed_demo(db, 40, now=datetime(2026, 11, 2, 15, 30, tzinfo=UTC))  # as the UI tests' desk
+    session = session_for(db, DEMO_LOGIN)
+    settings = QSettings(str(tmp_path / "desk.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(session, settings, DraftStore(tmp_path / "drafts"))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.queue_model.shown and idle(window), timeout=20_000)
+    yield window
+    window.close()
+    db.close()
+
+
+def _visible_boxes(window) -> list[QMessageBox]:
+    return [b for b in window.findChildren(QMessageBox) if b.isVisible()]
+
+
+def test_an_outage_is_one_banner_and_the_return_turns_green_by_itself(
+    qtbot, server_window: MainWindow, cluster: Cluster
+):
+    window = server_window
+    ticket_id = first_ticket(window.session.db, active=True)
+    open_ticket(qtbot, window, ticket_id)
+    assert window.connection.text() == "● Connected"
+
+    cluster.stop()
+    # Everything the window does in the background now fails: counts, the queue, the
+    # ticket, a refresh pressed twice. All of it is one banner, and no dialog.
+    window.refresh()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window.table, Qt.Key.Key_F5)
+    qtbot.waitUntil(lambda: window.banner.isVisible(), timeout=10_000)
+    qtbot.keyClick(window.table, Qt.Key.Key_F5)
+    qtbot.wait(2500)  # a couple of retries' worth
+    banners = [b for b in window.findChildren(DatabaseBanner) if b.isVisible()]
+    assert banners == [window.banner]
+    assert window.banner.property("state") == "down"
+    text = window.banner.message.text()
+    assert "does not answer" in text and f"127.0.0.1:{cluster.port}" in text
+    assert "again by itself" in text  # "in N s", or "now" while a try is under way
+    assert window.connection.text() == "● Not connected"
+    assert not _visible_boxes(window)
+    assert window.banner.retry_button.isVisible()
+    if os.environ.get("DESK_SCREENSHOTS"):  # the real thing, to look at beside the others
+        window.resize(1024, 700)
+        qtbot.wait(200)
+        window.grab().save(str(Path(os.environ["DESK_SCREENSHOTS"]) / "server-outage-real.png"))
+    # Nothing offers to save what could not be saved; typing still works (a draft).
+    assert not window.claim_action.isEnabled() and not window.composer.send_button.isEnabled()
+
+    down_for = time.monotonic()
+    cluster.start()
+    # Within the backoff (it has grown to a few seconds at most), with nobody touching it.
+    qtbot.waitUntil(lambda: not window.banner.isVisible(), timeout=35_000)
+    back_after = time.monotonic() - down_for
+    assert window.connection.text() == "● Connected"
+    assert window.reply_action.isEnabled() and window.composer.send_button.isEnabled()
+    wait_idle(qtbot, window, timeout=20_000)
+    qtbot.wait(300)
+    assert not window.banner.isVisible()
+    assert not _visible_boxes(window)  # nor does an old failure turn up late
+    assert back_after < 31
+    # And the desk works again: the ticket still reads.
+    open_ticket(qtbot, window, ticket_id)
