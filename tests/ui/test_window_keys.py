@@ -18,7 +18,14 @@ from desk.services import tickets as work
 from desk.services.intake import IntakeRequest, log_ticket
 from desk.ui.queue_model import COLUMN, TICKET_ID_ROLE
 from desk.ui.shortcuts_help import key_text
-from desk.ui.window_actions import ACTIONS, INTAKE_LOG, MENUS, PART_KEYS, TOOLBAR
+from desk.ui.window_actions import (
+    ACTIONS,
+    DIALOG_PRIMARY,
+    INTAKE_LOG,
+    MENUS,
+    PART_KEYS,
+    TOOLBAR,
+)
 
 from .helpers import first_ticket, open_ticket, wait_idle
 
@@ -330,3 +337,12 @@ def test_the_intake_forms_keys_in_the_list_are_the_forms_own(qtbot, window):
     assert own == set(INTAKE_LOG.keys)
     assert form.caller.add_to_button.text().startswith("&Add")  # Alt+A
     form.close()
+
+
+def test_the_dialog_keys_in_the_list_are_every_dialogs_own(qtbot):
+    from desk.ui.desk_dialog import DeskDialog
+
+    dialog = DeskDialog()
+    qtbot.addWidget(dialog)
+    own = {shortcut.key().toString() for shortcut in dialog.findChildren(QShortcut)}
+    assert own == set(DIALOG_PRIMARY.keys)
