@@ -54,6 +54,11 @@ class CallerPanel(QWidget):
 
     #: A known caller was picked (the form moves on to the subject).
     picked = Signal()
+    #: Enter was pressed before the lookup answered: it is applied when the matches come,
+    #: and the keys typed meanwhile belong to the next field (the form moves on to it).
+    enterDeferred = Signal()
+    #: The Enter kept by `enterDeferred` has been applied (or the lookup failed).
+    enterApplied = Signal()
     #: The agent asked to log the call on this open ticket of the caller's.
     addRequested = Signal(object)
     #: The lookup failed (the message).
@@ -68,6 +73,12 @@ class CallerPanel(QWidget):
         self._runner = runner
         self._caller: CallerMatch | None = None
         self._generation = 0
+        #: The text the listed matches were found for (None: the list is not an answer yet).
+        self._shown_for: str | None = None
+        #: The text of the lookup running now, if one is.
+        self._looking_for: str | None = None
+        #: An Enter that came before the matches for the text it was pressed on.
+        self._enter_waiting = False
 
         self.lookup = LookupBox(objectName="callerLookup")
         self.lookup.setPlaceholderText(tr("Caller: type a name, phone number or email"))
@@ -173,6 +184,8 @@ class CallerPanel(QWidget):
     def reset(self) -> None:
         self._caller = None
         self._generation += 1
+        self._shown_for = self._looking_for = None
+        self._enter_waiting = False
         for line in (self.lookup, *self.inputs().values()):
             assert isinstance(line, QLineEdit)
             line.clear()
@@ -185,6 +198,7 @@ class CallerPanel(QWidget):
         if self._caller is not None or self.is_new:
             self._caller = None  # typing again means looking for someone else
             self._show_caller()
+        self._enter_waiting = False  # ... and an Enter waiting was for the text before
         self._timer.start()
 
     def _look_up(self) -> None:
@@ -192,21 +206,35 @@ class CallerPanel(QWidget):
         self._generation += 1
         generation = self._generation
         if not text:
+            self._looking_for = None
             self._show_matches([], "")
             return
+        self._looking_for = text
         db = self._session.db
         self._runner.run(
             lambda: queries.lookup_callers(db, text),
             lambda found: self._on_matches(generation, text, found),
-            lambda exc: self.failed.emit(error_text(exc)),
+            lambda exc: self._on_lookup_failed(generation, exc),
             what=tr("Looking up the caller"),
         )
 
     def _on_matches(self, generation: int, text: str, found: list[CallerMatch]) -> None:
-        if generation == self._generation:
-            self._show_matches(found, text)
+        if generation != self._generation:
+            return  # the agent typed on: an answer to an older question
+        self._looking_for = None
+        self._show_matches(found, text)
+
+    def _on_lookup_failed(self, generation: int, exc: BaseException) -> None:
+        if generation != self._generation:
+            return
+        self._looking_for = None
+        self.failed.emit(error_text(exc))
+        if self._enter_waiting:
+            self._enter_waiting = False  # nothing to pick from; saving starts a new caller
+            self.enterApplied.emit()
 
     def _show_matches(self, found: list[CallerMatch], text: str) -> None:
+        self._shown_for = text
         self.matches.clear()
         for match in found:
             customer = match.customer
@@ -223,6 +251,14 @@ class CallerPanel(QWidget):
         new_item.setData(MATCH_ROLE, NEW_CALLER)
         self.matches.addItem(new_item)
         self.matches.setCurrentRow(0)
+        if self._enter_waiting:
+            # What the Enter would have done had the answer been quicker; the focus has
+            # moved on already (`enterDeferred`), so the keys typed since stay where they are.
+            self._enter_waiting = False
+            item = self.matches.currentItem()
+            if item is not None:
+                self._pick(item, take_focus=False)
+            self.enterApplied.emit()
 
     def _on_lookup_moved(self, step: int) -> None:
         if self.matches.count():
@@ -230,24 +266,38 @@ class CallerPanel(QWidget):
             self.matches.setCurrentRow(row)
 
     def _on_lookup_return_pressed(self) -> None:
-        if self._timer.isActive():
+        text = self.lookup.text().strip()
+        if not text and self._shown_for is None:
+            return  # nothing typed, nothing listed
+        if self._shown_for == text and not self._timer.isActive():
+            item = self.matches.currentItem()
+            if item is not None:
+                self._pick(item)
+            return
+        # The matches listed (if any) are for what was typed before: an Enter now is kept
+        # and applied to the answer for this text, never to an older list.
+        self._enter_waiting = True
+        if self._timer.isActive() or self._looking_for != text:
             self._timer.stop()
             self._look_up()
-            return  # Enter again once the matches are there
-        item = self.matches.currentItem()
-        if item is not None:
-            self._pick(item)
+        if self._enter_waiting:
+            self.enterDeferred.emit()
 
-    def _pick(self, item: QListWidgetItem) -> None:
+    @property
+    def enter_waiting(self) -> bool:
+        """An Enter is waiting for the lookup's answer (for tests)."""
+        return self._enter_waiting
+
+    def _pick(self, item: QListWidgetItem, *, take_focus: bool = True) -> None:
         match = item.data(MATCH_ROLE)
         if match == NEW_CALLER:
-            self.start_new_caller(self.lookup.text().strip())
+            self.start_new_caller(self.lookup.text().strip(), take_focus=take_focus)
             return
         self._caller = match
         self._show_caller()
         self.picked.emit()
 
-    def start_new_caller(self, typed: str) -> None:
+    def start_new_caller(self, typed: str, *, take_focus: bool = True) -> None:
         """Type the caller in, starting from what was typed in the lookup."""
         self._caller = None
         self._show_caller(new=True)
@@ -257,7 +307,8 @@ class CallerPanel(QWidget):
             self.new_phone.setText(typed)
         else:
             self.new_name.setText(typed)
-        (self.new_email if self.new_name.text() else self.new_name).setFocus()
+        if take_focus:
+            (self.new_email if self.new_name.text() else self.new_name).setFocus()
 
     # --- the caller ---------------------------------------------------------------------------
 

@@ -71,6 +71,8 @@ class IntakeForm(QDialog):
         self._started = time.monotonic()
         self._saved_number = ""
         self._saving = False
+        #: Ctrl+Enter came while the caller's Enter was waiting for the lookup.
+        self._save_waiting = False
         self.caller = CallerPanel(session, runner)
         self.errors: dict[str, QLabel] = {}
         self._build()
@@ -226,7 +228,9 @@ class IntakeForm(QDialog):
     def _wire(self) -> None:
         self._clock = QTimer(self, interval=1000)
         self._clock.timeout.connect(self._show_timer)
-        self.caller.picked.connect(self.subject.setFocus)
+        self.caller.picked.connect(self._on_caller_picked)
+        self.caller.enterDeferred.connect(self.subject.setFocus)
+        self.caller.enterApplied.connect(self._on_caller_enter_applied)
         self.caller.addRequested.connect(self.add_to)
         self.caller.failed.connect(self._show_general)
         self.subject.returnPressed.connect(self.description.setFocus)
@@ -242,6 +246,17 @@ class IntakeForm(QDialog):
             QShortcut(QKeySequence(keys), self, activated=self._on_save_shortcut)
         QShortcut(QKeySequence.StandardKey.Copy, self.pages.widget(1), activated=self.copy_number)
 
+    def _on_caller_picked(self) -> None:
+        # On to the subject, unless the pick is an Enter applied late and the agent has
+        # moved on already (to the subject or beyond): their keystrokes stay put.
+        if self.focusWidget() in (None, self.caller.lookup):
+            self.subject.setFocus()
+
+    def _on_caller_enter_applied(self) -> None:
+        if self._save_waiting:
+            self._save_waiting = False
+            self.save()
+
     # --- the form's life ------------------------------------------------------------------------
 
     def start(self) -> None:
@@ -255,7 +270,7 @@ class IntakeForm(QDialog):
 
     def reset(self) -> None:
         """Empty and ready for the next caller; the call timer starts again."""
-        self._saving = False
+        self._saving = self._save_waiting = False
         self.caller.reset()
         self.subject.clear()
         self.asset.clear()
@@ -356,6 +371,9 @@ class IntakeForm(QDialog):
 
     def save(self) -> None:
         if self._saving:
+            return
+        if self.caller.enter_waiting:
+            self._save_waiting = True  # saved once the caller is known, not before
             return
         self.clear_problems()
         if self.caller.caller is None and not self.caller.is_new:

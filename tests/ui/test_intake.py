@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication
 from sqlalchemy import func, select
 
 from desk.domain.errors import DatabaseUnavailable
@@ -205,3 +210,169 @@ def test_help_topic_sets_priority_and_the_timer_is_recorded(qtbot, window, demo_
     qtbot.waitUntil(lambda: window.runner.pending == 0)
     window.queues.choose("mine")
     qtbot.waitUntil(lambda: window.queue_model.row_of(ticket.id) is not None, timeout=5000)
+
+
+# --- an Enter typed before the lookup answers -------------------------------------------------
+
+
+class SlowLookup:
+    """The caller lookup of a busy server: it answers only once the test opens the gate."""
+
+    def __init__(self) -> None:
+        self.gate = threading.Event()
+        self.texts: list[str] = []
+
+    def __call__(self, db, text, *args, **kwargs):
+        self.texts.append(text)
+        self.gate.wait(20)
+        return LOOKUP_CALLERS(db, text, *args, **kwargs)
+
+
+LOOKUP_CALLERS = queries.lookup_callers
+
+
+@pytest.fixture
+def slow_lookup(monkeypatch) -> Iterator[SlowLookup]:
+    slow = SlowLookup()
+    slow.gate.set()
+    monkeypatch.setattr(queries, "lookup_callers", slow)
+    yield slow
+    slow.gate.set()  # never leave a worker thread waiting
+
+
+def _type_where_the_focus_is(qtbot, text: str) -> None:
+    """Keys go wherever the keyboard focus is, as a person's typing does."""
+    qtbot.keyClicks(QApplication.focusWidget(), text)
+
+
+def _saved_ticket(qtbot, form, db):
+    qtbot.waitUntil(lambda: form.pages.currentIndex() == 1, timeout=5000)
+    return queries.get_ticket(db, int(form.saved_number.text().removeprefix("HD-")))
+
+
+def test_an_enter_before_the_lookup_answers_picks_the_caller_and_the_next_keys_go_to_the_subject(
+    qtbot, window, demo_db, slow_lookup
+):
+    customer = queries.get_ticket(demo_db, 1).customer
+    before = _counts(demo_db)
+    form = _open_intake(qtbot, window)
+    slow_lookup.gate.clear()
+    qtbot.keyClicks(form.caller.lookup, customer.email)
+    qtbot.keyClick(form.caller.lookup, Qt.Key.Key_Return)  # at once: the lookup has not answered
+    assert form.caller.caller is None
+    assert form.focusWidget() is form.subject  # the agent goes on, as after a quick answer
+    _type_where_the_focus_is(qtbot, "Monitor flickers")
+    slow_lookup.gate.set()
+    qtbot.waitUntil(lambda: form.caller.caller is not None, timeout=5000)
+    wait_idle(qtbot, window)
+
+    assert form.caller.caller.customer.id == customer.id
+    assert form.caller.caller_card.isVisible() and customer.name in form.caller.caller_card.text()
+    assert form.caller.lookup.text() == customer.email  # nothing typed after Enter went here
+    assert form.subject.text() == "Monitor flickers"
+    assert form.focusWidget() is form.subject  # the answer did not move the typing
+    qtbot.keyClick(form.subject, Qt.Key.Key_Tab)
+    _type_where_the_focus_is(qtbot, "Since the dock was swapped.")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return, CTRL)
+    detail = _saved_ticket(qtbot, form, demo_db)
+    assert _counts(demo_db) == (before[0] + 1, before[1])  # the known caller, not a new one
+    assert (detail.customer.id, detail.ticket.subject, detail.thread[0].body) == (
+        customer.id,
+        "Monitor flickers",
+        "Since the dock was swapped.",
+    )
+
+
+def _customer_not_first_for(db, prefix_length: int = 1):
+    """A caller whose email's first letter lists someone else first."""
+    for n in range(1, 60):
+        customer = queries.get_ticket(db, n).customer
+        found = LOOKUP_CALLERS(db, customer.email[:prefix_length])
+        if len(found) > 1 and found[0].customer.id != customer.id:
+            return customer
+    raise AssertionError("the demo desk has no such caller")
+
+
+def test_an_enter_while_an_older_list_shows_waits_for_the_answer_to_what_was_typed(
+    qtbot, window, demo_db, slow_lookup
+):
+    customer = _customer_not_first_for(demo_db)
+    form = _open_intake(qtbot, window)
+    _look_up(qtbot, window, form, customer.email[0])  # a pause: someone else is listed first
+    assert not form.caller.matches.currentItem().text().startswith(customer.name)
+    slow_lookup.gate.clear()
+    qtbot.keyClicks(form.caller.lookup, customer.email[1:])
+    qtbot.waitUntil(lambda: customer.email in slow_lookup.texts, timeout=5000)  # asked, unanswered
+    qtbot.keyClick(form.caller.lookup, Qt.Key.Key_Return)
+    assert form.caller.caller is None  # not the first of the old list
+    _type_where_the_focus_is(qtbot, "VPN drops")
+    slow_lookup.gate.set()
+    qtbot.waitUntil(lambda: form.caller.caller is not None, timeout=5000)
+    assert form.caller.caller.customer.id == customer.id
+    qtbot.keyClick(form.subject, Qt.Key.Key_Return, CTRL)
+    detail = _saved_ticket(qtbot, form, demo_db)
+    assert (detail.customer.id, detail.ticket.subject) == (customer.id, "VPN drops")
+
+
+def test_an_early_enter_on_several_matches_takes_the_first_as_enter_does(
+    qtbot, window, demo_db, slow_lookup
+):
+    last_name = queries.get_ticket(demo_db, 1).customer.name.split()[-1]
+    expected = LOOKUP_CALLERS(demo_db, last_name)
+    assert len(expected) > 1, "the demo desk should have several callers of that name"
+    form = _open_intake(qtbot, window)
+    slow_lookup.gate.clear()
+    qtbot.keyClicks(form.caller.lookup, last_name)
+    qtbot.keyClick(form.caller.lookup, Qt.Key.Key_Return)
+    _type_where_the_focus_is(qtbot, "Password expired")
+    slow_lookup.gate.set()
+    qtbot.waitUntil(lambda: form.caller.caller is not None, timeout=5000)
+    qtbot.keyClick(form.subject, Qt.Key.Key_Return, CTRL)
+    detail = _saved_ticket(qtbot, form, demo_db)
+    assert (detail.customer.id, detail.ticket.subject) == (
+        expected[0].customer.id,
+        "Password expired",
+    )
+
+
+def test_an_early_enter_with_no_match_starts_a_new_caller_and_keeps_the_subject(
+    qtbot, window, demo_db, slow_lookup
+):
+    before = _counts(demo_db)
+    form = _open_intake(qtbot, window)
+    slow_lookup.gate.clear()
+    qtbot.keyClicks(form.caller.lookup, "Zed Newperson")
+    qtbot.keyClick(form.caller.lookup, Qt.Key.Key_Return)
+    _type_where_the_focus_is(qtbot, "Badge does not open the door")
+    slow_lookup.gate.set()
+    qtbot.waitUntil(lambda: form.caller.is_new, timeout=5000)
+    wait_idle(qtbot, window)
+    assert form.caller.new_name.text() == "Zed Newperson"
+    assert form.subject.text() == "Badge does not open the door"
+    assert form.focusWidget() is form.subject  # the keys typed since stay in the subject
+    qtbot.keyClick(form.subject, Qt.Key.Key_Return, CTRL)
+    detail = _saved_ticket(qtbot, form, demo_db)
+    assert _counts(demo_db) == (before[0] + 1, before[1] + 1)
+    assert (detail.customer.name, detail.ticket.subject) == (
+        "Zed Newperson",
+        "Badge does not open the door",
+    )
+
+
+def test_ctrl_enter_before_the_lookup_answers_saves_for_the_caller_it_finds(
+    qtbot, window, demo_db, slow_lookup
+):
+    customer = queries.get_ticket(demo_db, 1).customer
+    before = _counts(demo_db)
+    form = _open_intake(qtbot, window)
+    slow_lookup.gate.clear()
+    qtbot.keyClicks(form.caller.lookup, customer.email)
+    qtbot.keyClick(form.caller.lookup, Qt.Key.Key_Return)
+    _type_where_the_focus_is(qtbot, "Laptop will not charge")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return, CTRL)
+    qtbot.wait(50)
+    assert form.pages.currentIndex() == 0 and _counts(demo_db) == before  # not yet, not a guess
+    slow_lookup.gate.set()
+    detail = _saved_ticket(qtbot, form, demo_db)
+    assert _counts(demo_db) == (before[0] + 1, before[1])
+    assert (detail.customer.id, detail.ticket.subject) == (customer.id, "Laptop will not charge")
