@@ -52,7 +52,8 @@ class CallerPanel(QWidget):
     """Looking up: the matches. A caller picked: their card and recent tickets, any open
     one of which can take the call instead of a new ticket. A new caller: their fields."""
 
-    #: A known caller was picked (the form moves on to the subject).
+    #: A known caller was picked (the form moves on to the subject). Not emitted for an
+    #: Enter applied late (`enterApplied`): the focus has moved on already.
     picked = Signal()
     #: Enter was pressed before the lookup answered: it is applied when the matches come,
     #: and the keys typed meanwhile belong to the next field (the form moves on to it).
@@ -295,7 +296,8 @@ class CallerPanel(QWidget):
             return
         self._caller = match
         self._show_caller()
-        self.picked.emit()
+        if take_focus:
+            self.picked.emit()
 
     def start_new_caller(self, typed: str, *, take_focus: bool = True) -> None:
         """Type the caller in, starting from what was typed in the lookup."""

@@ -228,7 +228,7 @@ class IntakeForm(QDialog):
     def _wire(self) -> None:
         self._clock = QTimer(self, interval=1000)
         self._clock.timeout.connect(self._show_timer)
-        self.caller.picked.connect(self._on_caller_picked)
+        self.caller.picked.connect(self.subject.setFocus)
         self.caller.enterDeferred.connect(self.subject.setFocus)
         self.caller.enterApplied.connect(self._on_caller_enter_applied)
         self.caller.addRequested.connect(self.add_to)
@@ -245,12 +245,6 @@ class IntakeForm(QDialog):
         for keys in ("Ctrl+Return", "Ctrl+Enter", "Ctrl+S"):
             QShortcut(QKeySequence(keys), self, activated=self._on_save_shortcut)
         QShortcut(QKeySequence.StandardKey.Copy, self.pages.widget(1), activated=self.copy_number)
-
-    def _on_caller_picked(self) -> None:
-        # On to the subject, unless the pick is an Enter applied late and the agent has
-        # moved on already (to the subject or beyond): their keystrokes stay put.
-        if self.focusWidget() in (None, self.caller.lookup):
-            self.subject.setFocus()
 
     def _on_caller_enter_applied(self) -> None:
         if self._save_waiting:
