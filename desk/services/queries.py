@@ -10,6 +10,7 @@ from desk.domain.queues import QueueFilter, QueueQuery, QueueRow, SortKey
 from desk.domain.search import customer_terms
 
 from .database import Database
+from .desk_settings import stored_phone_region
 from .views import CallerMatch, DeskDirectory, TicketDetail
 
 K = TypeVar("K")
@@ -89,11 +90,14 @@ def customer_tickets(db: Database, customer_id: int, limit: int = 10) -> list[Qu
 
 def lookup_callers(db: Database, text: str, limit: int = 8, recent: int = 5) -> list[CallerMatch]:
     """Customers whose name, organisation, email or phone starts with what was typed,
-    each with their latest tickets, so a repeat caller is not logged twice."""
-    terms = customer_terms(text)
-    if not terms:
+    each with their latest tickets, so a repeat caller is not logged twice. A national
+    phone number is read as the desk's country dials it."""
+    if not text.strip():
         return []
     with db.read() as uow:
+        terms = customer_terms(text, stored_phone_region(uow))
+        if not terms:
+            return []
         found = uow.customers.lookup(terms, limit)
         return [
             CallerMatch(
