@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TypeVar
 
+from desk.domain import validation
+from desk.domain.errors import ValidationError
 from desk.domain.lifecycle import allowed_targets
 from desk.domain.queues import QueueFilter, QueueQuery, QueueRow, SortKey
 from desk.domain.search import customer_terms
@@ -106,6 +108,24 @@ def lookup_callers(db: Database, text: str, limit: int = 8, recent: int = 5) -> 
             )
             for customer in found
         ]
+
+
+def caller_by_email(db: Database, email: str, recent: int = 5) -> CallerMatch | None:
+    """The customer an address belongs to (as `log_ticket` would find them), with their
+    latest tickets; None for an address nobody has, or one that is not an address."""
+    try:
+        address = validation.clean_email(email)
+    except ValidationError:
+        return None
+    if address is None:
+        return None
+    with db.read() as uow:
+        customer = uow.customers.by_email(address)
+        if customer is None:
+            return None
+        return CallerMatch(
+            customer, tuple(uow.queues.page(_customer_queue(customer.id), 0, recent))
+        )
 
 
 def _customer_queue(customer_id: int | None) -> QueueQuery:

@@ -500,10 +500,11 @@ class MainWindow(QMainWindow):
             self.intake.ticketLogged.connect(self._on_intake_ticket_logged)
         self.intake.start()
 
-    def _on_intake_ticket_logged(self, ticket_id: int) -> None:
+    def _on_intake_ticket_logged(self, ticket_id: int, added: bool) -> None:
         self.refresh_counts()
         self.queue_model.refresh()
-        self._on_message(tr("Logged {number}.").format(number=format_number(ticket_id)))
+        said = tr("Added to {number}.") if added else tr("Logged {number}.")
+        self._on_message(said.format(number=format_number(ticket_id)))
 
     # --- status and errors ------------------------------------------------------------------------
 
