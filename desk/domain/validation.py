@@ -121,6 +121,13 @@ def phone_regions() -> list[str]:
     return sorted(phonenumbers.SUPPORTED_REGIONS)
 
 
+def phone_country_code(region: str) -> int:
+    """The code a number of `region` is dialled with from abroad (44 for GB)."""
+    import phonenumbers  # 40 ms: imported when a number is first met, not at start-up
+
+    return phonenumbers.country_code_for_region(region)
+
+
 def clean_phone_region(value: str | None, *, field: str = "phone_region") -> str:
     """A country code Desk reads phone numbers of ("gb " becomes "GB")."""
     import phonenumbers  # 40 ms: imported when a number is first met, not at start-up

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 from desk import __version__
 from desk.domain.errors import DatabaseUnavailable, DeskError
 from desk.domain.model import TicketStatus
+from desk.domain.permissions import Permission, can
 from desk.domain.queues import SortKey
 from desk.domain.ticket import format_number
 from desk.services import queries
@@ -231,6 +232,13 @@ class MainWindow(QMainWindow):
             self.connectRequested.emit,
             tr("Switch between the local database and a shared server"),
         )
+        self.desk_settings_action = a(
+            tr("Desk settings…"),
+            None,
+            self._edit_desk_settings,
+            tr("Settings every agent of this desk shares, such as the country for phone numbers"),
+        )
+        self.desk_settings_action.setVisible(can(self.session.agent, Permission.MANAGE_DESK))
         self.quit_action = a(tr("Quit"), "Ctrl+Q", self.close)
         self.about_action = a(tr("About Desk"), None, self.about)
 
@@ -239,6 +247,7 @@ class MainWindow(QMainWindow):
         file_menu.addActions([self.new_action, self.refresh_action])
         file_menu.addSeparator()
         file_menu.addAction(self.connect_action)
+        file_menu.addAction(self.desk_settings_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         ticket_menu = menus.addMenu(tr("&Ticket"))
@@ -505,6 +514,11 @@ class MainWindow(QMainWindow):
         self.queue_model.refresh()
         said = tr("Added to {number}.") if added else tr("Logged {number}.")
         self._on_message(said.format(number=format_number(ticket_id)))
+
+    def _edit_desk_settings(self) -> None:
+        from .desk_settings_dialog import edit_desk_settings
+
+        edit_desk_settings(self.session, self.runner, self, self._on_message)
 
     # --- status and errors ------------------------------------------------------------------------
 
