@@ -81,6 +81,7 @@ class DeskSettingsDialog(FormDialog):
             parent,
         )
         self.setObjectName("deskSettings")
+        self.setMinimumWidth(520)
         self._session = session
         self._runner = runner
         self.region = self.add_field(
@@ -97,6 +98,10 @@ class DeskSettingsDialog(FormDialog):
             button.setAutoDefault(button is self.submit_button)
         self.submitted.connect(self._on_submitted)
         self.region.setFocus()
+
+    def show_problem(self, exc: BaseException) -> None:
+        super().show_problem(exc)
+        self.adjustSize()  # room for the message under the field, not over the buttons
 
     def _on_submitted(self, _values: dict[str, object]) -> None:
         db, me, region = self._session.db, self._session.agent_id, typed_region(self.region)
