@@ -305,7 +305,7 @@ class CallerPanel(QWidget):
 
     @property
     def enter_waiting(self) -> bool:
-        """An Enter is waiting for the lookup's answer (for tests)."""
+        """An Enter is waiting for the lookup's answer (the form waits with saving too)."""
         return self._enter_waiting
 
     def _pick(self, item: QListWidgetItem, *, take_focus: bool = True) -> None:
