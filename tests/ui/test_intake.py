@@ -545,3 +545,32 @@ def test_a_logged_ticket_is_reported_as_logged(qtbot, window, demo_db):
     qtbot.keyClick(form.subject, Qt.Key.Key_Return, CTRL)
     ticket = _saved_ticket(qtbot, form, demo_db)
     assert window.statusBar().currentMessage() == f"Logged {ticket.ticket.number}."
+
+
+def test_a_lookup_that_fails_while_an_enter_waits_keeps_what_was_typed(
+    qtbot, window, demo_db, monkeypatch
+):
+    gate = threading.Event()
+
+    def down(_db, _text, *_args, **_kwargs):
+        gate.wait(20)
+        raise DatabaseUnavailable("Nothing answers at db.example:5432.")
+
+    monkeypatch.setattr(queries, "lookup_callers", down)
+    before = _counts(demo_db)
+    form = _open_intake(qtbot, window)
+    try:
+        qtbot.keyClicks(form.caller.lookup, "jane.doe@contoso.com")
+        qtbot.keyClick(form.caller.lookup, Qt.Key.Key_Return)
+        _type_where_the_focus_is(qtbot, "Printer offline")
+    finally:
+        gate.set()
+    qtbot.waitUntil(lambda: not form.caller.enter_waiting, timeout=5000)
+    wait_idle(qtbot, window)
+    assert form.general_error.isVisible() and "Nothing answers" in form.general_error.text()
+    assert form.caller.caller is None and not form.caller.is_new  # nobody guessed
+    assert (form.caller.lookup.text(), form.subject.text()) == (
+        "jane.doe@contoso.com",
+        "Printer offline",
+    )
+    assert form.focusWidget() is form.subject and _counts(demo_db) == before
