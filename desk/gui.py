@@ -15,13 +15,14 @@ from desk import __version__
 from desk.app import Paths, setup_logging
 from desk.domain.errors import DatabaseError, DeskError
 from desk.domain.model import Agent, Role
-from desk.services import connection, queries
+from desk.services import connection, desk_settings, queries
 from desk.services import directory as people
 from desk.services.connection import Connected
 from desk.services.database import open_database
 from desk.services.demo import DEMO_LOGIN, seed_demo
 from desk.store.unit_of_work import SqlDatabase
 from desk.ui.connection_dialog import ConnectionDialog
+from desk.ui.desk_settings_dialog import system_phone_region
 from desk.ui.dialogs import FormDialog, error_text
 from desk.ui.drafts import DraftStore
 from desk.ui.error_report import ErrorReporter
@@ -106,9 +107,11 @@ class DeskApp(QObject):
         db = self._open_first_database()
         if db is None:
             return False
-        if self.args.demo and not people.has_agents(db) and not _seed_with_progress(db):
-            db.close()
-            return False
+        if self.args.demo and not people.has_agents(db):
+            if not _seed_with_progress(db):
+                db.close()
+                return False
+            desk_settings.settle_phone_region(db, system_phone_region())  # its first run
         chosen, self._chosen = self._chosen, None
         if not self.show_desk(db, self.args):
             return False
@@ -331,7 +334,10 @@ def _acting_agent(
     admins = [a for a in by_login.values() if a.role == Role.ADMIN]
     if admins or by_login:
         return (admins or list(by_login.values()))[0]
-    return first_admin_dialog(db, runner)
+    agent = first_admin_dialog(db, runner)
+    if agent is not None:  # a new desk's first run: phone numbers as this computer's country
+        desk_settings.settle_phone_region(db, system_phone_region())
+    return agent
 
 
 def first_admin_dialog(db: SqlDatabase, runner: TaskRunner) -> Agent | None:

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 from desk import __version__
 from desk.domain.errors import DatabaseError, DeskError
 from desk.domain.model import TicketStatus
+from desk.domain.permissions import Permission, can
 from desk.domain.queues import SortKey
 from desk.domain.ticket import format_number
 from desk.services import desk_settings, queries
@@ -262,6 +263,13 @@ class MainWindow(QMainWindow):
             self.connectRequested.emit,
             tr("Switch between the local database and a shared server"),
         )
+        self.desk_settings_action = a(
+            tr("Desk settings…"),
+            None,
+            self._edit_desk_settings,
+            tr("Settings every agent of this desk shares, such as the country for phone numbers"),
+        )
+        self.desk_settings_action.setVisible(can(self.session.agent, Permission.MANAGE_DESK))
         self.quit_action = a(tr("Quit"), "Ctrl+Q", self.close)
         self.about_action = a(tr("About Desk"), None, self.about)
 
@@ -270,6 +278,7 @@ class MainWindow(QMainWindow):
         file_menu.addActions([self.new_action, self.refresh_action])
         file_menu.addSeparator()
         file_menu.addAction(self.connect_action)
+        file_menu.addAction(self.desk_settings_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         ticket_menu = menus.addMenu(tr("&Ticket"))
@@ -559,10 +568,16 @@ class MainWindow(QMainWindow):
             self.intake.ticketLogged.connect(self._on_intake_ticket_logged)
         self.intake.start()
 
-    def _on_intake_ticket_logged(self, ticket_id: int) -> None:
+    def _on_intake_ticket_logged(self, ticket_id: int, added: bool) -> None:
         self.refresh_counts()
         self.queue_model.refresh()
-        self._on_message(tr("Logged {number}.").format(number=format_number(ticket_id)))
+        said = tr("Added to {number}.") if added else tr("Logged {number}.")
+        self._on_message(said.format(number=format_number(ticket_id)))
+
+    def _edit_desk_settings(self) -> None:
+        from .desk_settings_dialog import edit_desk_settings
+
+        edit_desk_settings(self.session, self.runner, self, self._on_message)
 
     # --- status and errors ------------------------------------------------------------------------
 
