@@ -227,3 +227,47 @@ def test_the_first_start_shows_its_progress_before_the_slow_work(
     with db.read() as uow:
         assert uow.tickets.count() == 300
     db.close()
+
+
+@pytest.mark.parametrize(
+    ("argv", "new"),
+    [
+        (["--demo"], "data/Desk/demo.sqlite3"),
+        ([], "data/Desk/desk.sqlite3"),  # never run here: the local desk is made now
+        (["--db", "new.sqlite3"], "here/new.sqlite3"),
+        (["--db", "team.db"], None),  # asked about first
+        (["--db", "not a url at all::"], None),  # refused
+        (["--db", "postgresql://desk@127.0.0.1/desk"], None),  # a server: not known to be new
+        (["--db", "/no/such/folder/desk.sqlite3"], None),  # refused
+    ],
+)
+def test_which_starts_show_their_progress_at_once(tmp_path, monkeypatch, argv, new):
+    from desk.__main__ import _parser, first_start_file
+    from desk.app import Paths
+
+    (tmp_path / "here").mkdir()
+    monkeypatch.chdir(tmp_path / "here")
+    paths = Paths(tmp_path / "data" / "Desk", tmp_path / "config" / "Desk", tmp_path / "logs")
+    found = first_start_file(_parser().parse_args(argv), paths)
+    assert found == (tmp_path / new if new else None)
+
+
+def test_a_desk_already_there_or_chosen_before_is_no_first_start(tmp_path):
+    from desk.__main__ import _parser, first_start_file
+    from desk.app import Paths
+
+    paths = Paths(tmp_path / "data", tmp_path / "config", tmp_path / "logs")
+    paths.create()
+    paths.demo_database.touch()
+    (paths.config / "desk.ini").touch()  # Desk ran here before; maybe on a server
+    assert first_start_file(_parser().parse_args(["--demo"]), paths) is None
+    assert first_start_file(_parser().parse_args([]), paths) is None
+
+
+@pytest.mark.parametrize("path", ["C:\\Desk\\desk.sqlite3", "d:/desk.sqlite3", "./desk.sqlite3"])
+def test_a_windows_drive_is_a_path_not_a_broken_url(tmp_path, path):
+    from desk.__main__ import database_url
+    from desk.app import Paths
+
+    paths = Paths(tmp_path / "data", tmp_path / "config", tmp_path / "logs")
+    assert database_url(path, paths).startswith("sqlite:///")
