@@ -153,7 +153,9 @@ def test_intake_to_close_by_keyboard_on_a_real_display(display, qtbot, tmp_path:
     database = tmp_path / "desk.sqlite3"
     db = open_database(f"sqlite:///{database}")
     seed_demo(db, 20)
-    caller = next(c for c in queries.lookup_callers(db, "arthur.clarke@contoso.com"))
+    callers = queries.lookup_callers(db, "arthur.clarke@contoso.com")
+    assert callers, "the demo desk has Arthur Clarke among its callers"
+    caller = callers[0]
     agent = next(a for a in queries.directory(db).agents if a.login == DEMO_LOGIN)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("XDG_", "DESK_", "QT_"))}
     env |= {name: str(tmp_path / name.lower()) for name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME")}
@@ -169,9 +171,9 @@ def test_intake_to_close_by_keyboard_on_a_real_display(display, qtbot, tmp_path:
     )
     keyboard = Keyboard(display)
 
-    def ticket() -> TicketDetail | None:
-        ids = queries.search_tickets(db, SUBJECT)
-        return queries.get_ticket(db, ids[0]) if ids else None
+    def ticket() -> TicketDetail | None:  # the one logged here, not a demo ticket like it
+        found = (queries.get_ticket(db, i) for i in queries.search_tickets(db, SUBJECT))
+        return next((t for t in found if t.ticket.subject == SUBJECT), None)
 
     def until(what: str, check: Callable[[TicketDetail], bool]) -> TicketDetail:
         return wait_for(what, lambda: (t := ticket()) is not None and check(t) and t)
