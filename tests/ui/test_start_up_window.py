@@ -18,6 +18,7 @@ import desk.gui as gui
 from desk.__main__ import main
 from desk.services import directory as people
 from desk.services.database import open_database
+from desk.ui.style import ThemeChooser
 
 XDG = ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME")
 
@@ -34,7 +35,11 @@ def home(qapp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path
     root = logging.getLogger()
     handlers, level = list(root.handlers), root.level
     name, organisation = qapp.applicationName(), qapp.organizationName()
+    choosers = set(qapp.findChildren(ThemeChooser))
     yield tmp_path
+    for chooser in set(qapp.findChildren(ThemeChooser)) - choosers:  # run_gui's, on qapp
+        chooser.setParent(None)
+        chooser.deleteLater()
     for handler in set(root.handlers) - set(handlers):  # run_gui's log file
         root.removeHandler(handler)
         handler.close()
