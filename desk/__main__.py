@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desk import __version__
-from desk.app import Paths, resolve_paths, sqlite_url
+from desk.app import SQLITE_SUFFIX, Paths, resolve_paths, sqlite_url
 from desk.domain.errors import BadDatabaseURL, DeskError
+
+if TYPE_CHECKING:
+    from desk.ui.start_up import StartProgress
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -42,10 +47,25 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: A Windows drive at the start of a path ("C:\\", "d:/"): the one colon a file path has.
+_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
+
+
 def database_url(given: str | None, paths: Paths, *, demo: bool = False) -> str:
-    """A URL for what the user gave: a URL as is, a bare path as a SQLite file."""
+    """A URL for what the user gave: a URL as is, a bare path as a SQLite file.
+
+    Raises BadDatabaseURL for a URL gone wrong ("postgres:/host", "not a url at all::"):
+    taken as a file name it would quietly become a new, empty desk.
+    """
     if given:
-        return given if "://" in given else sqlite_url(_absolute(given))
+        if "://" in given:
+            return given
+        if ":" in _DRIVE.sub("", given.strip(), count=1):
+            raise BadDatabaseURL(
+                f"“{given}” is not a database URL. Use a file path, "
+                f"sqlite:///path/to/desk{SQLITE_SUFFIX} or postgresql://user@host:5432/database."
+            )
+        return sqlite_url(_absolute(given))
     paths.create()
     return sqlite_url(paths.demo_database if demo else paths.local_database)
 
@@ -54,13 +74,38 @@ def _absolute(path: str) -> Path:
     return Path(path).expanduser().resolve()
 
 
+def first_start_file(args: argparse.Namespace, paths: Paths) -> Path | None:
+    """The database file this start will create, when it is sure to (the demo the first
+    time, a new file at Desk's own suffix, the local desk on a computer Desk has never
+    run on): that start shows its progress before anything slow."""
+    if args.db:
+        if "://" in args.db or ":" in _DRIVE.sub("", args.db.strip(), count=1):
+            return None
+        wanted = _absolute(args.db)
+        if wanted.suffix != SQLITE_SUFFIX or not wanted.parent.is_dir():
+            return None  # asked about, or refused, before anything is made
+    elif args.demo:
+        wanted = paths.demo_database
+    elif not (paths.config / "desk.ini").exists():
+        wanted = paths.local_database
+    else:
+        return None  # a database chosen before, maybe a server: not known to be new
+    return None if wanted.exists() else wanted
+
+
 def seed_demo_command(url: str, tickets: int) -> int:
-    from desk.services.database import open_database
+    from desk.services.database import missing_database_file, open_database
     from desk.services.demo import seed_demo
 
     if tickets < 0:
         print("desk: --tickets must be zero or more", file=sys.stderr)
         return 2
+    new_file = missing_database_file(url)
+    if new_file is not None and new_file.suffix != SQLITE_SUFFIX:
+        raise BadDatabaseURL(
+            f"There is no Desk database at {new_file}. To make a new desk, give a file name "
+            f"ending in {SQLITE_SUFFIX}."
+        )
     db = open_database(url)
     try:
         print(f"Seeding {db.description} with {tickets:,} tickets ...", flush=True)
@@ -81,6 +126,26 @@ def _give_windowless_program_streams() -> None:
             setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
 
 
+def _show_first_start_progress(args: argparse.Namespace, paths: Paths) -> StartProgress | None:
+    """On a first start, the progress on screen at once, before the slow loading and
+    making of the database (a blank screen for seconds looks like Desk did not start)."""
+    new_file = first_start_file(args, paths)
+    if new_file is None:
+        return None
+    from PySide6.QtWidgets import QApplication
+
+    from desk.ui.labels import tr
+    from desk.ui.start_up import StartProgress
+
+    if QApplication.instance() is None:  # run_gui goes on with this one
+        QApplication(sys.argv[:1])
+    progress = StartProgress(
+        tr("Preparing the demo desk…") if args.demo else tr("Setting up a new desk…")
+    )
+    progress.show_now()
+    return progress
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     _give_windowless_program_streams()
     args = _parser().parse_args(argv)
@@ -88,9 +153,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "seed-demo":
             return seed_demo_command(database_url(args.seed_db or args.db, paths), args.tickets)
-        from desk.gui import run_gui
+        progress = _show_first_start_progress(args, paths)
+        from desk.gui import run_gui  # loads Qt widgets, SQLAlchemy, Alembic: a second or so
 
-        return run_gui(args, paths)
+        return run_gui(args, paths, progress)
     except BadDatabaseURL as exc:
         print(f"desk: {exc}", file=sys.stderr)
         return 2

@@ -12,6 +12,9 @@ from platformdirs import PlatformDirs
 
 APP_NAME = "Desk"
 PORTABLE_ENV = "DESK_PORTABLE"
+#: The ending of a Desk database file: a new local desk is made without asking only at a
+#: path ending so (a typo such as a malformed URL would otherwise become an empty desk).
+SQLITE_SUFFIX = ".sqlite3"
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,11 +25,11 @@ class Paths:
 
     @property
     def local_database(self) -> Path:
-        return self.data / "desk.sqlite3"
+        return self.data / f"desk{SQLITE_SUFFIX}"
 
     @property
     def demo_database(self) -> Path:
-        return self.data / "demo.sqlite3"
+        return self.data / f"demo{SQLITE_SUFFIX}"
 
     def create(self) -> None:
         for folder in (self.data, self.config, self.logs):

@@ -7,27 +7,30 @@ import argparse
 import logging
 import os
 import sys
+from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QSettings, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QProgressDialog
+from PySide6.QtCore import QObject, QSettings, QTimer
+from PySide6.QtWidgets import QApplication, QLineEdit
 
 from desk import __version__
-from desk.app import Paths, setup_logging
+from desk.app import SQLITE_SUFFIX, Paths, setup_logging
 from desk.domain.errors import DatabaseError, DeskError
 from desk.domain.model import Agent, Role
-from desk.services import connection, queries
+from desk.services import connection, desk_settings, queries
 from desk.services import directory as people
 from desk.services.connection import Connected
-from desk.services.database import open_database
+from desk.services.database import missing_database_file, open_database
 from desk.services.demo import DEMO_LOGIN, seed_demo
 from desk.store.unit_of_work import SqlDatabase
 from desk.ui.connection_dialog import ConnectionDialog
+from desk.ui.desk_settings_dialog import system_phone_region
 from desk.ui.dialogs import FormDialog, error_text
 from desk.ui.drafts import DraftStore
 from desk.ui.error_report import ErrorReporter
 from desk.ui.labels import tr
 from desk.ui.main_window import MainWindow
 from desk.ui.session import DeskSession
+from desk.ui.start_up import StartProgress, ask_to_create_desk, start_up_problem_box
 from desk.ui.style import ThemeChooser
 from desk.ui.tasks import TaskRunner
 
@@ -38,7 +41,8 @@ FIRST_PAINT_PROBE = "DESK_REPORT_FIRST_PAINT"
 DATABASE_SETTING = "database/url"
 
 
-def run_gui(args: argparse.Namespace, paths: Paths) -> int:
+def run_gui(args: argparse.Namespace, paths: Paths, progress: StartProgress | None = None) -> int:
+    """Desk's window until it closes; `progress` is already on screen on a first start."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("Desk")
@@ -56,14 +60,21 @@ def run_gui(args: argparse.Namespace, paths: Paths) -> int:
     errors = ErrorReporter(log_file)
     errors.install()
     settings = QSettings(str(paths.config / "desk.ini"), QSettings.Format.IniFormat)
-    desk = DeskApp(args, paths, settings, ThemeChooser(app, settings), errors)
+    desk = DeskApp(args, paths, settings, ThemeChooser(app, settings), errors, progress)
     try:
         if not desk.start():
             return 0 if desk.quitting else 1
         return app.exec()
-    except DeskError:
-        raise  # said in plain words already; `desk` prints it and exits
+    except DeskError as exc:
+        # In plain words: `desk` prints it too, but a program without a console (Windows)
+        # has only this window to say why it stops.
+        log.error("Desk cannot start: %s", exc.message)
+        desk.end_progress()
+        desk._quit_later()
+        start_up_problem_box(exc).exec()
+        raise
     except Exception as exc:  # before any window: say so and where the log is, then stop
+        desk.end_progress()
         errors.report(exc)
         if errors.dialog is not None:
             desk._quit_later()
@@ -84,8 +95,11 @@ class DeskApp(QObject):
         settings: QSettings,
         theme: ThemeChooser,
         errors: ErrorReporter,
+        progress: StartProgress | None = None,
     ) -> None:
         super().__init__()
+        #: Before the window: opening (and on a first start making) the database.
+        self.progress = progress
         self.args = args
         self.paths = paths
         self.settings = settings
@@ -106,9 +120,14 @@ class DeskApp(QObject):
         db = self._open_first_database()
         if db is None:
             return False
-        if self.args.demo and not people.has_agents(db) and not _seed_with_progress(db):
-            db.close()
-            return False
+        if self.args.demo:
+            try:
+                if not people.has_agents(db):
+                    self._seed_demo(db)
+                    desk_settings.settle_phone_region(db, system_phone_region())  # first run
+            except BaseException:
+                db.close()
+                raise
         chosen, self._chosen = self._chosen, None
         if not self.show_desk(db, self.args):
             return False
@@ -116,23 +135,48 @@ class DeskApp(QObject):
             self._remember(chosen)
         return True
 
+    def _opening(self, work: Callable[[], SqlDatabase]) -> SqlDatabase:
+        """Open (make, upgrade) the database in the background; the progress shows at once
+        on a first start, else only if it takes more than a moment."""
+        if self.progress is None:
+            self.progress = StartProgress(tr("Opening the database…"))
+        return self.progress.wait_for(work)
+
+    def _seed_demo(self, db: SqlDatabase) -> None:
+        if self.progress is None:
+            self.progress = StartProgress(tr("Preparing the demo desk…"))
+        progress = self.progress
+        progress.setLabelText(tr("Preparing the demo desk…"))
+        progress.setRange(0, DEMO_TICKETS)
+        progress.show()
+        progress.wait_for(lambda: seed_demo(db, DEMO_TICKETS, progress=progress.step.emit))
+
+    def end_progress(self) -> None:
+        if self.progress is not None:
+            self.progress.finish()
+            self.progress = None
+
+    def _may_create(self, url: str) -> bool:
+        """A new desk only at a path ending as Desk's files do, or when the person says so."""
+        new_file = missing_database_file(url)
+        if new_file is None or new_file.suffix == SQLITE_SUFFIX:
+            return True
+        self.end_progress()
+        self._quit_later()
+        return ask_to_create_desk(new_file)
+
     def _open_first_database(self) -> SqlDatabase | None:
         from desk.__main__ import database_url
 
         if self.args.db or self.args.demo:
             url = database_url(self.args.db, self.paths, demo=self.args.demo)
-            try:
-                return open_database(url)
-            except DeskError as exc:
-                QMessageBox.critical(
-                    None,
-                    tr("Desk"),
-                    tr("Desk cannot open its database.\n\n{reason}").format(reason=exc.message),
-                )
-                raise
+            if self.args.db and not self._may_create(url):
+                return None
+            return self._opening(lambda: open_database(url))
         url = self.remembered_url()
         try:
-            return open_database(connection.with_saved_password(url))
+            full_url = connection.with_saved_password(url)
+            return self._opening(lambda: open_database(full_url))
         except DatabaseError as exc:
             # The remembered server is down, or wants a password that was not kept: let
             # the person fix it or go back to the local file rather than just stopping.
@@ -147,6 +191,7 @@ class DeskApp(QObject):
         return str(value) if value else database_url(None, self.paths)
 
     def _ask_for_database(self, url: str, problem: DeskError) -> SqlDatabase | None:
+        self.end_progress()
         runner = TaskRunner()
         dialog = ConnectionDialog(url, self.paths.local_database, runner)
         dialog.show_problem(problem)
@@ -159,6 +204,7 @@ class DeskApp(QObject):
 
     def show_desk(self, db: SqlDatabase, args: argparse.Namespace) -> bool:
         """The window on `db`, replacing the one shown (and its database) if any."""
+        self.end_progress()
         runner = TaskRunner()
         self._quit_later()  # an empty desk asks for its first admin before any window
         agent = _acting_agent(db, args, self.settings, runner)
@@ -280,39 +326,6 @@ def _report_first_paint(window: MainWindow) -> None:
     window.queue_model.loaded.connect(painted)
 
 
-class _Progress(QObject):
-    step = Signal(int, int)
-
-
-def _seed_with_progress(db: SqlDatabase) -> bool:
-    runner = TaskRunner()
-    dialog = QProgressDialog(tr("Preparing the demo desk…"), "", 0, DEMO_TICKETS)
-    dialog.setCancelButton(None)
-    dialog.setWindowTitle(tr("Desk"))
-    dialog.setMinimumDuration(0)
-    progress = _Progress()
-    progress.step.connect(lambda done, total: dialog.setValue(done))
-    outcome: list[BaseException | None] = []
-
-    def finish(error: BaseException | None) -> None:
-        outcome.append(error)
-        dialog.reset()
-        dialog.close()
-
-    runner.run(
-        lambda: seed_demo(db, DEMO_TICKETS, progress=progress.step.emit),
-        lambda _summary: finish(None),
-        finish,
-    )
-    while not outcome:
-        QApplication.processEvents()
-        runner.wait(20)
-    if outcome[0] is not None:
-        QMessageBox.critical(None, tr("Desk"), str(outcome[0]))
-        return False
-    return True
-
-
 def _acting_agent(
     db: SqlDatabase, args: argparse.Namespace, settings: QSettings, runner: TaskRunner
 ) -> Agent | None:
@@ -331,7 +344,10 @@ def _acting_agent(
     admins = [a for a in by_login.values() if a.role == Role.ADMIN]
     if admins or by_login:
         return (admins or list(by_login.values()))[0]
-    return first_admin_dialog(db, runner)
+    agent = first_admin_dialog(db, runner)
+    if agent is not None:  # a new desk's first run: phone numbers as this computer's country
+        desk_settings.settle_phone_region(db, system_phone_region())
+    return agent
 
 
 def first_admin_dialog(db: SqlDatabase, runner: TaskRunner) -> Agent | None:

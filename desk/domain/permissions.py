@@ -11,7 +11,7 @@ from .model import Agent, Role
 class Permission(StrEnum):
     WORK_TICKETS = "work_tickets"  # intake, claim, reply, note, transfer, status changes
     ASSIGN_OTHERS = "assign_others"  # assign, reassign and release other agents' tickets
-    MANAGE_DESK = "manage_desk"  # agents, teams, help topics
+    MANAGE_DESK = "manage_desk"  # agents, teams, help topics, desk settings
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -23,7 +23,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
 _WHY = {
     Permission.WORK_TICKETS: "work tickets",
     Permission.ASSIGN_OTHERS: "assign or release other agents' tickets (supervisors and admins can)",
-    Permission.MANAGE_DESK: "manage agents, teams and help topics (admins can)",
+    Permission.MANAGE_DESK: "manage the desk: agents, teams, help topics and settings (admins can)",
 }
 
 

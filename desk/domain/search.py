@@ -32,15 +32,22 @@ def looks_like_phone(text: str) -> bool:
     )
 
 
-def customer_terms(text: str) -> list[str]:
+def customer_terms(text: str, region: str | None = None) -> list[str]:
     """Prefixes that find a caller: an email as typed, a phone number's digits (any common
-    format: +1 (415) 555-0132, 0207 946 0123), or each word of a name or organisation."""
+    format: +1 (415) 555-0132, 0207 946 0123; a national number as `region`, the desk's
+    country, dials it), or each word of a name or organisation."""
     text = text.strip()
     if not text:
         return []
     if "@" in text:
         return [fold(text)]
     if looks_like_phone(text):
+        if region is not None:
+            from .validation import phone_lookup_digits
+
+            found = phone_lookup_digits(text, region)
+            if found:
+                return [found]
         digits = "".join(ch for ch in text if ch.isdigit())
         # "00" is the international prefix and a single "0" a trunk prefix: neither is
         # part of the stored E.164 or national number.

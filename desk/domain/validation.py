@@ -91,7 +91,8 @@ def clean_phone(
     except phonenumbers.NumberParseException as exc:
         raise ValidationError.single(
             field,
-            f"“{text}” is not a phone number. Type it with its area code, e.g. +1 415 555 0132.",
+            f"“{text}” is not a phone number."
+            f" Type it with its area code, e.g. {example_phone(region)}.",
         ) from exc
     if not phonenumbers.is_valid_number(number):
         raise ValidationError.single(
@@ -101,6 +102,72 @@ def clean_phone(
             " Check the digits and the country code.",
         )
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def example_phone(region: str) -> str:
+    """A number of `region` as people there write it (0121 234 5678 in GB), for hints."""
+    import phonenumbers  # 40 ms: imported when a number is first met, not at start-up
+
+    number = phonenumbers.example_number(region)
+    if number is None:
+        return "+1 415 555 0132"
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+
+
+def phone_regions() -> list[str]:
+    """The countries (ISO 3166 codes) whose phone numbers Desk can read."""
+    import phonenumbers  # 40 ms: imported when a number is first met, not at start-up
+
+    return sorted(phonenumbers.SUPPORTED_REGIONS)
+
+
+def phone_country_code(region: str) -> int:
+    """The code a number of `region` is dialled with from abroad (44 for GB)."""
+    import phonenumbers  # 40 ms: imported when a number is first met, not at start-up
+
+    return phonenumbers.country_code_for_region(region)
+
+
+def clean_phone_region(value: str | None, *, field: str = "phone_region") -> str:
+    """A country code Desk reads phone numbers of ("gb " becomes "GB")."""
+    import phonenumbers  # 40 ms: imported when a number is first met, not at start-up
+
+    code = (value or "").strip().upper()
+    if code not in phonenumbers.SUPPORTED_REGIONS:
+        raise ValidationError.single(
+            field,
+            f"“{value or ''}” is not a country Desk knows phone numbers of."
+            " Pick one from the list.",
+        )
+    return code
+
+
+def phone_lookup_digits(text: str, region: str) -> str | None:
+    """The digits a number typed in a lookup box starts with, as `phone_search_keys` stores
+    them: E.164 digits for a whole or international number, the national number for a part
+    of one dialled the way `region` dials ("020 79" in GB, "8 (495) 12" in RU). None when
+    the text is not read as a number at all."""
+    import phonenumbers  # 40 ms: imported when a number is first met, not at start-up
+
+    stripped = text.strip()
+    dialled = "+" + stripped[2:] if stripped.startswith("00") else stripped
+    try:
+        number = phonenumbers.parse(dialled, region, keep_raw_input=True)
+    except phonenumbers.NumberParseException:
+        return None
+    if phonenumbers.is_valid_number(number):
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)[1:]
+    if number.country_code_source == phonenumbers.CountryCodeSource.FROM_DEFAULT_COUNTRY:
+        # Part of a national number, as dialled: without the trunk prefix ("0" in GB,
+        # "8" in RU, "06" in HU) and leading zeros, like the stored national number.
+        digits = "".join(ch for ch in stripped if ch.isdigit())
+        metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
+        trunk = metadata.national_prefix if metadata is not None else None
+        if trunk and digits.startswith(trunk) and len(digits) > len(trunk):
+            digits = digits[len(trunk) :]
+        return digits.lstrip("0") or None
+    national = str(number.national_number) if number.national_number else ""
+    return f"{number.country_code}{national}"
 
 
 def format_phone(e164: str | None) -> str:

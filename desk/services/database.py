@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Protocol
 
+from desk.store.engine import parse_url
 from desk.store.migrate import SchemaState
 from desk.store.unit_of_work import SqlDatabase, SqlUnitOfWork
 
@@ -37,6 +39,19 @@ def open_database(url: str) -> SqlDatabase:
     return SqlDatabase.open(url)
 
 
+def missing_database_file(url: str) -> Path | None:
+    """The SQLite file `url` names when there is none there yet (opening it would make a
+    new, empty desk); None for a file that exists, a server, or an in-memory database.
+
+    Raises BadDatabaseURL for something that is not a database URL at all.
+    """
+    parsed = parse_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    path = Path(parsed.database).expanduser().resolve()
+    return None if path.exists() else path
+
+
 _STATE_WORDS = {
     SchemaState.CURRENT: "a Desk database, ready to use.",
     SchemaState.OLDER: "a Desk database from an older version; Desk will upgrade it.",
@@ -58,4 +73,10 @@ def test_connection(url: str) -> str:
 # Not a test: pytest must not collect the service function when a test module imports it.
 test_connection.__test__ = False  # type: ignore[attr-defined]
 
-__all__ = ["Database", "SqlDatabase", "open_database", "test_connection"]
+__all__ = [
+    "Database",
+    "SqlDatabase",
+    "missing_database_file",
+    "open_database",
+    "test_connection",
+]

@@ -8,11 +8,13 @@ from desk.domain import lifecycle, validation
 from desk.domain.errors import FieldProblem, ValidationError
 from desk.domain.model import Channel, Customer, Level, Priority
 from desk.domain.permissions import Permission
+from desk.domain.search import fold
 from desk.domain.thread import EntryKind
 from desk.domain.ticket import Ticket
 from desk.store.tickets import NewEntry
 from desk.store.unit_of_work import SqlUnitOfWork
 
+from . import desk_settings
 from .database import Database
 from .tickets import acting_agent, event_entries, record
 
@@ -45,10 +47,11 @@ class IntakeRequest:
 
 
 def log_ticket(
-    db: Database, actor_id: int, request: IntakeRequest, *, phone_region: str = "US"
+    db: Database, actor_id: int, request: IntakeRequest, *, phone_region: str | None = None
 ) -> Ticket:
     """Create the ticket (and the caller, if new) in one transaction; on any bad field,
-    report every problem at once and write nothing."""
+    report every problem at once and write nothing. A new caller's phone number without a
+    country code is read as a number of `phone_region`, by default the desk's country."""
     if (request.customer_id is None) == (request.new_caller is None):
         raise ValidationError.single("customer", "Choose a known caller or type in a new one.")
     problems: list[FieldProblem] = []
@@ -57,7 +60,12 @@ def log_ticket(
         given = request.new_caller
         try:
             caller = validation.clean_customer(
-                given.name, given.email, given.phone, given.organisation, region=phone_region
+                given.name,
+                given.email,
+                given.phone,
+                given.organisation,
+                # Read apart from the write: parsing must not hold the desk's write lock.
+                region=phone_region or desk_settings.phone_region(db),
             )
         except ValidationError as exc:
             problems.extend(exc.problems)
@@ -108,8 +116,15 @@ def _customer(uow: SqlUnitOfWork, request: IntakeRequest, caller: Customer | Non
         return uow.customers.get(request.customer_id)
     assert caller is not None
     if caller.email:
-        # The same address is the same person: log against them, not a second record.
         known = uow.customers.by_email(caller.email)
+        if known is not None and fold(known.name) == fold(caller.name):
+            return known  # the same person typed in again: log against them
         if known is not None:
-            return known
+            # Someone else's address: logging against them would misfile the call, and a
+            # second record with their address is refused. The agent decides.
+            raise ValidationError.single(
+                "email",
+                f"{caller.email} belongs to {known.name} already."
+                f" Use {known.name} as the caller, or type another address.",
+            )
     return uow.customers.add(caller, uow.now())

@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TypeVar
 
+from desk.domain import validation
+from desk.domain.errors import ValidationError
 from desk.domain.lifecycle import allowed_targets
 from desk.domain.queues import QueueFilter, QueueQuery, QueueRow, SortKey
 from desk.domain.search import customer_terms
 
 from .database import Database
+from .desk_settings import stored_phone_region
 from .views import CallerMatch, DeskDirectory, TicketDetail
 
 K = TypeVar("K")
@@ -89,11 +92,14 @@ def customer_tickets(db: Database, customer_id: int, limit: int = 10) -> list[Qu
 
 def lookup_callers(db: Database, text: str, limit: int = 8, recent: int = 5) -> list[CallerMatch]:
     """Customers whose name, organisation, email or phone starts with what was typed,
-    each with their latest tickets, so a repeat caller is not logged twice."""
-    terms = customer_terms(text)
-    if not terms:
+    each with their latest tickets, so a repeat caller is not logged twice. A national
+    phone number is read as the desk's country dials it."""
+    if not text.strip():
         return []
     with db.read() as uow:
+        terms = customer_terms(text, stored_phone_region(uow))
+        if not terms:
+            return []
         found = uow.customers.lookup(terms, limit)
         return [
             CallerMatch(
@@ -102,6 +108,24 @@ def lookup_callers(db: Database, text: str, limit: int = 8, recent: int = 5) -> 
             )
             for customer in found
         ]
+
+
+def caller_by_email(db: Database, email: str, recent: int = 5) -> CallerMatch | None:
+    """The customer an address belongs to (as `log_ticket` would find them), with their
+    latest tickets; None for an address nobody has, or one that is not an address."""
+    try:
+        address = validation.clean_email(email)
+    except ValidationError:
+        return None
+    if address is None:
+        return None
+    with db.read() as uow:
+        customer = uow.customers.by_email(address)
+        if customer is None:
+            return None
+        return CallerMatch(
+            customer, tuple(uow.queues.page(_customer_queue(customer.id), 0, recent))
+        )
 
 
 def _customer_queue(customer_id: int | None) -> QueueQuery:

@@ -20,13 +20,13 @@ from PySide6.QtWidgets import (
 
 from desk.domain.queues import QueueRow
 from desk.domain.search import looks_like_phone
-from desk.domain.validation import format_phone
+from desk.domain.validation import DEFAULT_PHONE_REGION, example_phone, format_phone
 from desk.services import queries
 from desk.services.intake import NewCaller
 from desk.services.views import CallerMatch
 
 from . import labels
-from .dialogs import error_text, with_error
+from .dialogs import error_text, mark_invalid, with_error
 from .labels import tr
 from .session import DeskSession
 from .tasks import TaskRunner
@@ -52,8 +52,14 @@ class CallerPanel(QWidget):
     """Looking up: the matches. A caller picked: their card and recent tickets, any open
     one of which can take the call instead of a new ticket. A new caller: their fields."""
 
-    #: A known caller was picked (the form moves on to the subject).
+    #: A known caller was picked (the form moves on to the subject). Not emitted for an
+    #: Enter applied late (`enterApplied`): the focus has moved on already.
     picked = Signal()
+    #: Enter was pressed before the lookup answered: it is applied when the matches come,
+    #: and the keys typed meanwhile belong to the next field (the form moves on to it).
+    enterDeferred = Signal()
+    #: The Enter kept by `enterDeferred` has been applied (or the lookup failed).
+    enterApplied = Signal()
     #: The agent asked to log the call on this open ticket of the caller's.
     addRequested = Signal(object)
     #: The lookup failed (the message).
@@ -68,6 +74,12 @@ class CallerPanel(QWidget):
         self._runner = runner
         self._caller: CallerMatch | None = None
         self._generation = 0
+        #: The text the listed matches were found for (None: the list is not an answer yet).
+        self._shown_for: str | None = None
+        #: The text of the lookup running now, if one is.
+        self._looking_for: str | None = None
+        #: An Enter that came before the matches for the text it was pressed on.
+        self._enter_waiting = False
 
         self.lookup = LookupBox(objectName="callerLookup")
         self.lookup.setPlaceholderText(tr("Caller: type a name, phone number or email"))
@@ -84,16 +96,24 @@ class CallerPanel(QWidget):
         for listing in (self.matches, self.recent):
             listing.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
             listing.setTextElideMode(Qt.TextElideMode.ElideRight)
+        # Alt+A is the form's shortcut, not a mnemonic: a disabled button's mnemonic lets
+        # the key through, and the subject would get an "a".
         self.add_to_button = QPushButton(
-            tr("&Add to this ticket instead"), objectName="addToTicket"
+            tr("Add to this ticket instead  (Alt+A)"), objectName="addToTicket"
         )
         self.add_to_button.setAutoDefault(False)
         self.add_to_button.setEnabled(False)
 
         self.new_name = QLineEdit(placeholderText=tr("Full name"))
         self.new_email = QLineEdit(placeholderText=tr("name@example.com"))
-        self.new_phone = QLineEdit(placeholderText=tr("+1 415 555 0132"))
+        self.new_phone = QLineEdit(placeholderText=example_phone(DEFAULT_PHONE_REGION))
         self.new_organisation = QLineEdit()
+        # The email of someone Desk knows: the offer to take them as the caller.
+        self.use_known_button = QPushButton(objectName="useKnownCaller")
+        self.use_known_button.setAutoDefault(False)
+        self.use_known_button.hide()
+        self._known_by_email: CallerMatch | None = None
+        self._email_generation = 0
         self.new_caller_box = QFrame(objectName="newCaller")
         self.errors: dict[str, QLabel] = {}
         new_form = QFormLayout(self.new_caller_box)
@@ -106,6 +126,8 @@ class CallerPanel(QWidget):
             ("organisation", tr("Organisation"), self.new_organisation),
         ):
             new_form.addRow(label, self._with_error(key, widget))
+            if key == "email":
+                new_form.addRow("", self.use_known_button)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -124,7 +146,8 @@ class CallerPanel(QWidget):
         layout.addStretch(1)
         QWidget.setTabOrder(self.lookup, self.new_name)
         QWidget.setTabOrder(self.new_name, self.new_email)
-        QWidget.setTabOrder(self.new_email, self.new_phone)
+        QWidget.setTabOrder(self.new_email, self.use_known_button)
+        QWidget.setTabOrder(self.use_known_button, self.new_phone)
         QWidget.setTabOrder(self.new_phone, self.new_organisation)
 
         self._timer = QTimer(self, singleShot=True, interval=LOOKUP_DELAY_MS)
@@ -135,6 +158,9 @@ class CallerPanel(QWidget):
         self.matches.itemClicked.connect(self._pick)
         self.recent.currentItemChanged.connect(self._on_recent_current_item_changed)
         self.add_to_button.clicked.connect(self._on_add_to_button_clicked)
+        self.new_email.editingFinished.connect(self.check_new_email)
+        self.new_email.textEdited.connect(self._on_new_email_text_edited)
+        self.use_known_button.clicked.connect(self._on_use_known_button_clicked)
 
     def _with_error(self, key: str, widget: QWidget) -> QWidget:
         box, self.errors[key] = with_error(widget)
@@ -166,6 +192,10 @@ class CallerPanel(QWidget):
             "organisation": self.new_organisation,
         }
 
+    def show_phone_region(self, region: str) -> None:
+        """Hint at a number as the desk's country writes it (the desk's setting)."""
+        self.new_phone.setPlaceholderText(example_phone(region))
+
     def lookup_done(self) -> bool:
         """No lookup waiting or running (for tests and the benchmark)."""
         return not self._timer.isActive() and self._runner.pending == 0
@@ -173,6 +203,9 @@ class CallerPanel(QWidget):
     def reset(self) -> None:
         self._caller = None
         self._generation += 1
+        self._shown_for = self._looking_for = None
+        self._enter_waiting = False
+        self._forget_email_owner()
         for line in (self.lookup, *self.inputs().values()):
             assert isinstance(line, QLineEdit)
             line.clear()
@@ -185,6 +218,7 @@ class CallerPanel(QWidget):
         if self._caller is not None or self.is_new:
             self._caller = None  # typing again means looking for someone else
             self._show_caller()
+        self._enter_waiting = False  # ... and an Enter waiting was for the text before
         self._timer.start()
 
     def _look_up(self) -> None:
@@ -192,21 +226,35 @@ class CallerPanel(QWidget):
         self._generation += 1
         generation = self._generation
         if not text:
+            self._looking_for = None
             self._show_matches([], "")
             return
+        self._looking_for = text
         db = self._session.db
         self._runner.run(
             lambda: queries.lookup_callers(db, text),
             lambda found: self._on_matches(generation, text, found),
-            lambda exc: self.failed.emit(error_text(exc)),
+            lambda exc: self._on_lookup_failed(generation, exc),
             what=tr("Looking up the caller"),
         )
 
     def _on_matches(self, generation: int, text: str, found: list[CallerMatch]) -> None:
-        if generation == self._generation:
-            self._show_matches(found, text)
+        if generation != self._generation:
+            return  # the agent typed on: an answer to an older question
+        self._looking_for = None
+        self._show_matches(found, text)
+
+    def _on_lookup_failed(self, generation: int, exc: BaseException) -> None:
+        if generation != self._generation:
+            return
+        self._looking_for = None
+        self.failed.emit(error_text(exc))
+        if self._enter_waiting:
+            self._enter_waiting = False  # nothing to pick from; saving starts a new caller
+            self.enterApplied.emit()
 
     def _show_matches(self, found: list[CallerMatch], text: str) -> None:
+        self._shown_for = text
         self.matches.clear()
         for match in found:
             customer = match.customer
@@ -223,6 +271,14 @@ class CallerPanel(QWidget):
         new_item.setData(MATCH_ROLE, NEW_CALLER)
         self.matches.addItem(new_item)
         self.matches.setCurrentRow(0)
+        if self._enter_waiting:
+            # What the Enter would have done had the answer been quicker; the focus has
+            # moved on already (`enterDeferred`), so the keys typed since stay where they are.
+            self._enter_waiting = False
+            item = self.matches.currentItem()
+            if item is not None:
+                self._pick(item, take_focus=False)
+            self.enterApplied.emit()
 
     def _on_lookup_moved(self, step: int) -> None:
         if self.matches.count():
@@ -230,34 +286,109 @@ class CallerPanel(QWidget):
             self.matches.setCurrentRow(row)
 
     def _on_lookup_return_pressed(self) -> None:
-        if self._timer.isActive():
+        text = self.lookup.text().strip()
+        if not text and self._shown_for is None:
+            return  # nothing typed, nothing listed
+        if self._shown_for == text and not self._timer.isActive():
+            item = self.matches.currentItem()
+            if item is not None:
+                self._pick(item)
+            return
+        # The matches listed (if any) are for what was typed before: an Enter now is kept
+        # and applied to the answer for this text, never to an older list.
+        self._enter_waiting = True
+        if self._timer.isActive() or self._looking_for != text:
             self._timer.stop()
             self._look_up()
-            return  # Enter again once the matches are there
-        item = self.matches.currentItem()
-        if item is not None:
-            self._pick(item)
+        if self._enter_waiting:
+            self.enterDeferred.emit()
 
-    def _pick(self, item: QListWidgetItem) -> None:
+    @property
+    def enter_waiting(self) -> bool:
+        """An Enter is waiting for the lookup's answer (the form waits with saving too)."""
+        return self._enter_waiting
+
+    def _pick(self, item: QListWidgetItem, *, take_focus: bool = True) -> None:
         match = item.data(MATCH_ROLE)
         if match == NEW_CALLER:
-            self.start_new_caller(self.lookup.text().strip())
+            self.start_new_caller(self.lookup.text().strip(), take_focus=take_focus)
             return
         self._caller = match
         self._show_caller()
-        self.picked.emit()
+        if take_focus:
+            self.picked.emit()
 
-    def start_new_caller(self, typed: str) -> None:
+    def start_new_caller(self, typed: str, *, take_focus: bool = True) -> None:
         """Type the caller in, starting from what was typed in the lookup."""
         self._caller = None
         self._show_caller(new=True)
+        self._forget_email_owner()
         if "@" in typed:
             self.new_email.setText(typed)
+            self.check_new_email()  # typed as a new caller, yet perhaps someone's already
         elif looks_like_phone(typed):
             self.new_phone.setText(typed)
         else:
             self.new_name.setText(typed)
-        (self.new_email if self.new_name.text() else self.new_name).setFocus()
+        if take_focus:
+            (self.new_email if self.new_name.text() else self.new_name).setFocus()
+
+    # --- a new caller's email that someone has already ------------------------------------
+
+    def check_new_email(self) -> None:
+        """Say at the field if the typed address is a known customer's, and offer them."""
+        email = self.new_email.text().strip()
+        self._email_generation += 1
+        generation = self._email_generation
+        if not self.is_new or "@" not in email:
+            return
+        db = self._session.db
+        self._runner.run(
+            lambda: queries.caller_by_email(db, email),
+            lambda found: self._on_email_owner(generation, found),
+            lambda _exc: None,  # saving checks the address again and says what is wrong
+            what=tr("Looking up the caller's email"),
+        )
+
+    def _on_email_owner(self, generation: int, found: CallerMatch | None) -> None:
+        if generation != self._email_generation or not self.is_new:
+            return
+        self._known_by_email = found
+        if found is None:
+            self.use_known_button.hide()
+            return
+        customer = found.customer
+        who = (
+            f"{customer.name} ({customer.organisation})" if customer.organisation else customer.name
+        )
+        self.errors["email"].setText(
+            tr(
+                "This address belongs to {who}. Use them as the caller, or type another address."
+            ).format(who=who)
+        )
+        self.errors["email"].show()
+        mark_invalid(self.new_email, True)
+        self.use_known_button.setText(tr("&Use {name} as the caller").format(name=customer.name))
+        self.use_known_button.show()
+
+    def _on_new_email_text_edited(self, _text: str) -> None:
+        self._forget_email_owner()  # a field error goes as the field is corrected
+
+    def _forget_email_owner(self) -> None:
+        self._email_generation += 1
+        self._known_by_email = None
+        self.use_known_button.hide()
+        self.errors["email"].hide()
+        mark_invalid(self.new_email, False)
+
+    def _on_use_known_button_clicked(self) -> None:
+        match = self._known_by_email
+        if match is None:
+            return
+        self._forget_email_owner()
+        self._caller = match
+        self._show_caller()
+        self.picked.emit()
 
     # --- the caller ---------------------------------------------------------------------------
 
@@ -299,6 +430,25 @@ class CallerPanel(QWidget):
         row = item.data(MATCH_ROLE) if item is not None else None
         return row if isinstance(row, QueueRow) and row.status.is_active else None
 
+    def offer_open_ticket(self) -> str:
+        """Alt+A with no open ticket chosen: choose the caller's newest open one (Alt+A
+        again adds to it) and say so, or say why there is none to add to."""
+        caller = self._caller
+        if caller is None:
+            return tr("Find the caller first: Alt+A adds the call to one of their open tickets.")
+        for n in range(self.recent.count()):
+            row = self.recent.item(n).data(MATCH_ROLE)
+            if isinstance(row, QueueRow) and row.status.is_active:
+                self.recent.setCurrentRow(n)
+                self.recent.setFocus()
+                return tr(
+                    "Add to {number}? Press Alt+A again, or choose another of their tickets"
+                    " with Up and Down."
+                ).format(number=row.number)
+        return tr("{name} has no open ticket to add to: log this call as a new ticket.").format(
+            name=caller.customer.name
+        )
+
     def select_recent(self, ticket_id: int) -> None:
         for n in range(self.recent.count()):
             row = self.recent.item(n).data(MATCH_ROLE)
@@ -310,9 +460,11 @@ class CallerPanel(QWidget):
         row = self.selected_open_ticket()
         self.add_to_button.setEnabled(row is not None)
         if row is not None:
-            self.add_to_button.setText(tr("&Add to {number} instead").format(number=row.number))
+            self.add_to_button.setText(
+                tr("Add to {number} instead  (Alt+A)").format(number=row.number)
+            )
         else:
-            self.add_to_button.setText(tr("&Add to this ticket instead"))
+            self.add_to_button.setText(tr("Add to this ticket instead  (Alt+A)"))
 
     def _on_add_to_button_clicked(self) -> None:
         row = self.selected_open_ticket()

@@ -15,6 +15,7 @@ import time
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -33,7 +34,9 @@ from desk.domain.errors import FieldProblem, ValidationError
 from desk.domain.model import Channel, Level, Priority
 from desk.domain.priority import LEVELS_FOR_PRIORITY, priority_for
 from desk.domain.queues import QueueRow
+from desk.domain.search import fold
 from desk.domain.ticket import format_number
+from desk.services import desk_settings
 from desk.services.intake import IntakeRequest, log_ticket
 from desk.services.tickets import add_customer_message
 
@@ -55,8 +58,9 @@ CHANNELS = (
 
 
 class IntakeForm(QDialog):
-    #: A ticket was logged or added to (its id); the window refreshes its queues.
-    ticketLogged = Signal(int)
+    #: A ticket was logged, or added to (its id, and True if added to); the window
+    #: refreshes its queues and says which.
+    ticketLogged = Signal(int, bool)
 
     def __init__(
         self, session: DeskSession, runner: TaskRunner, parent: QWidget | None = None
@@ -71,6 +75,8 @@ class IntakeForm(QDialog):
         self._started = time.monotonic()
         self._saved_number = ""
         self._saving = False
+        #: Ctrl+Enter came while the caller's Enter was waiting for the lookup.
+        self._save_waiting = False
         self.caller = CallerPanel(session, runner)
         self.errors: dict[str, QLabel] = {}
         self._build()
@@ -227,6 +233,8 @@ class IntakeForm(QDialog):
         self._clock = QTimer(self, interval=1000)
         self._clock.timeout.connect(self._show_timer)
         self.caller.picked.connect(self.subject.setFocus)
+        self.caller.enterDeferred.connect(self.subject.setFocus)
+        self.caller.enterApplied.connect(self._on_caller_enter_applied)
         self.caller.addRequested.connect(self.add_to)
         self.caller.failed.connect(self._show_general)
         self.subject.returnPressed.connect(self.description.setFocus)
@@ -241,6 +249,19 @@ class IntakeForm(QDialog):
         for keys in ("Ctrl+Return", "Ctrl+Enter", "Ctrl+S"):
             QShortcut(QKeySequence(keys), self, activated=self._on_save_shortcut)
         QShortcut(QKeySequence.StandardKey.Copy, self.pages.widget(1), activated=self.copy_number)
+        QShortcut(QKeySequence("Alt+A"), self.pages.widget(0), activated=self._on_add_shortcut)
+        topic = self.category.lineEdit()
+        topic.textEdited.connect(self._on_topic_text_edited)
+        # Leaving the field says what is wrong at once. Not the line edit's editingFinished
+        # nor a focus-out event: neither comes when Tab leaves with the completer showing.
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        app.focusChanged.connect(self._on_app_focus_changed)
+
+    def _on_caller_enter_applied(self) -> None:
+        if self._save_waiting:
+            self._save_waiting = False
+            self.save()
 
     # --- the form's life ------------------------------------------------------------------------
 
@@ -252,10 +273,17 @@ class IntakeForm(QDialog):
         self.raise_()
         self.activateWindow()
         self.caller.lookup.setFocus()
+        db = self._session.db
+        self._runner.run(  # an admin may have changed it since the form was last open
+            lambda: desk_settings.phone_region(db),
+            self.caller.show_phone_region,
+            lambda _exc: None,  # only a hint: the lookup and saving say what is wrong
+            what=tr("Reading the desk's country for phone numbers"),
+        )
 
     def reset(self) -> None:
         """Empty and ready for the next caller; the call timer starts again."""
-        self._saving = False
+        self._saving = self._save_waiting = False
         self.caller.reset()
         self.subject.clear()
         self.asset.clear()
@@ -350,6 +378,57 @@ class IntakeForm(QDialog):
             call_seconds=self.call_seconds() if channel == Channel.PHONE else None,
         )
 
+    def _on_add_shortcut(self) -> None:
+        row = self.caller.selected_open_ticket()
+        if row is not None:
+            self.add_to(row)
+        else:
+            self._show_general(self.caller.offer_open_ticket())
+
+    # --- the help topic, as typed -----------------------------------------------------------------
+
+    def resolve_topic(self) -> str | None:
+        """Make the chosen help topic the one typed: the only topic whose name holds the
+        text is taken; otherwise what is wrong, to say at the field (nothing is dropped)."""
+        box = self.category
+        text = box.currentText().strip()
+        if text == box.itemText(box.currentIndex()):
+            return None
+        if not text:
+            box.setCurrentIndex(0)  # cleared: no help topic
+            return None
+        typed = fold(text)
+        names = {n: fold(box.itemText(n)) for n in range(1, box.count())}
+        found = [n for n, name in names.items() if name == typed] or [
+            n for n, name in names.items() if typed in name
+        ]
+        if len(found) == 1:
+            box.setCurrentIndex(found[0])
+            return None
+        if not found:
+            return tr(
+                "No help topic is called “{text}”. Pick one from the list, or clear the field."
+            ).format(text=text)
+        return tr("“{text}” fits {count} help topics: pick one from the list.").format(
+            text=text, count=len(found)
+        )
+
+    def _on_topic_text_edited(self, _text: str) -> None:
+        self.errors["category_id"].hide()  # a field error goes as the field is corrected
+        mark_invalid(self.category, False)
+
+    def _on_app_focus_changed(self, old: QWidget | None, new: QWidget | None) -> None:
+        topic = (self.category, self.category.lineEdit())
+        if old in topic and new not in topic and new is not self.category.completer().popup():
+            problem = self.resolve_topic()
+            if problem:
+                self._show_topic_problem(problem)
+
+    def _show_topic_problem(self, problem: str) -> None:
+        self.errors["category_id"].setText(problem)
+        self.errors["category_id"].show()
+        mark_invalid(self.category, True)
+
     def _on_save_shortcut(self) -> None:
         if self.pages.currentIndex() == 0:
             self.save()
@@ -357,7 +436,15 @@ class IntakeForm(QDialog):
     def save(self) -> None:
         if self._saving:
             return
+        if self.caller.enter_waiting:
+            self._save_waiting = True  # saved once the caller is known, not before
+            return
         self.clear_problems()
+        topic_problem = self.resolve_topic()
+        if topic_problem:
+            self._show_topic_problem(topic_problem)
+            self.category.setFocus()
+            return
         if self.caller.caller is None and not self.caller.is_new:
             self.caller.start_new_caller(self.caller.lookup.text().strip())
         request = self.request()
@@ -406,7 +493,7 @@ class IntakeForm(QDialog):
         self.copied.clear()
         self.pages.setCurrentIndex(1)
         self.next_button.setFocus()
-        self.ticketLogged.emit(ticket_id)
+        self.ticketLogged.emit(ticket_id, added)
 
     def _on_save_failed(self, exc: BaseException) -> None:
         """Nothing typed is lost: the form keeps everything and says what went wrong."""
@@ -446,6 +533,8 @@ class IntakeForm(QDialog):
             labels_[problem.field].setText(problem.message)
             labels_[problem.field].show()
             mark_invalid(inputs.get(problem.field), True)
+        if exc.for_field("email") and self.caller.is_new:
+            self.caller.check_new_email()  # whose address it is, and the offer to use them
         first = next((p.field for p in exc.problems if p.field in inputs), None)
         if first is not None:
             inputs[first].setFocus()

@@ -94,6 +94,7 @@ class MainWindow(QMainWindow):
     close_action: QAction
     reopen_action: QAction
     connect_action: QAction
+    desk_settings_action: QAction
     quit_action: QAction
     shortcuts_action: QAction
     about_action: QAction
@@ -573,10 +574,16 @@ class MainWindow(QMainWindow):
             self.intake.ticketLogged.connect(self._on_intake_ticket_logged)
         self.intake.start()
 
-    def _on_intake_ticket_logged(self, ticket_id: int) -> None:
+    def _on_intake_ticket_logged(self, ticket_id: int, added: bool) -> None:
         self.refresh_counts()
         self.queue_model.refresh()
-        self._on_message(tr("Logged {number}.").format(number=format_number(ticket_id)))
+        said = tr("Added to {number}.") if added else tr("Logged {number}.")
+        self._on_message(said.format(number=format_number(ticket_id)))
+
+    def edit_desk_settings(self) -> None:
+        from .desk_settings_dialog import edit_desk_settings
+
+        edit_desk_settings(self.session, self.runner, self, self._on_message)
 
     # --- status and errors ------------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 
 from desk.domain.model import TicketStatus
+from desk.domain.permissions import Permission, can
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -181,6 +182,17 @@ ACTIONS: tuple[ActionSpec, ...] = (
         lambda w: w.connectRequested.emit(),
         tip=QT_TRANSLATE_NOOP("Desk", "Switch between the local database and a shared server"),
     ),
+    ActionSpec(
+        "desk_settings",
+        QT_TRANSLATE_NOOP("Desk", "Desk settings…"),
+        lambda w: w.edit_desk_settings(),
+        visible_when=lambda w: can(w.session.agent, Permission.MANAGE_DESK),
+        tip=QT_TRANSLATE_NOOP(
+            "Desk",
+            "Settings every agent of this desk shares, such as the country for phone numbers",
+        ),
+        writes=True,
+    ),
     ActionSpec("quit", QT_TRANSLATE_NOOP("Desk", "Quit"), lambda w: w.close(), ("Ctrl+Q",)),
     ActionSpec(
         "shortcuts",
@@ -198,7 +210,10 @@ VIEW_MENU = QT_TRANSLATE_NOOP("Desk", "&View")  # where the theme chooser goes
 
 #: The menus, in order: a title and its actions' names, None for a separator.
 MENUS: tuple[tuple[str, tuple[str | None, ...]], ...] = (
-    (QT_TRANSLATE_NOOP("Desk", "&File"), ("new", "refresh", None, "connect", None, "quit")),
+    (
+        QT_TRANSLATE_NOOP("Desk", "&File"),
+        ("new", "refresh", None, "connect", "desk_settings", None, "quit"),
+    ),
     (
         QT_TRANSLATE_NOOP("Desk", "&Ticket"),
         (
@@ -251,6 +266,9 @@ INTAKE_LOG = KeySpec(
     ("Ctrl+Return", "Ctrl+Enter", "Ctrl+S"), QT_TRANSLATE_NOOP("Desk", "Log the ticket")
 )
 
+#: The intake form: add the call to the caller's open ticket instead.
+INTAKE_ADD = KeySpec(("Alt+A",), QT_TRANSLATE_NOOP("Desk", "Add to the caller's open ticket"))
+
 #: Keys that belong to a part of the window, by where they work, for the list of keys.
 PART_KEYS: tuple[tuple[str, tuple[KeySpec, ...]], ...] = (
     (QT_TRANSLATE_NOOP("Desk", "In the reply box"), (COMPOSER_SEND,)),
@@ -279,7 +297,7 @@ PART_KEYS: tuple[tuple[str, tuple[KeySpec, ...]], ...] = (
         QT_TRANSLATE_NOOP("Desk", "In the intake form"),
         (
             INTAKE_LOG,
-            KeySpec(("Alt+A",), QT_TRANSLATE_NOOP("Desk", "Add to the caller's open ticket")),
+            INTAKE_ADD,
             KeySpec(("Ctrl+C",), QT_TRANSLATE_NOOP("Desk", "Copy the logged ticket's number")),
         ),
     ),

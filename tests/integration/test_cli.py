@@ -75,3 +75,23 @@ def test_bad_databases_give_one_line_and_a_non_zero_exit(url: str, says: str, co
     assert says in result.stderr
     assert "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("given", "says"),
+    [
+        ("not a url at all::", "“not a url at all::” is not a database URL"),
+        ("team.db", "There is no Desk database at"),
+    ],
+)
+def test_seed_demo_makes_no_desk_from_a_typo(tmp_path, given: str, says: str):
+    result = subprocess.run(
+        [sys.executable, "-m", "desk", "seed-demo", "--db", given, "--tickets", "1"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 2
+    assert says in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert list(tmp_path.iterdir()) == []

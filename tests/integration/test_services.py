@@ -10,6 +10,7 @@ from desk.domain.errors import (
     NotFound,
     PermissionDenied,
     TransitionError,
+    ValidationError,
 )
 from desk.domain.model import Channel, Level, Priority, TicketStatus
 from desk.domain.thread import EntryKind, EventType
@@ -74,9 +75,20 @@ def test_intake_reuses_a_known_email_instead_of_a_second_customer(db, world: Wor
     ticket = log_ticket(
         db,
         world.agent,
-        IntakeRequest(subject="Toner low", new_caller=NewCaller("J. Doe", "JANE.DOE@contoso.com")),
+        IntakeRequest(
+            subject="Toner low", new_caller=NewCaller("Jane Doe", "JANE.DOE@contoso.com")
+        ),
     )
     assert ticket.customer_id == world.customer
+    # Another name with her address is not filed under her, the name thrown away (issue 10).
+    with pytest.raises(ValidationError, match="belongs to Jane Doe already"):
+        log_ticket(
+            db,
+            world.agent,
+            IntakeRequest(
+                subject="Toner low", new_caller=NewCaller("J. Doe", "jane.doe@contoso.com")
+            ),
+        )
 
 
 def test_intake_assign_to_me_claims_and_opens(db, world: World):

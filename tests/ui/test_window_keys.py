@@ -21,6 +21,7 @@ from desk.ui.shortcuts_help import key_text
 from desk.ui.window_actions import (
     ACTIONS,
     DIALOG_PRIMARY,
+    INTAKE_ADD,
     INTAKE_LOG,
     MENUS,
     PART_KEYS,
@@ -334,8 +335,7 @@ def test_the_intake_forms_keys_in_the_list_are_the_forms_own(qtbot, window):
         for shortcut in form.findChildren(QShortcut)
         if shortcut.key() != QKeySequence(QKeySequence.StandardKey.Copy)
     }
-    assert own == set(INTAKE_LOG.keys)
-    assert form.caller.add_to_button.text().startswith("&Add")  # Alt+A
+    assert own == set(INTAKE_LOG.keys) | set(INTAKE_ADD.keys)
     form.close()
 
 
