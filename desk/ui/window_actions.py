@@ -1,9 +1,11 @@
 """The main window's actions, declared once: each one's name, label, keys, what it does and
 when it can be used; where it sits in the menus and the toolbar; and the keys that belong
-to a part of the window (the reply box, the ticket's fields).
+to a part of Desk (the reply box, the ticket's fields, every dialog, the intake form).
 
-The window builds its actions, menus and toolbar from these tables and Help › Keyboard
-shortcuts lists them, so the program and its list of keys cannot disagree.
+The window builds its actions, menus and toolbar from these tables, the composer and the
+editor take their keys from them, and Help › Keyboard shortcuts lists them all, so the
+program and its list of keys cannot disagree. (DeskDialog and the intake form declare
+their own keys; tests/ui/test_window_keys.py checks they are the ones listed here.)
 """
 
 from __future__ import annotations
