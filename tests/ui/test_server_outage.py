@@ -96,7 +96,8 @@ def test_an_outage_is_one_banner_and_the_return_turns_green_by_itself(
     wait_idle(qtbot, window, timeout=20_000)
     qtbot.wait(300)
     assert not window.banner.isVisible()
-    assert not _visible_boxes(window)  # nor does an old failure turn up late
+    boxes = _visible_boxes(window)
+    assert not boxes, [b.text() for b in boxes]  # nor does an old failure turn up late
     assert back_after < 31
     # And the desk works again: the ticket still reads.
     open_ticket(qtbot, window, ticket_id)
