@@ -103,13 +103,26 @@ def parse_row(row_id: int, client_id: str, changes: str) -> LoggedChange | None:
         return None
 
 
-def last_id(conn: Connection) -> int:
-    return (
-        conn.execute(select(change_log.c.id).order_by(change_log.c.id.desc()).limit(1)).scalar()
-        or 0
-    )
+class ChangeLogRepository:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
 
+    def last_id(self) -> int:
+        query = select(change_log.c.id).order_by(change_log.c.id.desc()).limit(1)
+        return self._conn.execute(query).scalar() or 0
 
-def prune(conn: Connection, before: datetime) -> int:
-    """Forget changes logged before `before`; how many rows went."""
-    return conn.execute(delete(change_log).where(change_log.c.created_at < before)).rowcount
+    def after(self, row_id: int) -> list[LoggedChange]:
+        """The changes logged after `row_id`, oldest first (unreadable rows left out)."""
+        rows = self._conn.execute(
+            select(change_log.c.id, change_log.c.client_id, change_log.c.changes)
+            .where(change_log.c.id > row_id)
+            .order_by(change_log.c.id)
+        )
+        found = [parse_row(r.id, r.client_id, r.changes) for r in rows]
+        return [item for item in found if item is not None]
+
+    def prune(self, before: datetime) -> int:
+        """Forget changes logged before `before`; how many rows went."""
+        return self._conn.execute(
+            delete(change_log).where(change_log.c.created_at < before)
+        ).rowcount

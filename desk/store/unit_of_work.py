@@ -48,6 +48,7 @@ class SqlUnitOfWork:
     queues: QueueReader
     settings: DeskSettingsRepository
     presence: PresenceRepository
+    change_log: change_log.ChangeLogRepository
     #: What the repositories wrote; the change log's row and the listeners get it at commit.
     changes: ChangeRecorder
 
@@ -91,6 +92,7 @@ class SqlUnitOfWork:
         self.queues = QueueReader(conn)
         self.settings = recording.RecordingSettingsRepository(conn, changes)
         self.presence = PresenceRepository(conn, self._feed.client_id, changes)
+        self.change_log = change_log.ChangeLogRepository(conn)
         return self
 
     def commit(self) -> None:

@@ -1,0 +1,218 @@
+"""A live desk on both backends: what each write records, the change log, and other
+clients hearing every change within a second (and never their own)."""
+
+from __future__ import annotations
+
+import queue
+import time
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import func, select
+
+from desk.domain.changes import Changes, Directory
+from desk.domain.errors import ConflictError
+from desk.domain.model import TicketStatus
+from desk.services import directory, live, queries
+from desk.services import tickets as work
+from desk.services.database import open_database
+from desk.store.schema import change_log
+from desk.store.unit_of_work import SqlDatabase
+
+from ..conftest import World
+
+WITHIN_S = 1.0
+
+
+class Heard:
+    """What a listener delivered, in order."""
+
+    def __init__(self) -> None:
+        self.queue: queue.Queue[Changes] = queue.Queue()
+
+    def __call__(self, changes: Changes) -> None:
+        self.queue.put(changes)
+
+    def next(self, timeout: float = WITHIN_S) -> Changes:
+        return self.queue.get(timeout=timeout)
+
+    def until(self, test, timeout: float = WITHIN_S) -> Changes:
+        """The merge of what arrived until `test(merged)` holds."""
+        deadline = time.monotonic() + timeout
+        merged = Changes()
+        while not test(merged):
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise AssertionError(f"not heard within {timeout} s; heard {merged}")
+            try:
+                merged = merged.merge(self.queue.get(timeout=left))
+            except queue.Empty:
+                continue
+        return merged
+
+    def nothing(self, wait: float = 0.6) -> bool:
+        time.sleep(wait)
+        return self.queue.empty()
+
+
+def _ticket(db: SqlDatabase) -> int:
+    return queries.search_tickets(db, "printer")[0]
+
+
+def _log_count(db: SqlDatabase) -> int:
+    with db.engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(change_log)).scalar_one()
+
+
+# --- what a write records ---------------------------------------------------------------
+
+
+def test_this_clients_listeners_hear_each_commit_with_what_it_changed(db, world: World):
+    heard = Heard()
+    stop = db.subscribe(heard)
+    ticket_id = _ticket(db)
+    claimed = work.claim_ticket(db, world.agent, ticket_id)
+    changes = heard.next(0)
+    assert dict(changes.tickets) == {ticket_id: claimed.version}
+    assert changes.moves.tickets == {ticket_id}
+    assert changes.moves.assignees == {None, world.agent}
+    assert changes.moves.teams == {None}  # logged without a help topic: no team
+    assert changes.entries[ticket_id] >= 1  # its events
+
+    work.add_internal_note(db, world.agent, ticket_id, "Checked the tray.")
+    note = heard.next(0)
+    assert dict(note.entries) == {ticket_id: 1}
+    assert note.moves.is_empty  # a note moves a ticket in no queue
+    assert dict(note.tickets) == {ticket_id: claimed.version}
+
+    directory.create_team(db, world.admin, "Network")
+    assert heard.next(0).directory == {Directory.TEAMS}
+    stop()
+    work.reply_to_customer(db, world.agent, ticket_id, "On my way.")
+    assert heard.queue.empty()
+
+
+def test_a_write_that_fails_logs_nothing_and_tells_nobody(db, world: World):
+    heard = Heard()
+    db.subscribe(heard)
+    ticket_id = _ticket(db)
+    before = _log_count(db)
+    with pytest.raises(ConflictError):
+        work.resolve_ticket(db, world.agent, ticket_id, "Fixed.", expected_version=99)
+    assert _log_count(db) == before
+    assert heard.queue.empty()
+
+
+def test_each_write_is_one_row_of_the_change_log_in_its_transaction(db, world: World):
+    before = _log_count(db)
+    ticket_id = _ticket(db)
+    work.change_status(db, world.agent, ticket_id, TicketStatus.PENDING, note="Waiting.")
+    assert _log_count(db) == before + 1
+    with db.read() as uow:
+        [last] = uow.change_log.after(uow.change_log.last_id() - 1)
+    assert last.client_id == db.client_id
+    assert last.changes.moves.statuses == {TicketStatus.NEW, TicketStatus.PENDING}
+
+
+def test_old_changes_are_pruned_and_ids_are_not_given_again(db_url: str, world: World):
+    from datetime import timedelta
+
+    from desk.store.unit_of_work import utc_now
+
+    later = SqlDatabase.open(db_url, clock=lambda: utc_now() + timedelta(days=8))
+    try:
+        with later.read() as uow:
+            last = uow.change_log.last_id()
+        assert live.prune_change_log(later) > 0
+        assert _log_count(later) == 0
+        directory.create_team(later, world.admin, "Network")
+        with later.read() as uow:
+            assert uow.change_log.last_id() > last
+    finally:
+        later.close()
+
+
+# --- other clients ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def other(db_url: str) -> Iterator[SqlDatabase]:
+    """A second client on the same database."""
+    database = open_database(db_url)
+    yield database
+    database.close()
+
+
+def _listening(db: SqlDatabase) -> tuple[Heard, live.ChangeListener]:
+    heard = Heard()
+    listener = live.other_clients_changes(db, heard)
+    listener.start()
+    return heard, listener
+
+
+def test_a_claim_reply_and_new_team_reach_the_other_client_and_never_echo(
+    db, other: SqlDatabase, world: World
+):
+    theirs, their_listener = _listening(other)
+    mine, my_listener = _listening(db)
+    try:
+        ticket_id = _ticket(db)
+        started = time.monotonic()
+        claimed = work.claim_ticket(db, world.agent, ticket_id)
+        heard = theirs.until(lambda c: ticket_id in c.tickets)
+        assert time.monotonic() - started < WITHIN_S
+        assert heard.tickets[ticket_id] == claimed.version
+        assert heard.moves.assignees == {None, world.agent}
+
+        work.reply_to_customer(db, world.agent, ticket_id, "On my way.")
+        heard = theirs.until(lambda c: c.entries.get(ticket_id))
+        assert heard.tickets[ticket_id] >= claimed.version
+
+        directory.create_team(db, world.admin, "Network")
+        assert theirs.until(lambda c: Directory.TEAMS in c.directory)
+
+        # And the other way round: what the other client does reaches this one.
+        work.add_internal_note(other, world.supervisor, ticket_id, "Seen.")
+        assert mine.until(lambda c: c.entries.get(ticket_id)).moves.is_empty
+        assert mine.nothing()  # none of this client's own writes came back to it
+        assert theirs.nothing()
+    finally:
+        their_listener.stop()
+        my_listener.stop()
+
+
+def test_a_change_too_big_for_a_notification_is_read_from_the_log(
+    db, other: SqlDatabase, world: World
+):
+    theirs, listener = _listening(other)
+    try:
+        with db.write() as uow:  # a bulk change naming thousands of tickets
+            for ticket_id in range(1, 3001):
+                uow.changes.ticket(ticket_id, 2)
+            uow.commit()
+        heard = theirs.until(lambda c: len(c.tickets) == 3000)
+        assert heard.tickets[3000] == 2
+    finally:
+        listener.stop()
+
+
+def test_a_change_made_in_another_process_arrives(db, db_url: str, world: World):
+    import multiprocessing
+
+    from . import workers
+
+    heard, listener = _listening(db)
+    try:
+        spawn = multiprocessing.get_context("spawn")
+        barrier, results = spawn.Barrier(1), spawn.Queue()
+        ticket_id = _ticket(db)
+        process = spawn.Process(
+            target=workers.claim, args=(db_url, world.agent, ticket_id, barrier, results)
+        )
+        process.start()
+        assert results.get(timeout=60) == ("claimed", world.agent)
+        process.join(timeout=30)
+        version = queries.get_ticket(db, ticket_id).ticket.version
+        assert heard.until(lambda c: ticket_id in c.tickets).tickets[ticket_id] == version
+    finally:
+        listener.stop()
