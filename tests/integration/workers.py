@@ -69,3 +69,19 @@ def claim(url: str, agent_id: int, ticket_id: int, barrier: Any, results: Any) -
         results.put(("error", repr(exc)))
     finally:
         db.close()
+
+
+def hold_presence(url: str, agent_id: int, ticket_id: int, results: Any) -> None:
+    """Reply to a ticket and keep saying so, until killed (it never cleans up)."""
+    import time
+
+    from desk.domain.presence import Activity
+    from desk.services import live
+    from desk.services.database import open_database
+
+    db = open_database(url)
+    live.set_presence(db, agent_id, ticket_id, Activity.REPLYING)
+    results.put(("replying", db.client_id))
+    while True:
+        time.sleep(0.2)
+        live.heartbeat(db)
