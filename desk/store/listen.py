@@ -150,6 +150,8 @@ class PostgresListener:
         self.connected = False
         #: Times it has connected (1 at start; each reconnection adds one).
         self.connections = 0
+        #: Statements it has sent (tests and the benchmark: none while the desk is idle).
+        self.queries = 0
 
     @property
     def delivered(self) -> int:
@@ -177,6 +179,7 @@ class PostgresListener:
         conn = psycopg.connect(self._conninfo, autocommit=True)
         try:
             conn.execute(f"LISTEN {CHANNEL}")  # before catching up: nothing falls between
+            self.queries += 2  # with the catch-up below
             seen = self._feed.seen
             if seen.last_id is None:  # the first connection: start from now
                 row = conn.execute("SELECT coalesce(max(id), 0) FROM change_log").fetchone()
@@ -228,6 +231,7 @@ class PostgresListener:
         if client_id == self._feed.client_id:
             return LoggedChange(row_id, client_id, Changes())
         # Too long for the notification: read it from the log.
+        self.queries += 1
         cursor = self._conn.execute(
             "SELECT id, client_id, changes FROM change_log WHERE id = %s", (row_id,)
         )
@@ -263,8 +267,10 @@ class SqliteWatcher:
         self._conn: sqlite3.Connection | None = None
         self._version: int | None = None
         self.connected = False
-        #: Questions asked of the file (tests and the benchmark count them).
+        #: Questions asked of the file: `PRAGMA data_version`s, and reads of the log after
+        #: it moved (tests and the benchmark count them).
         self.polls = 0
+        self.reads = 0
 
     @property
     def delivered(self) -> int:
@@ -304,6 +310,7 @@ class SqliteWatcher:
                 self._version = version
                 assert self._conn is not None
                 last = self._feed.seen.last_id or 0
+                self.reads += 1
                 self._feed.take(_rows(self._conn.execute(_SQLITE_CATCH_UP, (last,))))
             except sqlite3.Error:
                 log.warning("watching the database for changes failed; trying again", exc_info=True)
