@@ -196,7 +196,7 @@ def test_a_change_too_big_for_a_notification_is_read_from_the_log(
         listener.stop()
 
 
-def test_a_change_made_in_another_process_arrives(db, db_url: str, world: World):
+def test_a_claim_reply_and_new_team_from_another_process_arrive(db, db_url: str, world: World):
     import multiprocessing
 
     from . import workers
@@ -204,15 +204,65 @@ def test_a_change_made_in_another_process_arrives(db, db_url: str, world: World)
     heard, listener = _listening(db)
     try:
         spawn = multiprocessing.get_context("spawn")
-        barrier, results = spawn.Barrier(1), spawn.Queue()
+        results = spawn.Queue()
         ticket_id = _ticket(db)
         process = spawn.Process(
-            target=workers.claim, args=(db_url, world.agent, ticket_id, barrier, results)
+            target=workers.claim_reply_and_add_team,
+            args=(db_url, world.agent, world.admin, ticket_id, results),
         )
         process.start()
-        assert results.get(timeout=60) == ("claimed", world.agent)
+        outcome = results.get(timeout=60)
         process.join(timeout=30)
-        version = queries.get_ticket(db, ticket_id).ticket.version
-        assert heard.until(lambda c: ticket_id in c.tickets).tickets[ticket_id] == version
+        assert outcome[0] == "done", outcome
+        _, claimed, replied, _team = outcome
+        arrived = heard.until(
+            lambda c: c.tickets.get(ticket_id, 0) >= replied and bool(c.directory)
+        )
+        assert arrived.tickets[ticket_id] == replied >= claimed
+        assert arrived.moves.assignees == {None, world.agent}
+        assert arrived.entries[ticket_id] >= 2  # the claim's event and the reply
+        assert arrived.directory == {Directory.TEAMS}
     finally:
         listener.stop()
+
+
+def test_a_listening_client_holds_two_connections_and_three_at_most(db, world: World):
+    """What desk/store/listen.py promises, so that 40 agents fit max_connections=100."""
+    if db.backend != "postgresql":
+        pytest.skip("connections to a server")
+    import threading
+
+    from sqlalchemy import create_engine, text
+
+    def held() -> int:
+        with probe.connect() as conn:
+            return conn.execute(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                    " AND application_name IN ('Desk', 'Desk listener')"
+                )
+            ).scalar_one()
+
+    probe = create_engine(db.url.set(query={"application_name": "probe"}))
+    _heard, listener = _listening(db)
+    try:
+        ticket_id = _ticket(db)
+        gate = threading.Barrier(4, timeout=10)
+        peak: list[int] = []
+
+        def busy() -> None:  # four threads at once, as the window's task pool can be
+            gate.wait()
+            for _ in range(5):
+                queries.get_ticket(db, ticket_id)
+                peak.append(held())
+
+        threads = [threading.Thread(target=busy) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert max(peak) <= 3
+        assert held() == 2  # one kept by the pool, one listening
+    finally:
+        listener.stop()
+        probe.dispose()
