@@ -111,6 +111,9 @@ class Changes:
     settings: frozenset[str] = frozenset()
     #: Tickets whose "who is on it" changed (someone started or stopped viewing, replying).
     presence: frozenset[int] = frozenset()
+    #: More changed than can be said (a client away for longer than the change log
+    #: remembers): every view re-reads everything it shows.
+    everything: bool = False
 
     def __post_init__(self) -> None:
         # Frozen for real: a mapping shared by every view must not be changed by one.
@@ -128,6 +131,7 @@ class Changes:
             or self.directory
             or self.settings
             or self.presence
+            or self.everything
         )
 
     @property
@@ -153,6 +157,7 @@ class Changes:
             self.directory | other.directory,
             self.settings | other.settings,
             self.presence | other.presence,
+            self.everything or other.everything,
         )
 
     @classmethod
@@ -193,6 +198,8 @@ class Changes:
             out["s"] = sorted(self.settings)
         if self.presence:
             out["p"] = sorted(self.presence)
+        if self.everything:
+            out["all"] = 1
         return json.dumps(out, separators=(",", ":"))
 
     @classmethod
@@ -223,6 +230,7 @@ class Changes:
             directory,
             frozenset(data.get("s", ())),
             frozenset(data.get("p", ())),
+            bool(data.get("all")),
         )
 
 

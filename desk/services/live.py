@@ -26,12 +26,21 @@ def other_clients_changes(
     db: SqlDatabase,
     callback: Callable[[Changes], None],
     on_state: StateChanged | None = None,
+    *,
+    after_id: int | None = None,
 ) -> ChangeListener:
     """A listener (not yet started) that calls `callback(changes)` on its own thread for
     every change another client commits, and `on_state(connected)` when a PostgreSQL
     listener loses or regains the server. Start it before reading what the views show,
-    and stop it when the database is closed."""
-    return listen(db.url, db.client_id, callback, on_state)
+    and stop it when the database is closed. `after_id` (from `last_change_id`) resumes
+    after a change already seen instead."""
+    return listen(db.url, db.client_id, callback, on_state, after_id=after_id)
+
+
+def last_change_id(db: SqlDatabase) -> int:
+    """The newest change logged so far (0: none)."""
+    with db.read() as uow:
+        return uow.change_log.last_id()
 
 
 # --- presence ---------------------------------------------------------------------------

@@ -109,7 +109,7 @@ class _Feed:
             item.changes
             for item in logged
             if item is not None
-            and self.seen.first_time(item.id)
+            and (item is EVERYTHING or self.seen.first_time(item.id))
             and item.client_id != self.client_id
         ]
         if not found:
@@ -128,6 +128,16 @@ def _rows(cursor: Any) -> list[LoggedChange | None]:
     return [parse_row(int(r[0]), str(r[1]), str(r[2])) for r in cursor.fetchall()]
 
 
+#: What a client is told when changes it missed are no longer in the log.
+EVERYTHING = LoggedChange(0, "", Changes(everything=True))
+
+
+def _pruned_past(oldest: int | None, last_id: int) -> bool:
+    """Whether the log lost rows this client never saw: its oldest row comes after the
+    one following the last seen (or it is empty, when the client had seen some)."""
+    return last_id > 0 and (oldest is None or oldest > last_id + 1)
+
+
 class PostgresListener:
     """LISTEN on a connection of its own, on a thread of its own; see the module's text."""
 
@@ -139,9 +149,12 @@ class PostgresListener:
         on_state: StateChanged | None = None,
         *,
         backoff: tuple[float, ...] = BACKOFF_S,
+        after_id: int | None = None,
     ) -> None:
+        """`after_id`: deliver the changes logged after it first (None: from now on)."""
         self._conninfo = _conninfo(url)
         self._feed = _Feed(client_id, deliver)
+        self._feed.seen.last_id = after_id
         self._on_state = on_state
         self._backoff = backoff
         self._stop = threading.Event()
@@ -186,7 +199,12 @@ class PostgresListener:
                 seen.last_id = int(row[0]) if row else 0
             else:
                 start = max(0, seen.last_id - CATCH_UP_MARGIN)
-                self._feed.take(_rows(conn.execute(_PG_CATCH_UP, (start,))))
+                oldest = conn.execute("SELECT min(id) FROM change_log").fetchone()
+                rows = _rows(conn.execute(_PG_CATCH_UP, (start,)))
+                self.queries += 1
+                if _pruned_past(oldest[0] if oldest else None, seen.last_id):
+                    rows.append(EVERYTHING)
+                self._feed.take(rows)
         except BaseException:
             conn.close()
             raise
@@ -257,10 +275,18 @@ class SqliteWatcher:
     """`PRAGMA data_version` on a connection of its own; see the module's text."""
 
     def __init__(
-        self, path: str, client_id: str, deliver: Deliver, *, interval: float = POLL_S
+        self,
+        path: str,
+        client_id: str,
+        deliver: Deliver,
+        *,
+        interval: float = POLL_S,
+        after_id: int | None = None,
     ) -> None:
+        """`after_id`: deliver the changes logged after it first (None: from now on)."""
         self._path = path
         self._feed = _Feed(client_id, deliver)
+        self._feed.seen.last_id = after_id
         self._interval = interval
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -281,8 +307,11 @@ class SqliteWatcher:
         conn.execute("PRAGMA busy_timeout=5000")
         self._conn = conn
         self._version = self._data_version()
-        row = conn.execute("SELECT coalesce(max(id), 0) FROM change_log").fetchone()
-        self._feed.seen.last_id = int(row[0])
+        if self._feed.seen.last_id is None:
+            row = conn.execute("SELECT coalesce(max(id), 0) FROM change_log").fetchone()
+            self._feed.seen.last_id = int(row[0])
+        else:
+            self._version = None  # read what came after `after_id` at the first look
         self.connected = True
         self._thread = threading.Thread(target=self._run, name="desk-watcher", daemon=True)
         self._thread.start()
@@ -311,7 +340,15 @@ class SqliteWatcher:
                 assert self._conn is not None
                 last = self._feed.seen.last_id or 0
                 self.reads += 1
-                self._feed.take(_rows(self._conn.execute(_SQLITE_CATCH_UP, (last,))))
+                rows = _rows(self._conn.execute(_SQLITE_CATCH_UP, (last,)))
+                # SQLite's ids have no gaps (writers take turns, AUTOINCREMENT): a gap
+                # means another client pruned rows this one slept through.
+                if rows and rows[0] is not None and rows[0].id > last + 1:
+                    self.reads += 1
+                    oldest = self._conn.execute("SELECT min(id) FROM change_log").fetchone()
+                    if _pruned_past(oldest[0], last):
+                        rows.append(EVERYTHING)
+                self._feed.take(rows)
             except sqlite3.Error:
                 log.warning("watching the database for changes failed; trying again", exc_info=True)
 
@@ -335,11 +372,18 @@ def _conninfo(url: URL) -> str:
     return make_conninfo(**params)
 
 
-def listen(url: URL, client_id: str, deliver: Deliver, on_state: StateChanged | None = None):
+def listen(
+    url: URL,
+    client_id: str,
+    deliver: Deliver,
+    on_state: StateChanged | None = None,
+    *,
+    after_id: int | None = None,
+) -> ChangeListener:
     """The listener that suits the database at `url` (not started)."""
     if url.get_backend_name() == "sqlite":
         database = url.database or ""
         if database in ("", ":memory:"):
             raise ValueError("an in-memory database has no other clients to hear")
-        return SqliteWatcher(database, client_id, deliver)
-    return PostgresListener(url, client_id, deliver, on_state)
+        return SqliteWatcher(database, client_id, deliver, after_id=after_id)
+    return PostgresListener(url, client_id, deliver, on_state, after_id=after_id)

@@ -266,3 +266,44 @@ def test_a_listening_client_holds_two_connections_and_three_at_most(db, world: W
     finally:
         listener.stop()
         probe.dispose()
+
+
+def test_a_client_that_slept_past_what_the_log_remembers_is_told_to_reload(
+    db, db_url: str, world: World
+):
+    """Another client pruned changes this one never heard (a laptop asleep for a week)."""
+    from datetime import timedelta
+
+    from desk.store.listen import listen
+    from desk.store.unit_of_work import utc_now
+
+    with db.read() as uow:
+        asleep_after = uow.change_log.last_id()
+    later = SqlDatabase.open(db_url, clock=lambda: utc_now() + timedelta(days=8))
+    try:
+        ticket_id = _ticket(db)
+        work.claim_ticket(later, world.agent, ticket_id)
+        with later.write() as uow:  # pruned by a client whose clock is a week on
+            uow.change_log.prune(utc_now() + timedelta(days=9))
+            uow.commit()
+        directory.create_team(later, world.admin, "Network")
+        heard = Heard()
+        awake = listen(db.url, db.client_id, heard, after_id=asleep_after)
+        awake.start()
+        try:
+            woke = heard.until(lambda c: c.everything)
+            assert Directory.TEAMS in woke.directory  # and what is still logged, too
+        finally:
+            awake.stop()
+        # Not told so when nothing was lost.
+        with db.read() as uow:
+            now_at = uow.change_log.last_id()
+        heard = Heard()
+        again = listen(db.url, db.client_id, heard, after_id=now_at - 1)
+        again.start()
+        try:
+            assert not heard.until(lambda c: bool(c.directory)).everything
+        finally:
+            again.stop()
+    finally:
+        later.close()

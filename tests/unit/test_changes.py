@@ -142,3 +142,10 @@ def test_the_recorder_collects_one_change():
         settings=frozenset({"country"}),
         presence=frozenset({4}),
     )
+
+
+def test_everything_is_a_change_that_merges_and_travels():
+    everything = Changes(everything=True)
+    assert not everything.is_empty
+    assert Changes(tickets={1: 1}).merge(everything).everything
+    assert Changes.from_json(everything.to_json()) == everything
