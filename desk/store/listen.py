@@ -268,7 +268,10 @@ class PostgresListener:
         if connected != self.connected:
             self.connected = connected
             if self._on_state is not None:
-                self._on_state(connected)
+                try:
+                    self._on_state(connected)
+                except Exception:  # the listener must outlive a broken callback
+                    log.exception("telling the connection state failed")
 
 
 class SqliteWatcher:

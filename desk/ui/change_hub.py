@@ -45,6 +45,7 @@ class ChangeHub(QObject):
         self._state.connect(self.connectedChanged, Qt.ConnectionType.QueuedConnection)
         self._listener: live.ChangeListener | None = None
         self._unsubscribe: Callable[[], None] | None = None
+        self._stop_on_destroyed: Callable[[], None] | None = None
         #: Merged `Changes` emitted so far (tests, the benchmark).
         self.emitted = 0
 
@@ -66,9 +67,17 @@ class ChangeHub(QObject):
     def watch(self, db: SqlDatabase) -> None:
         """Hear this client's commits and, from now on, every other client's."""
         self.stop()
-        self._unsubscribe = live.on_local_changes(db, self.post)
-        self._listener = live.other_clients_changes(db, self.post, self._state.emit)
-        self._listener.start()
+        self._unsubscribe = unsubscribe = live.on_local_changes(db, self.post)
+        self._listener = listener = live.other_clients_changes(db, self.post, self._state.emit)
+        listener.start()
+
+        # A hub deleted without stop(): its listener must not outlive it.
+        def on_destroyed() -> None:
+            unsubscribe()
+            listener.stop()
+
+        self._stop_on_destroyed = on_destroyed
+        self.destroyed.connect(on_destroyed)
 
     def stop(self) -> None:
         """Stop hearing the database (closing it, or switching to another)."""
@@ -78,6 +87,9 @@ class ChangeHub(QObject):
         if self._listener is not None:
             self._listener.stop()
             self._listener = None
+        if self._stop_on_destroyed is not None:
+            self.destroyed.disconnect(self._stop_on_destroyed)
+            self._stop_on_destroyed = None
 
     @property
     def pending(self) -> Changes:

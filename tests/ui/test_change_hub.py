@@ -89,3 +89,17 @@ def test_the_hub_hears_this_client_once_and_another_client_within_a_second(qtbot
         hub.stop()
         mine.close()
         theirs.close()
+
+
+def test_a_hub_deleted_without_stop_stops_its_listener(qtbot, tmp_path: Path):
+    import shiboken6
+
+    db = open_database(f"sqlite:///{tmp_path / 'desk.sqlite3'}")
+    hub = ChangeHub()
+    hub.watch(db)
+    listener = hub._listener
+    assert listener is not None and listener.connected
+    shiboken6.delete(hub)
+    assert not listener.connected
+    directory.create_first_admin(db, "admin", "Ada Admin")  # nobody left to tell: no error
+    db.close()
