@@ -95,3 +95,51 @@ def test_an_earlier_request_answering_first_is_dropped_too_and_keys_are_per_owne
     assert shown == ["other owner"]  # "stale" came first but was superseded
     second_may_finish.set()
     qtbot.waitUntil(lambda: shown == ["other owner", "fresh"], timeout=5000)
+
+
+def test_a_dialog_closed_during_its_write_gets_nothing_and_the_views_hear_the_truth(
+    qtbot, tmp_path
+):
+    """The issue's case: Resolve cancelled while the write runs. No RuntimeError, and the
+    change still reaches the views through the hub."""
+    from PySide6.QtWidgets import QDialog
+
+    from desk.services import directory, queries
+    from desk.services import tickets as work
+    from desk.services.database import open_database
+    from desk.services.intake import IntakeRequest, NewCaller, log_ticket
+    from desk.ui.change_hub import ChangeHub
+
+    db = open_database(f"sqlite:///{tmp_path / 'desk.sqlite3'}")
+    hub = ChangeHub()
+    heard: list = []
+    hub.changed.connect(heard.append)
+    try:
+        admin = directory.create_first_admin(db, "admin", "Ada Admin")
+        assert admin.id is not None
+        ticket = log_ticket(
+            db, admin.id, IntakeRequest(subject="Printer jams", new_caller=NewCaller("Jane"))
+        )
+        assert ticket.id is not None
+        hub.watch(db)
+        ops = _ops()
+        dialog = QDialog()
+        go = threading.Event()
+
+        def resolve() -> object:
+            go.wait(5)
+            return work.resolve_ticket(db, admin.id, ticket.id, "Cleared the tray.")
+
+        ops.run(dialog, resolve, lambda _t: dialog.accept(), write=True, what="Resolving")
+        dialog.reject()
+        shiboken6.delete(dialog)
+        go.set()
+        qtbot.waitUntil(lambda: any(ticket.id in c.tickets for c in heard), timeout=3000)
+        qtbot.waitUntil(lambda: ops.runner.pending == 0, timeout=3000)
+        assert ops.dropped == 1
+        shown = queries.get_ticket(db, ticket.id).ticket
+        assert shown.status.value == "resolved"
+        assert next(c for c in heard if ticket.id in c.tickets).tickets[ticket.id] == shown.version
+    finally:
+        hub.stop()
+        db.close()

@@ -149,3 +149,46 @@ def test_everything_is_a_change_that_merges_and_travels():
     assert not everything.is_empty
     assert Changes(tickets={1: 1}).merge(everything).everything
     assert Changes.from_json(everything.to_json()) == everything
+
+
+def _changes_strategy():
+    from hypothesis import strategies as st
+
+    ids = st.integers(1, 20)
+    moves = st.builds(
+        Moves,
+        st.frozensets(ids, min_size=1, max_size=3),
+        st.frozensets(st.one_of(st.none(), ids), max_size=3),
+        st.frozensets(st.one_of(st.none(), ids), max_size=3),
+        st.frozensets(st.sampled_from(TicketStatus), max_size=2),
+        st.frozensets(ids, max_size=2),
+        st.booleans(),
+        st.booleans(),
+    )
+    # A move names its tickets (or is `anywhere`), as moves_of makes them.
+    moves = st.one_of(st.just(Moves()), moves)
+    return st.builds(
+        Changes,
+        st.dictionaries(ids, st.integers(0, 9), max_size=4),
+        moves,
+        st.dictionaries(ids, st.integers(1, 3), max_size=3),
+        st.frozensets(st.sampled_from(Directory), max_size=2),
+        st.frozensets(st.sampled_from(["country", "sla"]), max_size=2),
+        st.frozensets(ids, max_size=2),
+        st.booleans(),
+    )
+
+
+def test_merging_is_associative_and_order_free_and_survives_the_log():
+    from hypothesis import given, settings
+
+    changes = _changes_strategy()
+
+    @settings(max_examples=200, deadline=None)
+    @given(changes, changes, changes)
+    def check(a: Changes, b: Changes, c: Changes) -> None:
+        assert a.merge(b).merge(c) == a.merge(b.merge(c))
+        assert a.merge(b) == b.merge(a)
+        assert Changes.from_json(a.to_json()) == a
+
+    check()
