@@ -277,6 +277,9 @@ class ChangeRecorder:
     a unit of work belongs to one thread)."""
 
     def __init__(self) -> None:
+        self._reset()
+
+    def _reset(self) -> None:
         self._tickets: dict[int, int] = {}
         self._entries: dict[int, int] = {}
         self._moves = Moves()
@@ -302,6 +305,12 @@ class ChangeRecorder:
 
     def presence(self, ticket_id: int) -> None:
         self._presence.add(ticket_id)
+
+    def take(self) -> Changes:
+        """What was recorded, and start afresh (a unit of work may commit more than once)."""
+        taken = self.changes()
+        self._reset()
+        return taken
 
     def changes(self) -> Changes:
         return Changes(

@@ -97,14 +97,13 @@ class SqlUnitOfWork:
 
     def commit(self) -> None:
         assert self._conn is not None and self._write, "commit outside a write transaction"
-        changes = self.changes.changes()
+        changes = self.changes.take()
         try:
             if not changes.is_empty:  # in this transaction: logged if and only if written
                 change_log.append(self._conn, self._feed.client_id, changes, self.now())
             self._conn.commit()
         except DBAPIError as exc:
             raise plain_error(exc, self._url) from exc
-        self.changes = ChangeRecorder()
         self.committed = changes
         if not changes.is_empty:
             self._feed.committed(changes)

@@ -307,3 +307,15 @@ def test_a_client_that_slept_past_what_the_log_remembers_is_told_to_reload(
             again.stop()
     finally:
         later.close()
+
+
+def test_a_unit_of_work_that_commits_twice_logs_each_commit_once(db, world: World):
+    heard = Heard()
+    db.subscribe(heard)
+    with db.write() as uow:
+        uow.settings.set("country", "GB")
+        uow.commit()
+        uow.settings.set("sla", "8h")
+        uow.commit()
+    assert heard.next(0).settings == {"country"}
+    assert heard.next(0).settings == {"sla"}

@@ -135,13 +135,14 @@ def test_the_recorder_collects_one_change():
     recorder.directory(Directory.TOPICS)
     recorder.setting("country")
     recorder.presence(4)
-    assert recorder.changes() == Changes(
+    assert recorder.take() == Changes(
         tickets={1: 2},
         entries={1: 3},
         directory=frozenset({Directory.TOPICS}),
         settings=frozenset({"country"}),
         presence=frozenset({4}),
     )
+    assert recorder.take().is_empty
 
 
 def test_everything_is_a_change_that_merges_and_travels():
