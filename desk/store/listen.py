@@ -165,6 +165,7 @@ class PostgresListener:
         self.connections = 0
         #: Statements it has sent (tests and the benchmark: none while the desk is idle).
         self.queries = 0
+        self._missed_start = False
 
     @property
     def delivered(self) -> int:
@@ -177,6 +178,8 @@ class PostgresListener:
             self._connect()
         except Exception as exc:
             log.warning("listening for changes failed; will retry: %s", exc)
+            # What the views read meanwhile may go stale before the listener is there.
+            self._missed_start = True
         self._thread = threading.Thread(target=self._run, name="desk-listener", daemon=True)
         self._thread.start()
 
@@ -197,6 +200,8 @@ class PostgresListener:
             if seen.last_id is None:  # the first connection: start from now
                 row = conn.execute("SELECT coalesce(max(id), 0) FROM change_log").fetchone()
                 seen.last_id = int(row[0]) if row else 0
+                if self._missed_start:
+                    self._feed.take([EVERYTHING])
             else:
                 start = max(0, seen.last_id - CATCH_UP_MARGIN)
                 oldest = conn.execute("SELECT min(id) FROM change_log").fetchone()
@@ -236,6 +241,11 @@ class PostgresListener:
                 log.info("listener: connection lost (%s)", exc)
                 self._close()
                 self._set_connected(False)
+            except Exception:  # never let the thread die: start afresh, caught up
+                log.exception("listener: unexpected failure; reconnecting")
+                self._close()
+                self._set_connected(False)
+                self._stop.wait(self._backoff[-1])
 
     def _parse(self, payload: str) -> LoggedChange | None:
         parts = payload.split(" ", 2)

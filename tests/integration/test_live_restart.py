@@ -114,6 +114,12 @@ def test_the_listener_reconnects_after_a_restart_and_catches_up(cluster: Cluster
 
         cluster.stop()
         heard.until(lambda _c: states == [True, False], timeout=10)
+        # A client that starts while the server is away: what it shows may go stale
+        # before it can listen, so once it can it is told to re-read everything.
+        late_heard = Heard()
+        late = PostgresListener(reader.url, "late-client", late_heard, backoff=(0.2,))
+        late.start()
+        assert not late.connected
         cluster.start()
         # Written while the listener is (most likely) still waiting to reconnect: these
         # arrive through the change log, not through a notification it never heard.
@@ -138,6 +144,8 @@ def test_the_listener_reconnects_after_a_restart_and_catches_up(cluster: Cluster
         # And it listens again: a change after the reconnection arrives within a second.
         work.add_internal_note(writer, admin.id, ticket.id, "Back.")
         assert heard.until(lambda c: c.entries.get(ticket.id))
+        assert late_heard.until(lambda c: c.everything, timeout=10)
+        late.stop()
     finally:
         listener.stop()
         writer.close()
