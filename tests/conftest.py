@@ -138,7 +138,8 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 _TABLES = (
-    "thread_entries, tickets, customer_terms, customers, categories, team_members, teams, agents"
+    "presence, change_log, thread_entries, tickets, customer_terms, customers, categories,"
+    " team_members, teams, agents"
 )
 
 

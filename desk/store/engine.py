@@ -79,8 +79,10 @@ def create_desk_engine(
         return create_engine(
             parsed,
             pool_pre_ping=True,  # a server restarted overnight is not an error in the morning
-            pool_size=4,
-            max_overflow=4,
+            # One kept, one more while two queries overlap; with the change listener's
+            # own, 2-3 a client: 40 agents fit max_connections=100 (desk/store/listen.py).
+            pool_size=1,
+            max_overflow=1,
             connect_args={
                 "connect_timeout": PG_CONNECT_TIMEOUT_S,
                 "application_name": "Desk",

@@ -25,6 +25,7 @@ from sqlalchemy import (
 
 from desk.domain import validation as v
 from desk.domain.model import Availability, Channel, Level, Priority, Role
+from desk.domain.presence import Activity
 from desk.domain.thread import EntryKind, EventType
 
 from .types import IntEnumType, StatusType, StrEnumType, UTCDateTime
@@ -188,4 +189,30 @@ desk_settings = Table(
     metadata,
     Column("key", String(64), primary_key=True),
     Column("value", Text, nullable=False),
+)
+
+# What each committed write changed (desk.domain.changes.Changes as compact JSON), in
+# commit order: other clients read what they missed after the last id they saw. Ids are
+# never reused (AUTOINCREMENT on SQLite), so pruning the oldest rows cannot confuse them.
+change_log = Table(
+    "change_log",
+    metadata,
+    _id(),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("client_id", String(32), nullable=False),
+    Column("changes", Text, nullable=False),
+    sqlite_autoincrement=True,
+)
+
+# Who is on which ticket, one row per client and ticket, renewed by heartbeats; rows
+# whose heartbeat is older than desk.domain.presence.EXPIRY are ignored, then pruned.
+presence = Table(
+    "presence",
+    metadata,
+    Column("client_id", String(32), primary_key=True),
+    Column("ticket_id", ForeignKey("tickets.id", ondelete="CASCADE"), primary_key=True),
+    Column("agent_id", ForeignKey("agents.id", ondelete="CASCADE"), nullable=False),
+    Column("activity", StrEnumType(Activity), nullable=False),
+    Column("heartbeat_at", UTCDateTime, nullable=False),
+    Index(None, "ticket_id"),
 )

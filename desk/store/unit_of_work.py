@@ -13,11 +13,14 @@ from types import TracebackType
 from sqlalchemy import URL, Connection, Engine, text
 from sqlalchemy.exc import DBAPIError
 
+from desk.domain.changes import ChangeRecorder, Changes
 from desk.domain.errors import DatabaseError, DatabaseGone, DatabaseReadOnly
 
-from . import migrate
+from . import change_log, migrate, recording
+from .change_log import ChangeFeed
 from .directory import AgentRepository, CategoryRepository, CustomerRepository, TeamRepository
 from .engine import WRITE, create_desk_engine, describe, parse_url, plain_error, safe_url
+from .presence import PresenceRepository
 from .queues import QueueReader
 from .settings import DeskSettingsRepository
 from .tickets import TicketRepository
@@ -47,16 +50,30 @@ class SqlUnitOfWork:
     categories: CategoryRepository
     queues: QueueReader
     settings: DeskSettingsRepository
+    presence: PresenceRepository
+    change_log: change_log.ChangeLogRepository
+    #: What the repositories wrote; the change log's row and the listeners get it at commit.
+    changes: ChangeRecorder
 
     def __init__(
-        self, engine: Engine, url: URL, clock: Clock, *, write: bool, guard: Guard | None = None
+        self,
+        engine: Engine,
+        url: URL,
+        clock: Clock,
+        *,
+        write: bool,
+        guard: Guard | None = None,
+        feed: ChangeFeed | None = None,
     ) -> None:
         self._engine = engine
         self._url = url
         self._write = write
         self._guard = guard
         self._conn: Connection | None = None
+        self._feed = feed or ChangeFeed()
         self.now = clock
+        #: What the last commit changed (empty before it).
+        self.committed = Changes()
 
     def __enter__(self) -> SqlUnitOfWork:
         if self._guard is not None:
@@ -73,23 +90,32 @@ class SqlUnitOfWork:
             conn.close()
             raise plain_error(exc, self._url) from exc
         self._conn = conn
-        self.tickets = TicketRepository(conn)
-        self.customers = CustomerRepository(conn)
-        self.agents = AgentRepository(conn)
-        self.teams = TeamRepository(conn)
-        self.categories = CategoryRepository(conn)
+        self.changes = changes = ChangeRecorder()
+        self.tickets = recording.RecordingTicketRepository(conn, changes)
+        self.customers = recording.RecordingCustomerRepository(conn, changes)
+        self.agents = recording.RecordingAgentRepository(conn, changes)
+        self.teams = recording.RecordingTeamRepository(conn, changes)
+        self.categories = recording.RecordingCategoryRepository(conn, changes)
         self.queues = QueueReader(conn)
-        self.settings = DeskSettingsRepository(conn)
+        self.settings = recording.RecordingSettingsRepository(conn, changes)
+        self.presence = PresenceRepository(conn, self._feed.client_id, changes)
+        self.change_log = change_log.ChangeLogRepository(conn)
         return self
 
     def commit(self) -> None:
         assert self._conn is not None and self._write, "commit outside a write transaction"
         if self._guard is not None:  # the file may have gone since the transaction began
             self._guard(True)
+        changes = self.changes.take()
         try:
+            if not changes.is_empty:  # in this transaction: logged if and only if written
+                change_log.append(self._conn, self._feed.client_id, changes, self.now())
             self._conn.commit()
         except DBAPIError as exc:
             raise plain_error(exc, self._url) from exc
+        self.committed = changes
+        if not changes.is_empty:
+            self._feed.committed(changes)
 
     def __exit__(
         self,
@@ -129,6 +155,8 @@ class SqlDatabase:
         self.read_only = read_only
         self._path = _local_path(url)
         self._identity = _identity(self._path) if self._path is not None else None
+        #: This client's id in the change log and presence, and its commits' listeners.
+        self.feed = ChangeFeed()
 
     @classmethod
     def open(
@@ -174,10 +202,24 @@ class SqlDatabase:
             engine.dispose()
 
     def read(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.engine, self.url, self.clock, write=False, guard=self._guard)
+        return SqlUnitOfWork(
+            self.engine, self.url, self.clock, write=False, guard=self._guard, feed=self.feed
+        )
 
     def write(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.engine, self.url, self.clock, write=True, guard=self._guard)
+        return SqlUnitOfWork(
+            self.engine, self.url, self.clock, write=True, guard=self._guard, feed=self.feed
+        )
+
+    @property
+    def client_id(self) -> str:
+        return self.feed.client_id
+
+    def subscribe(self, listener: change_log.Listener) -> Callable[[], None]:
+        """Call `listener(changes)` after each commit of this client, on the committing
+        thread; returns the function that stops it. Other clients' changes come through
+        desk.store.listen."""
+        return self.feed.subscribe(listener)
 
     def check(self) -> None:
         """Raise `DatabaseGone` if the opened file is no longer at its path, or

@@ -69,3 +69,39 @@ def claim(url: str, agent_id: int, ticket_id: int, barrier: Any, results: Any) -
         results.put(("error", repr(exc)))
     finally:
         db.close()
+
+
+def hold_presence(url: str, agent_id: int, ticket_id: int, results: Any) -> None:
+    """Reply to a ticket and keep saying so, until killed (it never cleans up)."""
+    import time
+
+    from desk.domain.presence import Activity
+    from desk.services import live
+    from desk.services.database import open_database
+
+    db = open_database(url)
+    live.set_presence(db, agent_id, ticket_id, Activity.REPLYING)
+    results.put(("replying", db.client_id))
+    while True:
+        time.sleep(0.2)
+        live.heartbeat(db)
+
+
+def claim_reply_and_add_team(
+    url: str, agent_id: int, admin_id: int, ticket_id: int, results: Any
+) -> None:
+    """Three kinds of change, one after another, from another process."""
+    from desk.services import directory
+    from desk.services.database import open_database
+    from desk.services.tickets import claim_ticket, reply_to_customer
+
+    db = open_database(url)
+    try:
+        claimed = claim_ticket(db, agent_id, ticket_id)
+        replied = reply_to_customer(db, agent_id, ticket_id, "On my way.")
+        team = directory.create_team(db, admin_id, "Network")
+        results.put(("done", claimed.version, replied.version, team.id))
+    except Exception as exc:
+        results.put(("error", repr(exc)))
+    finally:
+        db.close()

@@ -1,0 +1,139 @@
+"""Repositories that note what they write into the unit of work's `ChangeRecorder`.
+
+Each write method of a repository is overridden here to record its `Changes` after the
+write succeeded; the read methods are left alone. tests/unit/test_recording.py lists every
+public method of each repository as a read or a recorded write, so a new write method
+that nobody taught to record fails a test instead of leaving views stale.
+
+Kept apart from the repositories themselves so that what they write and what the views
+hear about can each be read on one page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import Connection
+
+from desk.domain.changes import ChangeRecorder, Directory, Moves, moves_of
+from desk.domain.model import Agent, Category, Customer, Team
+from desk.domain.ticket import Ticket
+
+from .directory import AgentRepository, CategoryRepository, CustomerRepository, TeamRepository
+from .settings import DeskSettingsRepository
+from .tickets import NewEntry, TicketRepository
+
+
+class RecordingTicketRepository(TicketRepository):
+    def __init__(self, conn: Connection, changes: ChangeRecorder) -> None:
+        super().__init__(conn)
+        self._changes = changes
+        # Tickets as this unit of work read them: what a save moves them away from.
+        self._seen: dict[int, Ticket] = {}
+
+    def get(self, ticket_id: int, *, for_update: bool = False) -> Ticket:
+        ticket = super().get(ticket_id, for_update=for_update)
+        self._seen[ticket_id] = ticket
+        return ticket
+
+    def add(self, ticket: Ticket) -> Ticket:
+        added = super().add(ticket)
+        assert added.id is not None
+        self._changes.ticket(added.id, added.version)
+        self._changes.moved(moves_of(None, added))
+        self._seen[added.id] = added
+        return added
+
+    def save(self, ticket: Ticket, *, bump: bool = True) -> Ticket:
+        saved = super().save(ticket, bump=bump)
+        assert saved.id is not None
+        before = self._seen.get(saved.id)
+        self._changes.ticket(saved.id, saved.version)
+        if before is None:  # saved without being read here: where it was is not known
+            self._changes.moved(Moves(tickets=frozenset({saved.id}), anywhere=True))
+        else:
+            self._changes.moved(moves_of(before, saved))
+        self._seen[saved.id] = saved
+        return saved
+
+    def touch(self, ticket_id: int, now: datetime, actor_id: int | None) -> None:
+        super().touch(ticket_id, now, actor_id)
+        seen = self._seen.get(ticket_id)
+        self._changes.ticket(ticket_id, seen.version if seen else 0)
+
+    # `append` goes through `append_history`.
+    def append_history(
+        self, ticket_id: int, history: Sequence[tuple[NewEntry, datetime, int]]
+    ) -> None:
+        super().append_history(ticket_id, history)
+        if history:
+            self._changes.entries(ticket_id, len(history))
+            self._changes.ticket(ticket_id, max(version for _entry, _at, version in history))
+
+
+class RecordingAgentRepository(AgentRepository):
+    def __init__(self, conn: Connection, changes: ChangeRecorder) -> None:
+        super().__init__(conn)
+        self._changes = changes
+
+    def add(self, agent: Agent, password_hash: str | None, now: datetime) -> Agent:
+        added = super().add(agent, password_hash, now)
+        self._changes.directory(Directory.AGENTS)
+        return added
+
+    def set_availability(self, agent: Agent) -> None:
+        super().set_availability(agent)
+        self._changes.directory(Directory.AGENTS)
+
+
+class RecordingTeamRepository(TeamRepository):
+    def __init__(self, conn: Connection, changes: ChangeRecorder) -> None:
+        super().__init__(conn)
+        self._changes = changes
+
+    def add(self, team: Team, now: datetime) -> Team:
+        added = super().add(team, now)
+        self._changes.directory(Directory.TEAMS)
+        return added
+
+    def add_member(self, team_id: int, agent_id: int) -> None:
+        super().add_member(team_id, agent_id)
+        self._changes.directory(Directory.TEAMS)
+
+
+class RecordingCategoryRepository(CategoryRepository):
+    def __init__(self, conn: Connection, changes: ChangeRecorder) -> None:
+        super().__init__(conn)
+        self._changes = changes
+
+    def add(self, category: Category) -> Category:
+        added = super().add(category)
+        self._changes.directory(Directory.TOPICS)
+        return added
+
+
+class RecordingCustomerRepository(CustomerRepository):
+    def __init__(self, conn: Connection, changes: ChangeRecorder) -> None:
+        super().__init__(conn)
+        self._changes = changes
+
+    def add(self, customer: Customer, now: datetime) -> Customer:
+        added = super().add(customer, now)
+        self._changes.directory(Directory.CUSTOMERS)
+        return added
+
+    def update(self, customer: Customer) -> Customer:
+        updated = super().update(customer)
+        self._changes.directory(Directory.CUSTOMERS)
+        return updated
+
+
+class RecordingSettingsRepository(DeskSettingsRepository):
+    def __init__(self, conn: Connection, changes: ChangeRecorder) -> None:
+        super().__init__(conn)
+        self._changes = changes
+
+    def set(self, key: str, value: str) -> None:
+        super().set(key, value)
+        self._changes.setting(key)

@@ -1,0 +1,67 @@
+"""Every write method of a repository records what it changed; reads record nothing.
+
+A new public method on a repository must be named below as a read or a recorded write
+(and, if a write, overridden in desk/store/recording.py), so that no write can leave
+other agents' views stale without a test saying so.
+"""
+
+from __future__ import annotations
+
+import inspect
+
+import pytest
+
+from desk.store import recording
+from desk.store.directory import (
+    AgentRepository,
+    CategoryRepository,
+    CustomerRepository,
+    TeamRepository,
+)
+from desk.store.settings import DeskSettingsRepository
+from desk.store.tickets import TicketRepository
+
+READS = {
+    TicketRepository: {"thread", "conflict", "count"},
+    AgentRepository: {"get", "maybe", "by_login", "all", "count", "password_hash", "team_ids"},
+    TeamRepository: {"get", "maybe", "all", "memberships"},
+    CategoryRepository: {"all", "get", "maybe"},
+    CustomerRepository: {"get", "by_email", "by_phone", "lookup"},
+    DeskSettingsRepository: {"get"},
+}
+WRITES = {
+    # `get` is overridden to remember what a save moves the ticket away from;
+    # `append` writes through `append_history`.
+    TicketRepository: {"get", "add", "save", "touch", "append_history"},
+    AgentRepository: {"add", "set_availability"},
+    TeamRepository: {"add", "add_member"},
+    CategoryRepository: {"add"},
+    CustomerRepository: {"add", "update"},
+    DeskSettingsRepository: {"set"},
+}
+THROUGH_OTHERS = {TicketRepository: {"append"}}
+RECORDING = {
+    TicketRepository: recording.RecordingTicketRepository,
+    AgentRepository: recording.RecordingAgentRepository,
+    TeamRepository: recording.RecordingTeamRepository,
+    CategoryRepository: recording.RecordingCategoryRepository,
+    CustomerRepository: recording.RecordingCustomerRepository,
+    DeskSettingsRepository: recording.RecordingSettingsRepository,
+}
+
+
+def _public(cls: type) -> set[str]:
+    return {
+        name
+        for name, member in vars(cls).items()
+        if not name.startswith("_") and inspect.isfunction(member)
+    }
+
+
+@pytest.mark.parametrize("repository", list(RECORDING), ids=lambda c: c.__name__)
+def test_every_public_method_is_a_known_read_or_a_recorded_write(repository: type):
+    known = READS[repository] | WRITES[repository] | THROUGH_OTHERS.get(repository, set())
+    assert _public(repository) <= known, "classify the new method here and in recording.py"
+    recorded = _public(RECORDING[repository])
+    assert WRITES[repository] <= recorded
+    assert not (recorded & (READS[repository] - {"get"}))
