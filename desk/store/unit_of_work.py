@@ -25,6 +25,9 @@ log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 
+#: The first statement of every PostgreSQL read transaction.
+READ_SNAPSHOT = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"
+
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
@@ -61,6 +64,11 @@ class SqlUnitOfWork:
             if self._write:
                 conn = conn.execution_options(**{WRITE: True})
             conn.begin()
+            if not self._write and conn.dialect.name == "postgresql":
+                # A read promises one snapshot (a ticket and its thread, a queue's count
+                # and its page): without this each statement would see the latest commit.
+                # SQLite's deferred transaction already is one snapshot.
+                conn.exec_driver_sql(READ_SNAPSHOT)
         except DBAPIError as exc:
             conn.close()
             raise plain_error(exc, self._url) from exc
