@@ -72,6 +72,7 @@ def create_first_admin(
     """The first person on an empty desk becomes its admin; refused once anyone exists."""
     login, name, email = _clean_agent(login, name, email, password)
     with db.write() as uow:
+        uow.agents.lock_for_first_admin()  # counted again by whoever waited for this one
         if uow.agents.count() > 0:
             raise PermissionDenied("This desk already has agents; ask an admin to add you.")
         agent = Agent(None, login, name, email, Role.ADMIN)

@@ -107,9 +107,5 @@ def _customer(uow: SqlUnitOfWork, request: IntakeRequest, caller: Customer | Non
     if request.customer_id is not None:
         return uow.customers.get(request.customer_id)
     assert caller is not None
-    if caller.email:
-        # The same address is the same person: log against them, not a second record.
-        known = uow.customers.by_email(caller.email)
-        if known is not None:
-            return known
-    return uow.customers.add(caller, uow.now())
+    # The same address is the same person: log against them, not a second record.
+    return uow.customers.add_or_get(caller, uow.now())

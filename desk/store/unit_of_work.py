@@ -10,7 +10,7 @@ from pathlib import Path
 from types import TracebackType
 
 from sqlalchemy import URL, Connection, Engine, text
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from desk.domain.errors import DatabaseError
 
@@ -20,6 +20,7 @@ from .engine import WRITE, create_desk_engine, describe, parse_url, plain_error,
 from .queues import QueueReader
 from .settings import DeskSettingsRepository
 from .tickets import TicketRepository
+from .uniqueness import as_validation_error
 
 log = logging.getLogger(__name__)
 
@@ -104,6 +105,10 @@ class SqlUnitOfWork:
         except DBAPIError:
             log.warning("closing a database connection failed", exc_info=True)
             conn.invalidate()
+        if isinstance(exc, IntegrityError):
+            refusal = as_validation_error(exc)
+            if refusal is not None:
+                raise refusal from exc
         if isinstance(exc, DBAPIError):
             raise plain_error(exc, self._url) from exc
 
