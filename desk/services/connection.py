@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from os import PathLike
 from pathlib import Path
 
 from desk.domain.errors import (
@@ -18,6 +19,7 @@ from desk.domain.errors import (
     FieldProblem,
     ValidationError,
 )
+from desk.domain.validation import storable
 from desk.store.engine import file_url, parse_url, server_url
 from desk.store.unit_of_work import SqlDatabase
 
@@ -64,7 +66,9 @@ class DatabaseChoice:
 
 def local_database(path: str | Path) -> DatabaseChoice:
     """The local file at `path`; raises ValidationError (field "file") when none is given."""
-    text = str(path).strip()
+    if not isinstance(path, (str, PathLike)):
+        raise ValidationError.single("file", "Choose where the local database file is.")
+    text = storable("file", "The file's name", str(path)).strip()
     if not text:
         raise ValidationError.single("file", "Choose where the local database file is.")
     return DatabaseChoice(local_file=Path(text).expanduser())
@@ -73,7 +77,14 @@ def local_database(path: str | Path) -> DatabaseChoice:
 def shared_server(host: str, port: str | int, database: str, user: str) -> DatabaseChoice:
     """A server address typed by a person; raises ValidationError naming each bad field."""
     problems = []
-    host, database, user = host.strip(), database.strip(), user.strip()
+    host, database, user = (
+        storable(field, label, value).strip()
+        for field, label, value in (
+            ("host", "The server's name", host),
+            ("database", "The database's name", database),
+            ("user", "The user name", user),
+        )
+    )
     if not host:
         problems.append(FieldProblem("host", "Type the server's name or address."))
     try:
@@ -179,6 +190,10 @@ class Connected:
 def connect(choice: DatabaseChoice, password: str = "", *, remember: bool = False) -> Connected:
     """Open (creating or upgrading) the chosen database; on success remember or forget the
     server's password as asked. Raises what `open_database` raises."""
+    if not isinstance(choice, DatabaseChoice):
+        raise ValidationError.single("file", "Choose a local file or a server.")
+    password = storable("password", "The password", password)
+    remember = bool(remember)
     db = SqlDatabase.open(choice.url(password))
     warning = None
     if choice.server is not None:

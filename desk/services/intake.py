@@ -49,6 +49,7 @@ def log_ticket(
 ) -> Ticket:
     """Create the ticket (and the caller, if new) in one transaction; on any bad field,
     report every problem at once and write nothing."""
+    request = _checked(request)
     if (request.customer_id is None) == (request.new_caller is None):
         raise ValidationError.single("customer", "Choose a known caller or type in a new one.")
     problems: list[FieldProblem] = []
@@ -101,6 +102,47 @@ def log_ticket(
             ticket = record(uow, ticket, lifecycle.claim(ticket, actor, now), actor)
         uow.commit()
     return ticket
+
+
+def _checked(request: object) -> IntakeRequest:
+    """Every part of the request of the right kind, each bad one reported at its field."""
+    if not isinstance(request, IntakeRequest):
+        raise ValidationError.single("ticket", "There is no ticket to log.")
+    r = request
+    v = validation
+
+    def optional_choice(field: str, label: str, choices: type, value: object) -> object:
+        return None if value is None else v.clean_choice(field, label, choices, value)
+
+    def new_caller() -> NewCaller | None:
+        if r.new_caller is None or isinstance(r.new_caller, NewCaller):
+            return r.new_caller
+        raise ValidationError.single("customer", "The new caller's details are missing.")
+
+    def call_seconds() -> int | None:
+        if r.call_seconds is None:
+            return None
+        seconds = r.call_seconds
+        if isinstance(seconds, int) and not isinstance(seconds, bool) and seconds < 0:
+            return seconds  # the lifecycle says why
+        return v.clean_count("call_seconds", "The call duration", r.call_seconds)
+
+    values = v.collect(
+        lambda: v.storable("subject", "Subject", r.subject),
+        lambda: v.storable("description", "Description", r.description),
+        lambda: v.clean_choice("channel", "channel", Channel, r.channel),
+        lambda: v.clean_id("customer", "customer", r.customer_id, optional=True),
+        new_caller,
+        lambda: v.clean_id("category", "help topic", r.category_id, optional=True),
+        lambda: v.clean_id("team", "team", r.team_id, optional=True),
+        lambda: optional_choice("impact", "level of impact", Level, r.impact),
+        lambda: optional_choice("urgency", "level of urgency", Level, r.urgency),
+        lambda: optional_choice("priority", "priority", Priority, r.priority),
+        lambda: v.storable("asset", "Asset", r.asset),
+        lambda: v.clean_flag("assign_to_me", "Assign to me", r.assign_to_me),
+        call_seconds,
+    )
+    return IntakeRequest(*values)
 
 
 def _customer(uow: SqlUnitOfWork, request: IntakeRequest, caller: Customer | None) -> Customer:

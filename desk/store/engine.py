@@ -13,6 +13,7 @@ from sqlalchemy import URL, Connection, Engine, create_engine, event, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
 from desk.domain.errors import BadDatabaseURL, DatabaseError, DatabaseUnavailable
+from desk.domain.validation import storable
 
 #: Execution option that makes a SQLite transaction take the write lock at BEGIN.
 WRITE = "desk_write"
@@ -39,6 +40,10 @@ PG_KEEPALIVES = {
 
 def parse_url(url: str | URL) -> URL:
     """The URL Desk will use; `postgresql://` means the psycopg 3 driver."""
+    if not isinstance(url, (str, URL)):
+        raise BadDatabaseURL(f"“{repr(url)[:60]}” is not a database URL.")
+    if isinstance(url, str):
+        url = storable("url", "The database URL", url)
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
