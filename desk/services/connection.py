@@ -130,8 +130,14 @@ def password_in(url: str) -> str | None:
     return parse_url(url).password or None
 
 
+def _check_server(server: object) -> None:
+    if not isinstance(server, ServerAddress):
+        raise ValidationError.single("host", "Choose a server first.")
+
+
 def saved_password(server: ServerAddress) -> str | None:
     """The remembered password, or None when there is none or the store cannot be read."""
+    _check_server(server)
     import keyring  # here, not at start-up: a local database never needs it
 
     try:
@@ -143,6 +149,8 @@ def saved_password(server: ServerAddress) -> str | None:
 
 def remember_password(server: ServerAddress, password: str) -> None:
     """Keep the password in the credential store; raises CredentialStoreUnavailable."""
+    _check_server(server)
+    password = storable("password", "The password", password)
     import keyring
     from keyring.errors import KeyringError
 
@@ -158,6 +166,7 @@ def remember_password(server: ServerAddress, password: str) -> None:
 
 def forget_password(server: ServerAddress) -> None:
     """Remove a remembered password (nothing happens when there is none)."""
+    _check_server(server)
     import keyring
     from keyring.errors import KeyringError, PasswordDeleteError
 
