@@ -69,12 +69,13 @@ def storable(field: str, label: str, value: object) -> str:
 def clean_id(field: str, label: str, value: object, *, optional: bool = False) -> Any:
     """A record's id: a whole number from 1 to ID_MAX (PostgreSQL's integer, and the same
     on SQLite). None only when `optional`; then None is returned."""
+    a = "an" if label[:1] in "aeiou" else "a"
     if value is None:
         if optional:
             return None
-        raise ValidationError.single(field, f"Choose {label}.")
+        raise ValidationError.single(field, f"Choose {a} {label}.")
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ValidationError.single(field, f"“{_shown(value)}” is not {label}'s number.")
+        raise ValidationError.single(field, f"“{_shown(value)}” is not {a} {label}'s number.")
     if not 1 <= value <= ID_MAX:
         raise ValidationError.single(
             field, f"There is no {label} {value}: numbers run from 1 to {ID_MAX:,}."
