@@ -87,6 +87,13 @@ def shared_server(host: str, port: str | int, database: str, user: str) -> Datab
     )
     if not host:
         problems.append(FieldProblem("host", "Type the server's name or address."))
+    for field, value, limit in (
+        ("host", host, 255),
+        ("database", database, 63),
+        ("user", user, 63),
+    ):
+        if len(value) > limit:
+            problems.append(FieldProblem(field, f"This is too long: at most {limit} characters."))
     try:
         number = int(str(port).strip() or DEFAULT_PORT)
         if not 0 < number < 65536:

@@ -20,6 +20,7 @@ from .tickets import acting_agent
 
 _LOGIN = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 PASSWORD_MIN = 8
+PASSWORD_MAX = 1_000
 
 
 @cache
@@ -52,6 +53,10 @@ def _clean_agent(
         if len(typed) < PASSWORD_MIN:
             raise ValidationError.single(
                 "password", f"The password needs at least {PASSWORD_MIN} characters."
+            )
+        if len(typed) > PASSWORD_MAX:
+            raise ValidationError.single(
+                "password", f"The password can have at most {PASSWORD_MAX:,} characters."
             )
         return typed
 

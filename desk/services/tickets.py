@@ -417,6 +417,9 @@ class BulkResult:
 
 def bulk(ticket_ids: Iterable[int], action: Callable[[int], object]) -> BulkResult:
     """Apply `action` to each ticket in its own transaction; one refusal stops no other."""
+    ticket_ids = validation.clean_ids("ticket", "ticket", ticket_ids)
+    if not callable(action):
+        raise ValidationError.single("action", "There is no action to apply.")
     done: list[int] = []
     failed: list[tuple[int, str]] = []
     for ticket_id in ticket_ids:

@@ -7,6 +7,7 @@ SQLite and PostgreSQL; the answer must be a DeskError and the database unchanged
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
@@ -20,7 +21,7 @@ from sqlalchemy import func, select
 from desk.domain.errors import DeskError, NotFound, ValidationError
 from desk.domain.model import ID_MAX, Availability, Channel, Level, Priority, Role, TicketStatus
 from desk.domain.queues import QueueFilter, QueueQuery, SortKey
-from desk.services import connection, directory, queries
+from desk.services import connection, demo, directory, intake, queries
 from desk.services import database as database_service
 from desk.services import tickets as work
 from desk.services.intake import IntakeRequest, NewCaller, log_ticket
@@ -101,6 +102,15 @@ HOSTILE: dict[str, st.SearchStrategy[Any]] = {
     "level?": _unknown(Level).filter(lambda v: v is not None),
     "priority?": _unknown(Priority).filter(lambda v: v is not None),
     "nottext": not_text,
+    "notstr": st.one_of(st.none(), st.integers(), st.floats(), st.just(object())),
+    "port": st.one_of(
+        st.none(),
+        st.integers(max_value=0),
+        st.integers(min_value=65536),
+        st.floats(),
+        st.text(max_size=5).filter(lambda t: not t.strip().isdigit()),
+    ),
+    "thing?": st.one_of(st.integers(), st.text(max_size=5), st.just(object())),
     "thing": st.one_of(st.none(), st.integers(), st.text(max_size=5), st.just(object())),
 }
 
@@ -150,7 +160,7 @@ def catalogue(db, w: World, ticket: int, version: int) -> list[tuple[str, Call, 
                 "asset": "text?",
                 "assign_to_me": "flag",
                 "call_seconds": "version",
-                "new_caller": "thing",
+                "new_caller": "thing?",
             }.items()
         ],
         (
@@ -275,6 +285,18 @@ def catalogue(db, w: World, ticket: int, version: int) -> list[tuple[str, Call, 
             lambda **k: work.update_ticket(db, a, ticket, k["edit"], k["version"]),
             {"edit": work.TicketEdit(), "version": version},
             {"edit": "thing", "version": "version"},
+        ),
+        (
+            "bulk",
+            lambda **k: work.bulk(k["ids"], k["action"]),
+            {"ids": [ticket], "action": lambda i: work.claim_ticket(db, a, i)},
+            {"ids": "ids", "action": "thing"},
+        ),
+        (
+            "seed_demo",
+            lambda **k: demo.seed_demo(db, k["tickets"], seed=k["seed"], now=k["now"]),
+            {"tickets": 10, "seed": 1, "now": None},
+            {"tickets": "count", "seed": "count", "now": "moment"},
         ),
         # reads
         (
@@ -454,17 +476,17 @@ def catalogue(db, w: World, ticket: int, version: int) -> list[tuple[str, Call, 
         (
             "local_database",
             lambda **k: connection.local_database(k["path"]),
-            {"path": ""},
-            {"path": "thing"},
+            {"path": "desk.sqlite3"},
+            {"path": "notstr"},
         ),
         (
             "shared_server",
             lambda **k: connection.shared_server(k["host"], k["port"], k["database"], k["user"]),
-            {"host": "", "port": 5432, "database": "desk", "user": "desk"},
-            {"host": "text", "port": "thing", "database": "text", "user": "text"},
+            {"host": "db.example", "port": 5432, "database": "desk", "user": "desk"},
+            {"host": "text", "port": "port", "database": "text", "user": "text"},
         ),
         *[
-            (name, lambda call=call, **k: call(k["url"]), {"url": ""}, {"url": "thing"})
+            (name, lambda call=call, **k: call(k["url"]), {"url": ""}, {"url": "notstr"})
             for name, call in {
                 "choice_from_url": connection.choice_from_url,
                 "password_in": connection.password_in,
@@ -519,7 +541,7 @@ def test_the_catalogue_covers_every_public_service_function(db, world: World):
     import inspect
 
     names = {entry[0].split(".")[0] for entry in catalogue(db, world, 1, 1)}
-    for module in (work, queries, directory, connection, database_service):
+    for module in (work, queries, directory, connection, database_service, demo, intake):
         public = {
             name
             for name, obj in vars(module).items()
@@ -532,15 +554,15 @@ def test_the_catalogue_covers_every_public_service_function(db, world: World):
             "acting_agent",
             "event_entries",
             "record",
-            "bulk",
             "has_agents",
             "directory",
+            "ensure_demo_desk",
         }
         assert public <= names, sorted(public - names)
 
 
 @settings(
-    max_examples=150,
+    max_examples=int(os.environ.get("DESK_HOSTILE_EXAMPLES", "150")),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
