@@ -394,6 +394,12 @@ class _Loader:
     def __enter__(self) -> _Loader:
         self._raw = self.db.engine.raw_connection()
         self.conn = self._raw.driver_connection
+        if not self.sqlite:
+            # A COPY of a million rows and the index rebuilds take minutes, not the
+            # seconds Desk's own statements get (engine.py); restored on the way out.
+            self.conn.execute("SET statement_timeout = 0")
+            self._answer_timeout = self.conn.answer_timeout
+            self.conn.answer_timeout = None
         if self.sqlite:
             self.conn.execute("PRAGMA cache_size=-400000")
             # No fsync: only a power cut could hurt, and a benchmark database is seeded again.
@@ -411,6 +417,10 @@ class _Loader:
             else:
                 self.conn.rollback()
         finally:
+            if not self.sqlite and not self.conn.closed:
+                self.conn.execute("RESET statement_timeout")  # to the connection's own
+                self.conn.commit()
+                self.conn.answer_timeout = self._answer_timeout
             self._raw.close()
 
     def _execute(self, sql: str) -> list[tuple[Any, ...]]:

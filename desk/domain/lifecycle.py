@@ -331,11 +331,15 @@ def resolve(ticket: Ticket, actor: Agent, now: datetime, note: str) -> Change:
     return _move(ticket, RESOLVED, actor.id, now, note=note)
 
 
-def close(ticket: Ticket, actor: Agent, now: datetime, csat: int | None = None) -> Change:
+def close(
+    ticket: Ticket, actor: Agent, now: datetime, csat: int | None = None, reason: str = ""
+) -> Change:
     check_transition(ticket, CLOSED)
-    if csat is not None and csat not in range(1, 6):
+    if csat is not None and (isinstance(csat, bool) or csat not in range(1, 6)):
         raise ValidationError.single("csat", "Customer satisfaction is a score from 1 to 5.")
-    return _move(ticket, CLOSED, actor.id, now, csat=csat)
+    reason = validation.clean_body("reason", "The reason", reason, required=False)
+    extra = {"reason": reason} if reason else {}
+    return _move(ticket, CLOSED, actor.id, now, csat=csat, **extra)
 
 
 def reopen(ticket: Ticket, actor: Agent, now: datetime, reason: str = "") -> Change:
@@ -354,19 +358,25 @@ def change_status(
     note: str = "",
     csat: int | None = None,
 ) -> Change:
-    """Move to `target` by the one operation the transition table names for it."""
+    """Move to `target` by the one operation the transition table names for it.
+
+    Whatever the move, the agent's `note` is kept: the resolution note of a resolve, the
+    reason of any other change (reopening a pending or new ticket, closing ...).
+    """
     rule = check_transition(ticket, target)
     match rule.action:
         case "resolve":
             return resolve(ticket, actor, now, note)
         case "close":
-            return close(ticket, actor, now, csat)
+            return close(ticket, actor, now, csat, reason=note)
         case "reopen":
             return reopen(ticket, actor, now, note)
         case "set pending":
             return set_pending(ticket, actor, now, note)
         case _:
-            return _move(ticket, target, actor.id, now)
+            reason = validation.clean_body("reason", "The reason", note, required=False)
+            extra = {"reason": reason} if reason else {}
+            return _move(ticket, target, actor.id, now, **extra)
 
 
 # --- triage and details -----------------------------------------------------------------

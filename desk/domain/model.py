@@ -6,6 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import IntEnum, StrEnum
 
+#: The largest id of any record: PostgreSQL's integer column, and the same on SQLite, so
+#: that both backends accept and refuse the same ids.
+ID_MAX = 2**31 - 1
+
 
 class Channel(StrEnum):
     WALK_IN = "walk_in"

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from .model import Channel, Level, Priority, TicketStatus
+from .model import ID_MAX, Channel, Level, Priority, TicketStatus
 
 NUMBER_PREFIX = "HD-"
 _NUMBER = re.compile(r"^\s*(?:#|HD-?)?\s*0*(\d{1,12})\s*$", re.IGNORECASE)
@@ -18,9 +18,13 @@ def format_number(ticket_id: int) -> str:
 
 
 def parse_number(text: str) -> int | None:
-    """The ticket id in `HD-000123`, `hd123`, `#123` or `123`; None if it is not a number."""
+    """The ticket id in `HD-000123`, `hd123`, `#123` or `123`; None if it is not a number,
+    or one too big to be a ticket's (digits typed in the search box may be a phone number)."""
     match = _NUMBER.match(text)
-    return int(match.group(1)) if match else None
+    if not match:
+        return None
+    number = int(match.group(1))
+    return number if 0 < number <= ID_MAX else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,15 +1,32 @@
 """Input rules with messages a person can act on.
 
 Each function returns the cleaned value or raises `ValidationError` naming the field.
+The services run every argument they are given through one of these before anything
+reaches the database, so that bad input of any shape (a wrong type, an unknown choice,
+an id past the integer column, text no database can store) is refused the same way on
+SQLite and PostgreSQL, in Desk's words, with nothing written.
+
+**Text that cannot be stored is cleaned, not refused.** NUL (U+0000) and lone surrogates
+(U+D800 to U+DFFF, half of a UTF-16 pair) are removed from every text Desk is given,
+on both backends: PostgreSQL cannot store NUL, neither database can encode a lone
+surrogate, and neither shows in anything a person can read, so removing them loses
+nothing a reader could see, while refusing would leave the person hunting for an
+invisible character in a pasted log. Every other character is kept as typed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+import re
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from enum import Enum, IntEnum
+from typing import Any, TypeVar
 
 from .errors import FieldProblem, ValidationError
-from .model import Customer
+from .model import ID_MAX, Customer, TicketStatus
+from .queues import QueueFilter, QueueQuery, SortKey
+
+E = TypeVar("E", bound=Enum)
 
 SUBJECT_MAX = 200
 NAME_MAX = 120
@@ -24,6 +41,125 @@ CATEGORY_NAME_MAX = 80
 DEFAULT_PHONE_REGION = "US"
 
 
+SEARCH_TEXT_MAX = 200  # characters in a search box
+SEARCH_WORDS_MAX = 20  # words: each is one more index probe, on both backends
+LIST_MAX = 10_000  # ids in one request (a bulk action, rows to refresh)
+PAGE_MAX = 10_000  # rows in one page of a queue or search
+
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def _shown(value: object) -> str:
+    """A value as a message quotes it: short, and printable whatever it holds."""
+    text = repr(value) if not isinstance(value, str) else value
+    text = _UNSTORABLE.sub("", text)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def storable(field: str, label: str, value: object) -> str:
+    """`value` as text Desk can store: None is empty; NUL and lone surrogates are
+    removed (see the module's docstring); anything that is not text is refused."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ValidationError.single(field, f"{label} must be text, not “{_shown(value)}”.")
+    return _UNSTORABLE.sub("", value)
+
+
+def clean_id(field: str, label: str, value: object, *, optional: bool = False) -> Any:
+    """A record's id: a whole number from 1 to ID_MAX (PostgreSQL's integer, and the same
+    on SQLite). None only when `optional`; then None is returned."""
+    a = "an" if label[:1] in "aeiou" else "a"
+    if value is None:
+        if optional:
+            return None
+        raise ValidationError.single(field, f"Choose {a} {label}.")
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationError.single(field, f"“{_shown(value)}” is not {a} {label}'s number.")
+    if not 1 <= value <= ID_MAX:
+        raise ValidationError.single(
+            field, f"There is no {label} {value}: numbers run from 1 to {ID_MAX:,}."
+        )
+    return int(value)
+
+
+def clean_ids(field: str, label: str, values: object) -> list[int]:
+    if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
+        raise ValidationError.single(field, f"“{_shown(values)}” is not a list of {label}s.")
+    found = list(values)
+    if len(found) > LIST_MAX:
+        raise ValidationError.single(
+            field, f"At most {LIST_MAX:,} {label}s at once; these are {len(found):,}."
+        )
+    return [clean_id(field, label, value) for value in found]
+
+
+def clean_count(field: str, label: str, value: object, *, low: int = 0, high: int = ID_MAX) -> int:
+    """A whole number from `low` to `high` (an offset, a page size, a score)."""
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ValidationError.single(
+            field, f"{label} is a whole number from {low:,} to {high:,}, not “{_shown(value)}”."
+        )
+    return int(value)
+
+
+def clean_flag(field: str, label: str, value: object) -> bool:
+    if not isinstance(value, bool):
+        raise ValidationError.single(field, f"{label} is yes or no, not “{_shown(value)}”.")
+    return value
+
+
+def clean_choice(field: str, label: str, choices: type[E], value: object) -> E:
+    """One of an enumeration's members, given as the member or its stored value."""
+    if isinstance(value, choices):
+        return value
+    numeric = issubclass(choices, IntEnum)
+    right_type = (
+        isinstance(value, int) and not isinstance(value, bool)
+        if numeric
+        else (isinstance(value, str))
+    )
+    if right_type:
+        try:
+            return choices(value)
+        except ValueError:
+            pass
+    names = ", ".join(str(c.value) if not numeric else c.name.lower() for c in choices)
+    raise ValidationError.single(
+        field, f"“{_shown(value)}” is not a {label}; it is one of: {names}."
+    )
+
+
+def clean_moment(field: str, label: str, value: object) -> datetime | None:
+    """None, or a time that says which time zone it is in (Desk stores UTC)."""
+    if value is None:
+        return None
+    if not isinstance(value, datetime) or value.tzinfo is None:
+        raise ValidationError.single(
+            field, f"{label} must be a time with its time zone, not “{_shown(value)}”."
+        )
+    return value
+
+
+def clean_search(value: object, *, field: str = "search") -> str:
+    """What was typed in a search box, within the words and characters a search takes."""
+    text = " ".join(storable(field, "The search", value).split())
+    if len(text) > SEARCH_TEXT_MAX:
+        raise ValidationError.single(
+            field,
+            f"A search is at most {SEARCH_TEXT_MAX} characters; this one has {len(text):,}."
+            " Search for fewer, more telling words.",
+        )
+    count = len(re.findall(r"\w+", text))
+    if count > SEARCH_WORDS_MAX:
+        raise ValidationError.single(
+            field,
+            f"A search is at most {SEARCH_WORDS_MAX} words; this one has {count:,}."
+            " Search for fewer, more telling words.",
+        )
+    return text
+
+
 def _too_long(label: str, limit: int, length: int) -> str:
     return f"{label} is too long: {length:,} characters, at most {limit:,} are allowed."
 
@@ -31,7 +167,7 @@ def _too_long(label: str, limit: int, length: int) -> str:
 def clean_text(
     field: str, label: str, value: str | None, *, limit: int, required: bool = False
 ) -> str:
-    text = (value or "").strip()
+    text = storable(field, label, value).strip()
     if required and not text:
         raise ValidationError.single(field, f"{label} cannot be empty.")
     if len(text) > limit:
@@ -41,12 +177,12 @@ def clean_text(
 
 def clean_subject(value: str | None) -> str:
     # A subject is one line: newlines pasted from an email become spaces.
-    one_line = " ".join((value or "").split())
+    one_line = " ".join(storable("subject", "Subject", value).split())
     return clean_text("subject", "Subject", one_line, limit=SUBJECT_MAX, required=True)
 
 
 def clean_body(field: str, label: str, value: str | None, *, required: bool = True) -> str:
-    text = (value or "").strip("\n\r\t ")
+    text = storable(field, label, value).strip("\n\r\t ")
     if required and not text:
         raise ValidationError.single(field, f"{label} cannot be empty.")
     if len(text) > TEXT_MAX:
@@ -56,7 +192,7 @@ def clean_body(field: str, label: str, value: str | None, *, required: bool = Tr
 
 def clean_email(value: str | None, *, field: str = "email") -> str | None:
     """A normalised address, or None when the value is empty."""
-    text = (value or "").strip()
+    text = storable(field, "Email", value).strip()
     if not text:
         return None
     if len(text) > EMAIL_MAX:
@@ -81,9 +217,10 @@ def clean_phone(
     """
     import phonenumbers  # 40 ms: imported when a number is first met, not at start-up
 
-    text = (value or "").strip()
+    text = storable(field, "The phone number", value).strip()
     if not text:
         return None
+    region = storable("region", "The phone region", region).strip().upper() or "US"
     # "00" is the international prefix of most of the world, whatever the region.
     dialled = "+" + text[2:] if text.startswith("00") else text
     try:
@@ -221,10 +358,47 @@ def clean_customer(
     """A new caller's details, checked all at once so every bad field gets its message."""
     name, email, phone, organisation = collect(
         lambda: clean_text(
-            "name", "The caller's name", " ".join(name.split()), limit=NAME_MAX, required=True
+            "name",
+            "The caller's name",
+            " ".join(storable("name", "The caller's name", name).split()),
+            limit=NAME_MAX,
+            required=True,
         ),
         lambda: clean_email(email),
         lambda: clean_phone(phone, region=region),
         lambda: clean_text("organisation", "Organisation", organisation, limit=ORGANISATION_MAX),
     )
     return Customer(None, name, email, phone, organisation)
+
+
+def clean_query(query: object) -> QueueQuery:
+    """A queue's filter, sort and search, every part checked."""
+    if not isinstance(query, QueueQuery):
+        raise ValidationError.single("queue", f"“{_shown(query)}” is not a queue.")
+    spec = query.filter
+    if not isinstance(spec, QueueFilter):
+        raise ValidationError.single("queue", f"“{_shown(spec)}” is not a queue's filter.")
+    statuses = spec.statuses
+    if statuses is not None:
+        if isinstance(statuses, (str, bytes)) or not isinstance(statuses, Iterable):
+            raise ValidationError.single(
+                "status", f"“{_shown(statuses)}” is not a set of statuses."
+            )
+        statuses = frozenset(
+            clean_choice("status", "status", TicketStatus, status) for status in statuses
+        )
+    cleaned = QueueFilter(
+        statuses=statuses,
+        team_id=clean_id("team", "team", spec.team_id, optional=True),
+        assignee_id=clean_id("assignee", "agent", spec.assignee_id, optional=True),
+        unassigned=clean_flag("unassigned", "Unassigned", spec.unassigned),
+        due_before=clean_moment("due_before", "Due before", spec.due_before),
+        updated_since=clean_moment("updated_since", "Updated since", spec.updated_since),
+        customer_id=clean_id("customer", "customer", spec.customer_id, optional=True),
+    )
+    return QueueQuery(
+        filter=cleaned,
+        sort=clean_choice("sort", "column to sort by", SortKey, query.sort),
+        descending=clean_flag("descending", "Descending", query.descending),
+        text=clean_search(query.text),
+    )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from os import PathLike
 from pathlib import Path
 
 from desk.domain.errors import (
@@ -19,6 +20,7 @@ from desk.domain.errors import (
     FieldProblem,
     ValidationError,
 )
+from desk.domain.validation import storable
 from desk.store.engine import file_url, parse_url, server_url
 from desk.store.unit_of_work import SqlDatabase
 
@@ -65,7 +67,9 @@ class DatabaseChoice:
 
 def local_database(path: str | Path) -> DatabaseChoice:
     """The local file at `path`; raises ValidationError (field "file") when none is given."""
-    text = str(path).strip()
+    if not isinstance(path, (str, PathLike)):
+        raise ValidationError.single("file", "Choose where the local database file is.")
+    text = storable("file", "The file's name", str(path)).strip()
     if not text:
         raise ValidationError.single("file", "Choose where the local database file is.")
     return DatabaseChoice(local_file=Path(text).expanduser())
@@ -74,9 +78,23 @@ def local_database(path: str | Path) -> DatabaseChoice:
 def shared_server(host: str, port: str | int, database: str, user: str) -> DatabaseChoice:
     """A server address typed by a person; raises ValidationError naming each bad field."""
     problems = []
-    host, database, user = host.strip(), database.strip(), user.strip()
+    host, database, user = (
+        storable(field, label, value).strip()
+        for field, label, value in (
+            ("host", "The server's name", host),
+            ("database", "The database's name", database),
+            ("user", "The user name", user),
+        )
+    )
     if not host:
         problems.append(FieldProblem("host", "Type the server's name or address."))
+    for field, value, limit in (
+        ("host", host, 255),
+        ("database", database, 63),
+        ("user", user, 63),
+    ):
+        if len(value) > limit:
+            problems.append(FieldProblem(field, f"This is too long: at most {limit} characters."))
     try:
         number = int(str(port).strip() or DEFAULT_PORT)
         if not 0 < number < 65536:
@@ -120,8 +138,14 @@ def password_in(url: str) -> str | None:
     return parse_url(url).password or None
 
 
+def _check_server(server: object) -> None:
+    if not isinstance(server, ServerAddress):
+        raise ValidationError.single("host", "Choose a server first.")
+
+
 def saved_password(server: ServerAddress) -> str | None:
     """The remembered password, or None when there is none or the store cannot be read."""
+    _check_server(server)
     import keyring  # here, not at start-up: a local database never needs it
 
     try:
@@ -133,6 +157,8 @@ def saved_password(server: ServerAddress) -> str | None:
 
 def remember_password(server: ServerAddress, password: str) -> None:
     """Keep the password in the credential store; raises CredentialStoreUnavailable."""
+    _check_server(server)
+    password = storable("password", "The password", password)
     import keyring
     from keyring.errors import KeyringError
 
@@ -148,6 +174,7 @@ def remember_password(server: ServerAddress, password: str) -> None:
 
 def forget_password(server: ServerAddress) -> None:
     """Remove a remembered password (nothing happens when there is none)."""
+    _check_server(server)
     import keyring
     from keyring.errors import KeyringError, PasswordDeleteError
 
@@ -180,6 +207,10 @@ class Connected:
 def connect(choice: DatabaseChoice, password: str = "", *, remember: bool = False) -> Connected:
     """Open (creating or upgrading) the chosen database; on success remember or forget the
     server's password as asked. Raises what `open_database` raises."""
+    if not isinstance(choice, DatabaseChoice):
+        raise ValidationError.single("file", "Choose a local file or a server.")
+    password = storable("password", "The password", password)
+    remember = bool(remember)
     db = SqlDatabase.open(choice.url(password))
     warning = None
     if choice.server is not None:

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
-from desk.domain import lifecycle
+from desk.domain import lifecycle, validation
 from desk.domain.errors import ValidationError
 from desk.domain.model import Agent, Category, Channel, Customer, Level, Team
 from desk.domain.thread import EntryKind
@@ -25,6 +25,7 @@ from .tickets import event_entries
 
 DEMO_DAYS = 120
 BATCH = 250
+DEMO_MAX = 2_000_000  # tickets one demo may add
 DEMO_LOGIN = "alex.morgan"  # whom `desk --demo` acts as: a Service Desk supervisor
 
 CHANNEL_WEIGHTS = {
@@ -87,8 +88,10 @@ def seed_demo(
     progress: Callable[[int, int], None] | None = None,
 ) -> DemoSummary:
     """Add the demo desk's people (once) and `tickets` tickets spread over four months."""
+    tickets = validation.clean_count("tickets", "The number of tickets", tickets, high=DEMO_MAX)
+    seed = validation.clean_count("seed", "The seed", seed)
+    now = validation.clean_moment("now", "The demo's present", now) or datetime.now(UTC)
     rng = random.Random(seed)
-    now = now or datetime.now(UTC)
     clock = _SimClock(now - timedelta(days=DEMO_DAYS + 1))
     sim = SqlDatabase(db.engine, db.url, clock)
     summary = DemoSummary()

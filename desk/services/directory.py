@@ -20,6 +20,7 @@ from .tickets import acting_agent
 
 _LOGIN = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 PASSWORD_MIN = 8
+PASSWORD_MAX = 1_000
 
 
 @cache
@@ -33,10 +34,11 @@ def _hasher() -> PasswordHasher:
 
 def _clean_agent(
     login: str, name: str, email: str | None, password: str | None
-) -> tuple[str, str, str | None]:
+) -> tuple[str, str, str | None, str | None]:
     def check_login() -> str:
+        typed = validation.storable("login", "The login", login).lower()
         value = validation.clean_text(
-            "login", "The login", login.lower(), limit=validation.LOGIN_MAX, required=True
+            "login", "The login", typed, limit=validation.LOGIN_MAX, required=True
         )
         if not _LOGIN.match(value):
             raise ValidationError.single(
@@ -44,13 +46,21 @@ def _clean_agent(
             )
         return value
 
-    def check_password() -> None:
-        if password is not None and len(password) < PASSWORD_MIN:
+    def check_password() -> str | None:
+        if password is None:
+            return None
+        typed = validation.storable("password", "The password", password)
+        if len(typed) < PASSWORD_MIN:
             raise ValidationError.single(
                 "password", f"The password needs at least {PASSWORD_MIN} characters."
             )
+        if len(typed) > PASSWORD_MAX:
+            raise ValidationError.single(
+                "password", f"The password can have at most {PASSWORD_MAX:,} characters."
+            )
+        return typed
 
-    login, name, email, _ = validation.collect(
+    login, name, email, password = validation.collect(
         check_login,
         lambda: validation.clean_text(
             "name", "The name", name, limit=validation.NAME_MAX, required=True
@@ -58,7 +68,7 @@ def _clean_agent(
         lambda: validation.clean_email(email),
         check_password,
     )
-    return login, name, email
+    return login, name, email, password
 
 
 def has_agents(db: Database) -> bool:
@@ -70,8 +80,9 @@ def create_first_admin(
     db: Database, login: str, name: str, email: str | None = None, password: str | None = None
 ) -> Agent:
     """The first person on an empty desk becomes its admin; refused once anyone exists."""
-    login, name, email = _clean_agent(login, name, email, password)
+    login, name, email, password = _clean_agent(login, name, email, password)
     with db.write() as uow:
+        uow.agents.lock_for_first_admin()  # counted again by whoever waited for this one
         if uow.agents.count() > 0:
             raise PermissionDenied("This desk already has agents; ask an admin to add you.")
         agent = Agent(None, login, name, email, Role.ADMIN)
@@ -94,11 +105,15 @@ def create_agent(
 ) -> Agent:
     """A new agent in the given teams. `password_hash` (from `hash_password`) stands in
     for `password` when many agents get the same one, as in the demo."""
-    login, name, email = _clean_agent(login, name, email, password)
+    login, name, email, password = _clean_agent(login, name, email, password)
+    role = validation.clean_choice("role", "role", Role, role)
+    team_ids = validation.clean_ids("team", "team", team_ids)
+    if password_hash is not None and not isinstance(password_hash, str):
+        raise ValidationError.single("password", "The password's hash must be text.")
     stored = password_hash or hash_password(password)
     with db.write() as uow:
         acting_agent(uow, actor_id, Permission.MANAGE_DESK)
-        created = uow.agents.add(Agent(None, login, name, email, Role(role)), stored, uow.now())
+        created = uow.agents.add(Agent(None, login, name, email, role), stored, uow.now())
         assert created.id is not None
         for team_id in team_ids:
             uow.teams.get(team_id)
@@ -120,6 +135,8 @@ def create_team(db: Database, actor_id: int, name: str, description: str = "") -
 
 
 def add_team_member(db: Database, actor_id: int, team_id: int, agent_id: int) -> None:
+    team_id = validation.clean_id("team", "team", team_id)
+    agent_id = validation.clean_id("agent", "agent", agent_id)
     with db.write() as uow:
         acting_agent(uow, actor_id, Permission.MANAGE_DESK)
         uow.teams.get(team_id)
@@ -141,6 +158,9 @@ def create_category(
     name = validation.clean_text(
         "name", "The help topic's name", name, limit=validation.CATEGORY_NAME_MAX, required=True
     )
+    parent_id = validation.clean_id("parent", "help topic", parent_id, optional=True)
+    default_team_id = validation.clean_id("team", "team", default_team_id, optional=True)
+    default_priority = validation.clean_choice("priority", "priority", Priority, default_priority)
     with db.write() as uow:
         acting_agent(uow, actor_id, Permission.MANAGE_DESK)
         if parent_id is not None:
@@ -148,7 +168,7 @@ def create_category(
         if default_team_id is not None:
             uow.teams.get(default_team_id)
         category = uow.categories.add(
-            Category(None, name, parent_id, default_team_id, Priority(default_priority))
+            Category(None, name, parent_id, default_team_id, default_priority)
         )
         uow.commit()
     return category
@@ -156,6 +176,10 @@ def create_category(
 
 def set_availability(db: Database, actor_id: int, availability: Availability) -> Agent:
     """The agent says whether they can take work (available, away, off shift)."""
+    actor_id = validation.clean_id("agent", "agent", actor_id)
+    availability = validation.clean_choice(
+        "availability", "availability", Availability, availability
+    )
     with db.write() as uow:
         agent = uow.agents.get(actor_id)
         updated = Agent(
@@ -164,7 +188,7 @@ def set_availability(db: Database, actor_id: int, availability: Availability) ->
             agent.name,
             agent.email,
             agent.role,
-            Availability(availability),
+            availability,
             agent.active,
         )
         uow.agents.set_availability(updated)
@@ -175,8 +199,10 @@ def set_availability(db: Database, actor_id: int, availability: Availability) ->
 def sign_in(db: Database, login: str, password: str) -> Agent:
     """The agent whose login and password these are; one vague message for any mismatch."""
     refused = PermissionDenied("The login or password is not right.")
+    login = validation.storable("login", "The login", login).strip().lower()
+    password = validation.storable("password", "The password", password)
     with db.read() as uow:
-        agent = uow.agents.by_login(login.strip().lower())
+        agent = uow.agents.by_login(login)
         stored = uow.agents.password_hash(agent.id) if agent and agent.id else None
     if agent is None or not agent.active or not stored:
         raise refused
@@ -190,4 +216,5 @@ def sign_in(db: Database, login: str, password: str) -> Agent:
 
 
 def hash_password(password: str | None) -> str | None:
+    password = validation.storable("password", "The password", password)
     return _hasher().hash(password) if password else None

@@ -52,6 +52,7 @@ def log_ticket(
     """Create the ticket (and the caller, if new) in one transaction; on any bad field,
     report every problem at once and write nothing. A new caller's phone number without a
     country code is read as a number of `phone_region`, by default the desk's country."""
+    request = _checked(request)
     if (request.customer_id is None) == (request.new_caller is None):
         raise ValidationError.single("customer", "Choose a known caller or type in a new one.")
     problems: list[FieldProblem] = []
@@ -111,20 +112,61 @@ def log_ticket(
     return ticket
 
 
+def _checked(request: object) -> IntakeRequest:
+    """Every part of the request of the right kind, each bad one reported at its field."""
+    if not isinstance(request, IntakeRequest):
+        raise ValidationError.single("ticket", "There is no ticket to log.")
+    r = request
+    v = validation
+
+    def optional_choice(field: str, label: str, choices: type, value: object) -> object:
+        return None if value is None else v.clean_choice(field, label, choices, value)
+
+    def new_caller() -> NewCaller | None:
+        if r.new_caller is None or isinstance(r.new_caller, NewCaller):
+            return r.new_caller
+        raise ValidationError.single("customer", "The new caller's details are missing.")
+
+    def call_seconds() -> int | None:
+        if r.call_seconds is None:
+            return None
+        seconds = r.call_seconds
+        if isinstance(seconds, int) and not isinstance(seconds, bool) and seconds < 0:
+            return seconds  # the lifecycle says why
+        return v.clean_count("call_seconds", "The call duration", r.call_seconds)
+
+    values = v.collect(
+        lambda: v.storable("subject", "Subject", r.subject),
+        lambda: v.storable("description", "Description", r.description),
+        lambda: v.clean_choice("channel", "channel", Channel, r.channel),
+        lambda: v.clean_id("customer", "customer", r.customer_id, optional=True),
+        new_caller,
+        lambda: v.clean_id("category", "help topic", r.category_id, optional=True),
+        lambda: v.clean_id("team", "team", r.team_id, optional=True),
+        lambda: optional_choice("impact", "level of impact", Level, r.impact),
+        lambda: optional_choice("urgency", "level of urgency", Level, r.urgency),
+        lambda: optional_choice("priority", "priority", Priority, r.priority),
+        lambda: v.storable("asset", "Asset", r.asset),
+        lambda: v.clean_flag("assign_to_me", "Assign to me", r.assign_to_me),
+        call_seconds,
+    )
+    return IntakeRequest(*values)
+
+
 def _customer(uow: SqlUnitOfWork, request: IntakeRequest, caller: Customer | None) -> Customer:
     if request.customer_id is not None:
         return uow.customers.get(request.customer_id)
     assert caller is not None
     if caller.email:
-        known = uow.customers.by_email(caller.email)
-        if known is not None and fold(known.name) == fold(caller.name):
-            return known  # the same person typed in again: log against them
-        if known is not None:
-            # Someone else's address: logging against them would misfile the call, and a
-            # second record with their address is refused. The agent decides.
+        # The same address is the same person, even when two agents log them at once ...
+        known = uow.customers.add_or_get(caller, uow.now())
+        if fold(known.name) != fold(caller.name):
+            # ... but under another name it is someone else's address: logging against
+            # them would misfile the call. The agent decides; nothing is written.
             raise ValidationError.single(
                 "email",
                 f"{caller.email} belongs to {known.name} already."
                 f" Use {known.name} as the caller, or type another address.",
             )
+        return known
     return uow.customers.add(caller, uow.now())

@@ -23,7 +23,7 @@ Operation = Callable[[SqlUnitOfWork, Ticket, Agent, datetime], Change]
 
 
 def acting_agent(uow: SqlUnitOfWork, actor_id: int, permission: Permission) -> Agent:
-    actor = uow.agents.get(actor_id)
+    actor = uow.agents.get(validation.clean_id("agent", "agent", actor_id))
     require(actor, permission)
     return actor
 
@@ -79,6 +79,8 @@ def _work(
     entries: Callable[[SqlUnitOfWork, Ticket, Agent], Sequence[NewEntry]] = lambda *_: (),
 ) -> Ticket:
     """The one path every ticket change takes: one transaction, role, version, events."""
+    ticket_id = validation.clean_id("ticket", "ticket", ticket_id)
+    expected_version = _version(expected_version, optional=True)
     with db.write() as uow:
         actor = acting_agent(uow, actor_id, permission)
         ticket = uow.tickets.get(ticket_id, for_update=True)
@@ -113,6 +115,8 @@ def assign_ticket(
     """Give a ticket to an agent. Agents may take tickets for themselves; giving one to
     somebody else, or taking one from somebody else, is a supervisor's call."""
 
+    assignee_id = validation.clean_id("assignee", "agent", assignee_id)
+
     def assign(uow: SqlUnitOfWork, t: Ticket, actor: Agent, now: datetime) -> Change:
         if assignee_id != actor.id or t.assignee_id not in (None, actor.id):
             require(actor, Permission.ASSIGN_OTHERS)
@@ -145,6 +149,7 @@ def transfer_ticket(
 ) -> Ticket:
     """Escalate or hand over to another team's queue, with an optional internal note."""
     reason = validation.clean_body("reason", "The reason", reason, required=False)
+    team_id = validation.clean_id("team", "team", team_id)
 
     def transfer(uow: SqlUnitOfWork, t: Ticket, actor: Agent, now: datetime) -> Change:
         return lifecycle.transfer(
@@ -181,6 +186,7 @@ def reply_to_customer(db: Database, actor_id: int, ticket_id: int, body: str) ->
 def add_internal_note(db: Database, actor_id: int, ticket_id: int, body: str) -> Ticket:
     """A note for agents only; it never reaches the customer and changes nothing else."""
     body = validation.clean_body("body", "The note", body)
+    ticket_id = validation.clean_id("ticket", "ticket", ticket_id)
     with db.write() as uow:
         actor = acting_agent(uow, actor_id, Permission.WORK_TICKETS)
         ticket = uow.tickets.get(ticket_id, for_update=True)
@@ -227,12 +233,16 @@ def change_status(
 ) -> Ticket:
     """Move a ticket to `target` if the transition table allows it (a resolution note to
     resolve, an optional 1–5 satisfaction score to close, an optional reason otherwise)."""
+    target = validation.clean_choice("status", "status", TicketStatus, target)
+    note = validation.storable("note", "The note", note)
+    if csat is not None:
+        csat = validation.clean_count("csat", "Customer satisfaction", csat, low=1, high=5)
     return _work(
         db,
         actor_id,
         ticket_id,
         lambda _uow, t, actor, now: lifecycle.change_status(
-            t, TicketStatus(target), actor, now, note=note, csat=csat
+            t, target, actor, now, note=note, csat=csat
         ),
         expected_version=expected_version,
     )
@@ -317,6 +327,8 @@ def update_ticket(
 ) -> Ticket:
     """Save the editor's changes in one go, one event per changed field, or nothing at all
     if any field is invalid or someone else saved the ticket since `expected_version`."""
+    edit = _checked_edit(edit)
+    expected_version = _version(expected_version)
 
     def apply(uow: SqlUnitOfWork, t: Ticket, actor: Agent, now: datetime) -> Change:
         change = Change(t)
@@ -351,6 +363,41 @@ def update_ticket(
     return _work(db, actor_id, ticket_id, apply, expected_version=expected_version)
 
 
+def _version(value: object, *, optional: bool = False) -> int | None:
+    """The version of a ticket the agent saw (from 1; None when not checked)."""
+    if value is None and optional:
+        return None
+    return validation.clean_count("version", "The ticket's version", value, low=1)
+
+
+def _checked_edit(edit: object) -> TicketEdit:
+    if not isinstance(edit, TicketEdit):
+        raise ValidationError.single("edit", "The changes to save are not a ticket edit.")
+
+    def optional_text(field: str, label: str, value: object) -> str | None:
+        return None if value is None else validation.storable(field, label, value)
+
+    def optional_choice(field: str, label: str, choices: type, value: object) -> object:
+        if value is None or isinstance(value, Keep):
+            return value
+        return validation.clean_choice(field, label, choices, value)
+
+    category = edit.category_id
+    subject, asset, category, impact, urgency, priority = validation.collect(
+        lambda: optional_text("subject", "Subject", edit.subject),
+        lambda: optional_text("asset", "Asset", edit.asset),
+        lambda: (
+            category
+            if isinstance(category, Keep)
+            else validation.clean_id("category", "help topic", category, optional=True)
+        ),
+        lambda: optional_choice("impact", "level of impact", Level, edit.impact),
+        lambda: optional_choice("urgency", "level of urgency", Level, edit.urgency),
+        lambda: optional_choice("priority", "priority", Priority, edit.priority),
+    )
+    return TicketEdit(subject, asset, category, impact, urgency, priority)
+
+
 # --- bulk -------------------------------------------------------------------------------
 
 
@@ -377,6 +424,9 @@ def bulk(ticket_ids: Iterable[int], action: Callable[[int], object]) -> BulkResu
     The database itself refusing (gone, read-only, unreachable) is no ticket's problem: it
     is raised when nothing was done yet, and ends the run (the rest not changed) otherwise.
     """
+    ticket_ids = validation.clean_ids("ticket", "ticket", ticket_ids)
+    if not callable(action):
+        raise ValidationError.single("action", "There is no action to apply.")
     done: list[int] = []
     failed: list[tuple[int, str]] = []
     ids = list(ticket_ids)

@@ -7,13 +7,18 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Row, and_, delete, func, insert, intersect, select, update
+from sqlalchemy.exc import IntegrityError
 
-from desk.domain.errors import NotFound, ValidationError
+from desk.domain.errors import NotFound
 from desk.domain.model import Agent, Category, Customer, Team
 from desk.domain.search import fold, words
 from desk.domain.validation import phone_search_keys
 
 from .schema import agents, categories, customer_terms, customers, team_members, teams, tickets
+from .uniqueness import as_validation_error, insert_or_nothing, insert_unique
+
+#: pg_advisory_xact_lock key held while the first admin is created (one admin, ever).
+FIRST_ADMIN_LOCK = 0x4445534B_0001
 
 
 def _agent(row: Row[Any]) -> Agent:
@@ -54,10 +59,16 @@ class AgentRepository:
     def count(self) -> int:
         return self._conn.execute(select(func.count()).select_from(agents)).scalar_one()
 
+    def lock_for_first_admin(self) -> None:
+        """Make concurrent first-admin attempts queue up, so that each counts the agents
+        after the one before it committed. (SQLite's writers already queue at BEGIN.)"""
+        if self._conn.dialect.name == "postgresql":
+            self._conn.execute(select(func.pg_advisory_xact_lock(FIRST_ADMIN_LOCK)))
+
     def add(self, agent: Agent, password_hash: str | None, now: datetime) -> Agent:
-        if self.by_login(agent.login) is not None:
-            raise ValidationError.single("login", f"The login “{agent.login}” is taken.")
-        new_id = self._conn.execute(
+        """Insert the agent; a login someone else has (or just took) is a ValidationError."""
+        new_id = insert_unique(
+            self._conn,
             insert(agents)
             .values(
                 login=agent.login,
@@ -69,8 +80,9 @@ class AgentRepository:
                 password_hash=password_hash,
                 created_at=now,
             )
-            .returning(agents.c.id)
-        ).scalar_one()
+            .returning(agents.c.id),
+            agent.login,
+        )
         return self.get(new_id)
 
     def password_hash(self, agent_id: int) -> str | None:
@@ -109,14 +121,14 @@ class TeamRepository:
         return [Team(row.id, row.name, row.description) for row in rows]
 
     def add(self, team: Team, now: datetime) -> Team:
-        exists = self._conn.execute(select(teams.c.id).where(teams.c.name == team.name)).first()
-        if exists:
-            raise ValidationError.single("name", f"There is already a team named “{team.name}”.")
-        new_id = self._conn.execute(
+        """Insert the team; a name another team has (or just took) is a ValidationError."""
+        new_id = insert_unique(
+            self._conn,
             insert(teams)
             .values(name=team.name, description=team.description, created_at=now)
-            .returning(teams.c.id)
-        ).scalar_one()
+            .returning(teams.c.id),
+            team.name,
+        )
         return self.get(new_id)
 
     def memberships(self) -> list[tuple[int, int]]:
@@ -124,13 +136,10 @@ class TeamRepository:
         return [(row.team_id, row.agent_id) for row in rows]
 
     def add_member(self, team_id: int, agent_id: int) -> None:
-        exists = self._conn.execute(
-            select(team_members).where(
-                team_members.c.team_id == team_id, team_members.c.agent_id == agent_id
-            )
-        ).first()
-        if not exists:
-            self._conn.execute(insert(team_members).values(team_id=team_id, agent_id=agent_id))
+        """The agent is in the team afterwards, whether or not they were (or someone else
+        added them at the same moment)."""
+        values = {"team_id": team_id, "agent_id": agent_id}
+        insert_or_nothing(self._conn, team_members, values, ["team_id", "agent_id"])
 
 
 class CategoryRepository:
@@ -183,6 +192,16 @@ def _customer(row: Row[Any]) -> Customer:
     return Customer(row.id, row.name, row.email, row.phone, row.organisation, row.created_at)
 
 
+def _customer_values(customer: Customer, now: datetime) -> dict[str, Any]:
+    return {
+        "name": customer.name,
+        "email": customer.email,
+        "phone": customer.phone,
+        "organisation": customer.organisation,
+        "created_at": now,
+    }
+
+
 def customer_terms_for(customer: Customer) -> set[str]:
     """The words a caller can be found by: name and organisation words, email, phone digits."""
     terms = set(words(f"{customer.name} {customer.organisation}"))
@@ -217,32 +236,36 @@ class CustomerRepository:
         return [_customer(row) for row in rows]
 
     def add(self, customer: Customer, now: datetime) -> Customer:
-        if customer.email and self.by_email(customer.email):
-            raise ValidationError.single(
-                "email", f"{customer.email} already belongs to another customer."
-            )
-        new_id = self._conn.execute(
-            insert(customers)
-            .values(
-                name=customer.name,
-                email=customer.email,
-                phone=customer.phone,
-                organisation=customer.organisation,
-                created_at=now,
-            )
-            .returning(customers.c.id)
-        ).scalar_one()
+        """Insert a new customer; an email another customer has is a ValidationError."""
+        new_id = insert_unique(
+            self._conn,
+            insert(customers).values(_customer_values(customer, now)).returning(customers.c.id),
+            customer.email,
+        )
         self._write_terms(new_id, customer)
         return self.get(new_id)
 
+    def add_or_get(self, customer: Customer, now: datetime) -> Customer:
+        """The customer with this email, stored now unless someone has it already: the
+        same address is the same person, even when two agents log them at one moment."""
+        if not customer.email:
+            return self.add(customer, now)
+        new_id = insert_or_nothing(
+            self._conn, customers, _customer_values(customer, now), ["email"]
+        )
+        if new_id is not None:
+            self._write_terms(new_id, customer)
+            return self.get(new_id)
+        # Another client's row, committed by now: ON CONFLICT waited for its transaction,
+        # and the next statement sees it (PostgreSQL writes run in READ COMMITTED).
+        known = self.by_email(customer.email)
+        if known is None:  # it rolled back after all: nobody else has the address now
+            return self.add(customer, now)
+        return known
+
     def update(self, customer: Customer) -> Customer:
         assert customer.id is not None
-        other = self.by_email(customer.email) if customer.email else None
-        if other is not None and other.id != customer.id:
-            raise ValidationError.single(
-                "email", f"{customer.email} already belongs to another customer."
-            )
-        self._conn.execute(
+        statement = (
             update(customers)
             .where(customers.c.id == customer.id)
             .values(
@@ -252,6 +275,14 @@ class CustomerRepository:
                 organisation=customer.organisation,
             )
         )
+        try:
+            with self._conn.begin_nested():
+                self._conn.execute(statement)
+        except IntegrityError as exc:
+            refusal = as_validation_error(exc, customer.email)
+            if refusal is None:
+                raise
+            raise refusal from exc
         self._conn.execute(
             update(tickets)
             .where(tickets.c.customer_id == customer.id)

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from sqlalchemy import URL, Engine, create_engine, event, make_url
+from sqlalchemy import URL, Connection, Engine, create_engine, event, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
 from desk.domain.errors import (
@@ -17,16 +20,37 @@ from desk.domain.errors import (
     DatabaseReadOnly,
     DatabaseUnavailable,
 )
+from desk.domain.validation import storable
 
 #: Execution option that makes a SQLite transaction take the write lock at BEGIN.
 WRITE = "desk_write"
 
 SQLITE_BUSY_TIMEOUT_S = 15
 PG_CONNECT_TIMEOUT_S = 5
+#: The server stops a statement that runs longer than this (Desk's take milliseconds;
+#: a longer one is waiting on a lock or an overloaded server, and the person waits too).
+PG_STATEMENT_TIMEOUT_S = 8
+#: Desk stops waiting for a server that does not answer at all (stopped, or a network
+#: that drops packets without a word): a little longer than the server's own limit, so
+#: that a slow statement is the server's clean refusal and only silence is cut here.
+PG_ANSWER_TIMEOUT_S = PG_STATEMENT_TIMEOUT_S + 2
+#: TCP keepalives: a connection to a host that vanished is noticed while idle, and
+#: unacknowledged data gives up after PG_TCP_USER_TIMEOUT_MS, not the kernel's 15 minutes.
+PG_KEEPALIVES = {
+    "keepalives": 1,
+    "keepalives_idle": 10,
+    "keepalives_interval": 3,
+    "keepalives_count": 3,
+    "tcp_user_timeout": PG_ANSWER_TIMEOUT_S * 1000,
+}
 
 
 def parse_url(url: str | URL) -> URL:
     """The URL Desk will use; `postgresql://` means the psycopg 3 driver."""
+    if not isinstance(url, (str, URL)):
+        raise BadDatabaseURL(f"“{repr(url)[:60]}” is not a database URL.")
+    if isinstance(url, str):
+        url = storable("url", "The database URL", url)
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
@@ -76,7 +100,7 @@ def create_desk_engine(
     try:
         if parsed.get_backend_name() == "sqlite":
             return _sqlite_engine(parsed, read_only=read_only, immutable=immutable)
-        return create_engine(
+        engine = create_engine(
             parsed,
             pool_pre_ping=True,  # a server restarted overnight is not an error in the morning
             # One kept, one more while two queries overlap; with the change listener's
@@ -90,11 +114,69 @@ def create_desk_engine(
                 # a count of a big queue runs beside the page being painted: on one core
                 # it leaves the others to the server's other clients (and to the window,
                 # when both share a machine), for 30 ms more on a million tickets.
-                "options": "-c jit=off -c max_parallel_workers_per_gather=0",
+                "options": "-c jit=off -c max_parallel_workers_per_gather=0"
+                f" -c statement_timeout={PG_STATEMENT_TIMEOUT_S * 1000}",
+                **PG_KEEPALIVES,
             },
         )
     except (ArgumentError, NoSuchModuleError, ValueError) as exc:
         raise BadDatabaseURL(f"Cannot use “{safe_url(parsed)}”: {exc}") from exc
+
+    @event.listens_for(engine, "do_connect")
+    def on_connect(_dialect: Any, _record: Any, cargs: Any, cparams: Any) -> Any:
+        return _answering_connection_class().connect(*cargs, **cparams)
+
+    return engine
+
+
+@cache
+def _answering_connection_class() -> type:
+    """psycopg's connection, giving up on a server that sends nothing back.
+
+    A stopped server's kernel still acknowledges every packet, so neither keepalives nor
+    the TCP user timeout notice it, and the server's statement timeout cannot fire: the
+    client must stop waiting on its own. Every exchange with the server (a statement, a
+    commit, the pool's ping) goes through `wait`, which psycopg lets time out.
+    """
+    import psycopg
+    from psycopg import errors
+
+    class AnsweringConnection(psycopg.Connection):  # type: ignore[type-arg]
+        answer_timeout: float | None = PG_ANSWER_TIMEOUT_S
+
+        def wait(self, gen: Any, interval: float = 0.1, timeout: float | None = None) -> Any:
+            limit = timeout if timeout is not None else self.answer_timeout
+            try:
+                return super().wait(gen, interval=interval, timeout=limit)
+            except errors._WaitTimeout:
+                if timeout is not None:  # psycopg's own deadline, its own handling
+                    raise
+                # Halfway through an exchange the connection cannot be used again.
+                self.pgconn.finish()
+                raise psycopg.OperationalError(
+                    f"timed out: the server sent no answer in {limit:g} s"
+                ) from None
+
+    return AnsweringConnection
+
+
+@contextmanager
+def without_time_limits(conn: Connection) -> Iterator[None]:
+    """Lift the statement and answer timeouts inside this transaction (a migration that
+    builds an index on a million tickets may take minutes)."""
+    if conn.dialect.name != "postgresql":
+        yield
+        return
+    conn.exec_driver_sql("SET LOCAL statement_timeout = 0")
+    dbapi = conn.connection.dbapi_connection
+    saved = getattr(dbapi, "answer_timeout", None)
+    try:
+        if dbapi is not None and hasattr(dbapi, "answer_timeout"):
+            dbapi.answer_timeout = None  # type: ignore[union-attr]
+        yield
+    finally:
+        if dbapi is not None and hasattr(dbapi, "answer_timeout"):
+            dbapi.answer_timeout = saved  # type: ignore[union-attr]
 
 
 def _sqlite_engine(url: URL, *, read_only: bool = False, immutable: bool = False) -> Engine:
@@ -145,6 +227,49 @@ def _sqlite_engine(url: URL, *, read_only: bool = False, immutable: bool = False
 
 #: A driver's words, what to tell the person instead, and the part of the address to fix.
 _PLAIN_WORDS: list[tuple[re.Pattern[str], str, str | None]] = [
+    # The server's own state, before the address checks below (it did answer).
+    (
+        re.compile(r"the database system is starting up|database system is in recovery", re.I),
+        "The server at {where} is starting up. Try again in a moment.",
+        None,
+    ),
+    (
+        re.compile(
+            r"the database system is (shutting down|not accepting connections)"
+            r"|terminating connection due to administrator command",
+            re.I,
+        ),
+        "The server at {where} is shutting down or restarting. Try again in a moment.",
+        None,
+    ),
+    (
+        re.compile(r"too many clients|remaining connection slots are reserved", re.I),
+        "The server at {where} has no connection free for Desk (too many clients). Try"
+        " again in a moment, or ask its administrator to allow more connections.",
+        None,
+    ),
+    (
+        re.compile(r"canceling statement due to (statement|lock) timeout", re.I),
+        "The server at {where} took too long to answer and stopped: nothing was saved."
+        " Try again; if it keeps happening, the server is overloaded.",
+        None,
+    ),
+    (
+        re.compile(r"canceling statement due to (user request|conflict with recovery)", re.I),
+        "The server at {where} stopped the work before it was done: nothing was saved. Try again.",
+        None,
+    ),
+    (
+        re.compile(r"No space left on device|could not extend file|database or disk is full", re.I),
+        "The disk that holds {where} is full: nothing was saved. Free some space there"
+        " and try again.",
+        None,
+    ),
+    (
+        re.compile(r"deadlock detected|could not serialize access", re.I),
+        "Someone else changed the same things at the same moment: nothing was saved. Try again.",
+        None,
+    ),
     (
         re.compile(
             r"connection refused|could not connect|connection to server .* failed: No such file",
@@ -197,7 +322,9 @@ _PLAIN_WORDS: list[tuple[re.Pattern[str], str, str | None]] = [
     ),
     (
         re.compile(
-            r"terminating connection|server closed the connection|connection .* closed", re.I
+            r"terminating connection|server closed the connection|connection .* closed"
+            r"|SSL SYSCALL error|no connection to the server|consuming input failed",
+            re.I,
         ),
         "The connection to {where} was lost. Desk will reconnect when you try again.",
         None,

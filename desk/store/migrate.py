@@ -14,7 +14,7 @@ from sqlalchemy import Connection, Engine, inspect, text
 
 from desk.domain.errors import DatabaseUnavailable, SchemaTooNew
 
-from .engine import WRITE
+from .engine import WRITE, without_time_limits
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -106,7 +106,11 @@ def _upgrade(engine: Engine) -> bool:
 
     config = alembic_config()
     script = ScriptDirectory.from_config(config)
-    with engine.connect().execution_options(**{WRITE: True}) as conn, conn.begin():
+    with (
+        engine.connect().execution_options(**{WRITE: True}) as conn,
+        conn.begin(),
+        without_time_limits(conn),
+    ):
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
         # Checked again, now that this client holds the lock.

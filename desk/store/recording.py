@@ -123,6 +123,13 @@ class RecordingCustomerRepository(CustomerRepository):
         self._changes.directory(Directory.CUSTOMERS)
         return added
 
+    def add_or_get(self, customer: Customer, now: datetime) -> Customer:
+        # Recorded whether it stored the caller or found them: a caller found is no
+        # change, but telling views to re-read one customer costs less than a missed one.
+        found = super().add_or_get(customer, now)
+        self._changes.directory(Directory.CUSTOMERS)
+        return found
+
     def update(self, customer: Customer) -> Customer:
         updated = super().update(customer)
         self._changes.directory(Directory.CUSTOMERS)

@@ -11,7 +11,7 @@ from pathlib import Path
 from types import TracebackType
 
 from sqlalchemy import URL, Connection, Engine, text
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from desk.domain.changes import ChangeRecorder, Changes
 from desk.domain.errors import DatabaseError, DatabaseGone, DatabaseReadOnly
@@ -24,12 +24,16 @@ from .presence import PresenceRepository
 from .queues import QueueReader
 from .settings import DeskSettingsRepository
 from .tickets import TicketRepository
+from .uniqueness import as_validation_error
 
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 #: Called before a unit of work touches the database: raises when it must not.
 Guard = Callable[[bool], None]
+
+#: The first statement of every PostgreSQL read transaction.
+READ_SNAPSHOT = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"
 
 
 def utc_now() -> datetime:
@@ -86,6 +90,11 @@ class SqlUnitOfWork:
             if self._write:
                 conn = conn.execution_options(**{WRITE: True})
             conn.begin()
+            if not self._write and conn.dialect.name == "postgresql":
+                # A read promises one snapshot (a ticket and its thread, a queue's count
+                # and its page): without this each statement would see the latest commit.
+                # SQLite's deferred transaction already is one snapshot.
+                conn.exec_driver_sql(READ_SNAPSHOT)
         except DBAPIError as exc:
             conn.close()
             raise plain_error(exc, self._url) from exc
@@ -132,6 +141,10 @@ class SqlUnitOfWork:
         except DBAPIError:
             log.warning("closing a database connection failed", exc_info=True)
             conn.invalidate()
+        if isinstance(exc, IntegrityError):
+            refusal = as_validation_error(exc)
+            if refusal is not None:
+                raise refusal from exc
         if isinstance(exc, DBAPIError):
             raise plain_error(exc, self._url) from exc
 

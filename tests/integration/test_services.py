@@ -319,3 +319,15 @@ def test_customer_tickets_and_caller_lookup(db, world: World):
     assert queries.lookup_callers(db, "nobody-like-this") == []
     match = queries.lookup_callers(db, "jane")[0]
     assert len(match.open_tickets) == 4  # the world's first ticket and these three
+
+
+@pytest.mark.parametrize("first", ["pending", "new"])
+def test_reopen_keeps_its_reason_whatever_the_status(db, world: World, first: str):
+    ticket_id = queries.search_tickets(db, "printer")[0]
+    if first == "pending":
+        work.set_pending(db, world.agent, ticket_id, "Waiting on the customer")
+    work.reopen_ticket(db, world.agent, ticket_id, "The customer called back")
+    detail = queries.get_ticket(db, ticket_id)
+    assert detail.ticket.status == TicketStatus.OPEN
+    reasons = [e.data.get("reason") for e in detail.thread if e.event == EventType.STATUS_CHANGED]
+    assert reasons[-1] == "The customer called back"

@@ -105,3 +105,49 @@ def claim_reply_and_add_team(
         results.put(("error", repr(exc)))
     finally:
         db.close()
+
+
+def _outcome(call: Any) -> tuple[str, Any]:
+    """("ok", result), ("refused", Desk's message, field) or ("error", what went wrong)."""
+    from desk.domain.errors import DeskError, ValidationError
+
+    try:
+        return ("ok", call())
+    except ValidationError as exc:
+        return ("refused", (exc.message, [p.field for p in exc.problems]))
+    except DeskError as exc:
+        return ("refused", (exc.message, []))
+    except Exception as exc:  # reported to the test, which fails with it
+        return ("error", repr(exc))
+
+
+def race(url: str, what: str, args: tuple, barrier: Any, results: Any) -> None:
+    """Call one directory or intake service the moment every process is ready."""
+    from desk.services import directory
+    from desk.services.database import open_database
+    from desk.services.intake import IntakeRequest, NewCaller, log_ticket
+
+    db = open_database(url)
+
+    def new_callers() -> list[int]:
+        # One round per caller, all processes at once: the race window is narrow.
+        found = []
+        for caller in args[2]:
+            barrier.wait(timeout=60)
+            request = IntakeRequest(subject=args[1], new_caller=NewCaller(*caller))
+            found.append(log_ticket(db, args[0], request).customer_id)
+        return found
+
+    calls = {
+        "first_admin": lambda: directory.create_first_admin(db, *args).id,
+        "agent": lambda: directory.create_agent(db, args[0], args[1], args[2]).id,
+        "team": lambda: directory.create_team(db, args[0], args[1]).id,
+        "new_callers": new_callers,
+    }
+    try:
+        barrier.wait(timeout=60)
+        results.put(_outcome(calls[what]))
+    except Exception as exc:
+        results.put(("error", repr(exc)))
+    finally:
+        db.close()

@@ -23,7 +23,17 @@ from desk.store.tickets import TicketRepository
 
 READS = {
     TicketRepository: {"thread", "conflict", "count"},
-    AgentRepository: {"get", "maybe", "by_login", "all", "count", "password_hash", "team_ids"},
+    # Locking the table changes nothing anyone reads.
+    AgentRepository: {
+        "get",
+        "maybe",
+        "by_login",
+        "all",
+        "count",
+        "password_hash",
+        "team_ids",
+        "lock_for_first_admin",
+    },
     TeamRepository: {"get", "maybe", "all", "memberships"},
     CategoryRepository: {"all", "get", "maybe"},
     CustomerRepository: {"get", "by_email", "by_phone", "lookup"},
@@ -36,7 +46,7 @@ WRITES = {
     AgentRepository: {"add", "set_availability"},
     TeamRepository: {"add", "add_member"},
     CategoryRepository: {"add"},
-    CustomerRepository: {"add", "update"},
+    CustomerRepository: {"add", "add_or_get", "update"},
     DeskSettingsRepository: {"set"},
 }
 THROUGH_OTHERS = {TicketRepository: {"append"}}

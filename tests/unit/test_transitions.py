@@ -132,3 +132,26 @@ def test_customer_message_reopens_a_resolved_ticket():
     change = lifecycle.customer_message(ticket(S.RESOLVED), T0)
     assert change.ticket.status == S.OPEN
     assert change.ticket.reopen_count == 1
+
+
+@pytest.mark.parametrize(("current", "target"), sorted(ALLOWED))
+def test_the_agents_text_is_kept_in_every_allowed_change(current: S, target: S):
+    """Whatever the move, the text typed with it reaches the thread (a reopen of a pending
+    ticket used to drop it)."""
+    change = lifecycle.change_status(
+        ticket(current), target, AGENT, T0, note="Typed by the agent", csat=None
+    )
+    assert change.ticket.status == target
+    kept = [
+        value
+        for event in change.events
+        for key, value in event.data.items()
+        if key in ("reason", "note")
+    ]
+    assert kept == ["Typed by the agent"]
+
+
+@pytest.mark.parametrize("current", [S.OPEN])
+def test_reopening_a_ticket_that_is_open_is_refused(current: S):
+    with pytest.raises(TransitionError, match="already open"):
+        lifecycle.change_status(ticket(current), S.OPEN, AGENT, T0, note="Why")

@@ -71,3 +71,8 @@ def test_ticket_numbers_format():
 @pytest.mark.parametrize("typed", ["HD-", "printer", "12 3", ""])
 def test_non_numbers_do_not_parse(typed: str):
     assert parse_number(typed) is None
+
+
+@pytest.mark.parametrize("typed", ["4155550181", "2147483648", "0", "HD-000000"])
+def test_a_number_no_ticket_can_have_is_not_a_ticket_number(typed: str):
+    assert parse_number(typed) is None
