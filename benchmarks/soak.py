@@ -243,9 +243,9 @@ def check(url: str, desk: Desk, logs: list[Path]) -> Report:
             texts += [str(data.get("reason") or ""), str(data.get("note") or "")]
             if entry.event in (EventType.CLAIMED, EventType.RELEASED) and entry.agent_id:
                 events[(entry.agent_id, str(entry.event))] += 1
-        for text in texts:
-            if text.startswith(prefix):
-                found[text] += 1
+        # An event keeps its text in its data and, for search, as its body: one entry.
+        for text in {t for t in texts if t.startswith(prefix)}:
+            found[text] += 1
 
     for token, (state, action) in outcome.items():
         if action in COUNTED_ACTIONS:

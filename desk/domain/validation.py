@@ -269,11 +269,11 @@ def clean_phone_region(value: str | None, *, field: str = "phone_region") -> str
     """A country code Desk reads phone numbers of ("gb " becomes "GB")."""
     import phonenumbers  # 40 ms: imported when a number is first met, not at start-up
 
-    code = (value or "").strip().upper()
+    code = storable(field, "The country", value).strip().upper()
     if code not in phonenumbers.SUPPORTED_REGIONS:
         raise ValidationError.single(
             field,
-            f"“{value or ''}” is not a country Desk knows phone numbers of."
+            f"“{_shown(value or '')}” is not a country Desk knows phone numbers of."
             " Pick one from the list.",
         )
     return code

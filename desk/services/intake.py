@@ -66,7 +66,9 @@ def log_ticket(
                 given.phone,
                 given.organisation,
                 # Read apart from the write: parsing must not hold the desk's write lock.
-                region=phone_region or desk_settings.phone_region(db),
+                region=desk_settings.phone_region(db)
+                if phone_region is None
+                else validation.clean_phone_region(phone_region),
             )
         except ValidationError as exc:
             problems.extend(exc.problems)

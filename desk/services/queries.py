@@ -137,9 +137,10 @@ def caller_by_email(db: Database, email: str, recent: int = 5) -> CallerMatch | 
     """The customer an address belongs to (as `log_ticket` would find them), with their
     latest tickets; None for an address nobody has, or one that is not an address."""
     recent = v.clean_count("recent", "The number of tickets", recent, high=v.PAGE_MAX)
+    typed = v.clean_text("email", "The email address", email, limit=v.EMAIL_MAX)
     try:
-        address = v.clean_email(email if isinstance(email, str) else None)
-    except ValidationError:
+        address = v.clean_email(typed)
+    except ValidationError:  # not an address (yet): nobody's
         return None
     if address is None:
         return None

@@ -400,6 +400,12 @@ def catalogue(db, w: World, ticket: int, version: int) -> list[tuple[str, Call, 
             {"text": "jane", "limit": 8, "recent": 5},
             {"text": "search", "limit": "count", "recent": "count"},
         ),
+        (
+            "caller_by_email",
+            lambda **k: queries.caller_by_email(db, k["email"], k["recent"]),
+            {"email": "jane.doe@contoso.com", "recent": 5},
+            {"email": "text?", "recent": "count"},
+        ),
         # the directory
         (
             "create_first_admin",
@@ -491,6 +497,8 @@ def catalogue(db, w: World, ticket: int, version: int) -> list[tuple[str, Call, 
                 "choice_from_url": connection.choice_from_url,
                 "password_in": connection.password_in,
                 "with_saved_password": connection.with_saved_password,
+                "reopen": connection.reopen,
+                "missing_database_file": database_service.missing_database_file,
                 "open_database": database_service.open_database,
                 "test_connection": database_service.test_connection,
             }.items()
