@@ -7,7 +7,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import timedelta
 
+from desk.domain import validation as v
 from desk.domain.changes import Changes
+from desk.domain.errors import ValidationError
 from desk.domain.presence import EXPIRY, Activity, PresenceEntry
 from desk.store.listen import ChangeListener, StateChanged, listen
 from desk.store.unit_of_work import SqlDatabase
@@ -49,16 +51,20 @@ def last_change_id(db: SqlDatabase) -> int:
 def set_presence(db: SqlDatabase, actor_id: int, ticket_id: int, what: Activity) -> None:
     """This client's agent is viewing (or replying to) the ticket: others see it within a
     second. Call it again every `desk.domain.presence.HEARTBEAT`, or use `heartbeat`."""
+    actor_id = v.clean_id("agent", "agent", actor_id)
+    ticket_id = v.clean_id("ticket", "ticket", ticket_id)
+    what = v.clean_choice("what", "kind of presence", Activity, what)
     with db.write() as uow:
         uow.agents.get(actor_id)
         uow.tickets.get(ticket_id)
-        uow.presence.set(actor_id, ticket_id, Activity(what), uow.now())
+        uow.presence.set(actor_id, ticket_id, what, uow.now())
         uow.commit()
 
 
 def clear_presence(db: SqlDatabase, actor_id: int, ticket_id: int | None = None) -> None:
     """This client left the ticket (None: every ticket, as when the window closes)."""
-    del actor_id  # presence belongs to this client; the agent is named for symmetry
+    v.clean_id("agent", "agent", actor_id)  # presence is this client's; named for symmetry
+    ticket_id = v.clean_id("ticket", "ticket", ticket_id, optional=True)
     with db.write() as uow:
         uow.presence.clear(ticket_id)
         uow.commit()
@@ -77,6 +83,7 @@ def who_is_on(db: SqlDatabase, ticket_ids: Iterable[int]) -> dict[int, list[Pres
     """Other clients' agents on these tickets (by ticket, longest-standing first),
     leaving out entries whose heartbeat is older than `EXPIRY`. A view showing any should
     read again at the earliest `expires_at`, since a crashed client announces nothing."""
+    ticket_ids = v.clean_ids("ticket", "ticket", ticket_ids)
     with db.read() as uow:
         entries = uow.presence.on(ticket_ids, uow.now() - EXPIRY)
     found: dict[int, list[PresenceEntry]] = {}
@@ -91,6 +98,8 @@ def who_is_on(db: SqlDatabase, ticket_ids: Iterable[int]) -> dict[int, list[Pres
 def prune_change_log(db: SqlDatabase, keep: timedelta = KEEP_CHANGES) -> int:
     """Forget changes older than `keep` (and presence long expired); how many changes
     went. Safe at any time: a client catches up by id, and ids are never reused."""
+    if not isinstance(keep, timedelta) or keep < timedelta(0):
+        raise ValidationError.single("keep", "How long to keep changes must be a duration.")
     with db.write() as uow:
         now = uow.now()
         gone = uow.change_log.prune(now - keep)
