@@ -260,9 +260,11 @@ def _read(history: ClockHistory, clock: Clock, now_dt: datetime) -> ClockReading
     )
     met_at = responded if clock == Clock.FIRST_RESPONSE else None
     end = max(created, min(now, met_at) if met_at is not None else now)
-    segments = _segments(history, clock, end)
-    if not segments:  # read at its own start: a segment of no length says what is in force
-        segments = [replace(_segments(history, clock, created + 1)[0], end=created)]
+    # One microsecond past the end, cut back: the last segment then says what is in force
+    # at the end itself (a status that starts at `now` counts; so does a clock read at
+    # its own start, which gets a segment of no length).
+    segments = _segments(history, clock, end + 1)
+    segments[-1] = replace(segments[-1], end=end)
     last = segments[-1]
     plan, calendar, priority = last.plan, last.calendar, last.priority
     target_us = _target_us(plan, clock, priority)

@@ -53,15 +53,12 @@ def _local(us: int, calendar: BusinessCalendar) -> datetime:
     return from_us(us).astimezone(calendar.tz)
 
 
-def day_steps(calendar: BusinessCalendar, start: int, end: int) -> list[Step]:
+def add_day_steps(steps: list[Step], calendar: BusinessCalendar, start: int, end: int) -> None:
     """The business time counted each local day from `start` to `end`, closed days
     grouped ("closed Sat–Sun") and runs of whole opening days folded into one step."""
-    steps: list[Step] = []
-    if end <= start:
-        return steps
-    for count in calendar.days(from_us(start), from_us(end)):
-        _add_day(steps, count)
-    return steps
+    if end > start:
+        for count in calendar.days(from_us(start), from_us(end)):
+            _add_day(steps, count)
 
 
 def _add_day(steps: list[Step], count: DayCount) -> None:
@@ -166,14 +163,14 @@ def explain_clock(
             due = _local(to_us(seg.manual.due), cal)
             steps.append(Step(StepKind.MANUAL, {"due": due, "at": at}))
         if seg.mode == "run":
-            steps.extend(day_steps(cal, seg.start, seg.end))
+            add_day_steps(steps, cal, seg.start, seg.end)
             used += seg.business()
         previous = seg
     last = segments[-1]
     cal = last.calendar
     due = to_us(reading.due) if reading.due is not None else None
     if reading.state == ClockState.RUNNING and due is not None and due > last.end:
-        steps.extend(day_steps(cal, last.end, due))
+        add_day_steps(steps, cal, last.end, due)
     if reading.state == ClockState.PAUSED and reading.remaining is not None:
         since = _local(_since(segments), cal)
         if reading.remaining < timedelta(0):
