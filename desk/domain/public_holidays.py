@@ -27,18 +27,21 @@ def public_holidays(
 
     country = country.strip().upper()
     subdivision = subdivision.strip().upper() if subdivision and subdivision.strip() else None
-    supported = holidays_library.list_supported_countries()
-    if country not in supported:
-        raise ValidationError.single("country", f"No public holidays are known for “{country}”.")
-    if subdivision is not None and subdivision not in supported[country]:
-        regions = ", ".join(supported[country]) or "none"
-        raise ValidationError.single(
-            "subdivision",
-            f"“{subdivision}” is not a region of {country} (regions known: {regions}).",
+    try:
+        table = holidays_library.country_holidays(
+            country, subdiv=subdivision, years=sorted(set(years)), language=language
         )
-    table = holidays_library.country_holidays(
-        country, subdiv=subdivision, years=sorted(set(years)), language=language
-    )
+    except NotImplementedError as exc:
+        # Which was wrong? Asking for the country alone tells, without loading the
+        # rules of every other country (list_supported_countries does that).
+        try:
+            regions = holidays_library.country_holidays(country).subdivisions
+        except NotImplementedError:
+            message = f"No public holidays are known for “{country}”."
+            raise ValidationError.single("country", message) from exc
+        known = ", ".join(regions) or "none"
+        message = f"“{subdivision}” is not a region of {country} (regions known: {known})."
+        raise ValidationError.single("subdivision", message) from exc
     return tuple(Holiday(day, "; ".join(table.get_list(day))) for day in sorted(table))
 
 

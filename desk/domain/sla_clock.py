@@ -154,10 +154,12 @@ class SlaReading:
         return self.first_response if clock == Clock.FIRST_RESPONSE else self.resolution
 
 
-def read_clocks(history: ClockHistory, now: datetime) -> SlaReading:
-    """Both clocks of the ticket as they stand at `now` (aware)."""
+def read_clocks(history: ClockHistory, now: datetime, *, explain: bool = True) -> SlaReading:
+    """Both clocks of the ticket as they stand at `now` (aware). A bulk recompute that
+    stores due times passes `explain=False`: the steps are most of the cost."""
     return SlaReading(
-        _read(history, Clock.FIRST_RESPONSE, now), _read(history, Clock.RESOLUTION, now)
+        _read(history, Clock.FIRST_RESPONSE, now, explain),
+        _read(history, Clock.RESOLUTION, now, explain),
     )
 
 
@@ -180,9 +182,11 @@ class _Segment:
     plan: SlaPlan
     calendar: BusinessCalendar
     manual: ManualDue | None
+    business: int  # business time from start to end in its calendar, microseconds
 
-    def business(self) -> int:
-        return self.calendar.position_us(self.end) - self.calendar.position_us(self.start)
+    def ending(self, end: int) -> _Segment:
+        business = self.calendar.position_us(end) - self.calendar.position_us(self.start)
+        return replace(self, end=end, business=business)
 
 
 class _Timeline:
@@ -224,6 +228,7 @@ def _segments(history: ClockHistory, clock: Clock, end: int) -> list[_Segment]:
         else:
             mode = _Mode.RUN
         m = manuals.at(s)
+        calendar: BusinessCalendar = calendars.at(s)
         segments.append(
             _Segment(
                 s,
@@ -232,8 +237,9 @@ def _segments(history: ClockHistory, clock: Clock, end: int) -> list[_Segment]:
                 status,
                 priorities.at(s),
                 plan,
-                calendars.at(s),
+                calendar,
                 m if m is not None and m.due is not None else None,
+                calendar.position_us(e) - calendar.position_us(s),
             )
         )
     return segments
@@ -245,14 +251,14 @@ def _reached(segments: Sequence[_Segment], amount: int) -> int | None:
     for seg in segments:
         if seg.mode != _Mode.RUN:
             continue
-        business = seg.business()
+        business = seg.business
         if used + business >= amount:
             return seg.calendar.due_us(seg.start, amount - used)
         used += business
     return None
 
 
-def _read(history: ClockHistory, clock: Clock, now_dt: datetime) -> ClockReading:
+def _read(history: ClockHistory, clock: Clock, now_dt: datetime, explain: bool) -> ClockReading:
     now = to_us(now_dt)
     created = to_us(history.created_at)
     responded = (
@@ -264,13 +270,13 @@ def _read(history: ClockHistory, clock: Clock, now_dt: datetime) -> ClockReading
     # at the end itself (a status that starts at `now` counts; so does a clock read at
     # its own start, which gets a segment of no length).
     segments = _segments(history, clock, end + 1)
-    segments[-1] = replace(segments[-1], end=end)
+    segments[-1] = segments[-1].ending(end)
     last = segments[-1]
     plan, calendar, priority = last.plan, last.calendar, last.priority
     target_us = _target_us(plan, clock, priority)
 
-    used = sum(s.business() for s in segments if s.mode == _Mode.RUN)
-    paused = sum(s.business() for s in segments if s.mode == _Mode.PAUSE)
+    used = sum(s.business for s in segments if s.mode == _Mode.RUN)
+    paused = sum(s.business for s in segments if s.mode == _Mode.PAUSE)
     breached = _first_breach(segments, clock)
 
     if met_at is not None and met_at <= now:
@@ -324,6 +330,8 @@ def _read(history: ClockHistory, clock: Clock, now_dt: datetime) -> ClockReading
         stopped_at=_dt(stopped_at),
         steps=(),
     )
+    if not explain:
+        return reading
     return replace(reading, steps=explain_clock(history, reading, segments, now))
 
 
@@ -336,7 +344,7 @@ def _first_breach(segments: Sequence[_Segment], clock: Clock) -> int | None:
     """The first instant a running segment is past the due time in force in it."""
     used = 0
     for seg in segments:
-        business = seg.business()
+        business = seg.business
         if seg.mode == _Mode.RUN:
             if seg.manual is not None and seg.manual.due is not None:
                 due = to_us(seg.manual.due)

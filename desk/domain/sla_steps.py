@@ -164,7 +164,7 @@ def explain_clock(
             steps.append(Step(StepKind.MANUAL, {"due": due, "at": at}))
         if seg.mode == "run":
             add_day_steps(steps, cal, seg.start, seg.end)
-            used += seg.business()
+            used += seg.business
         previous = seg
     last = segments[-1]
     cal = last.calendar
