@@ -157,9 +157,10 @@ class SlaReading:
 def read_clocks(history: ClockHistory, now: datetime, *, explain: bool = True) -> SlaReading:
     """Both clocks of the ticket as they stand at `now` (aware). A bulk recompute that
     stores due times passes `explain=False`: the steps are most of the cost."""
+    timelines = _Timelines(history)
     return SlaReading(
-        _read(history, Clock.FIRST_RESPONSE, now, explain),
-        _read(history, Clock.RESOLUTION, now, explain),
+        _read(history, timelines, Clock.FIRST_RESPONSE, now, explain),
+        _read(history, timelines, Clock.RESOLUTION, now, explain),
     )
 
 
@@ -202,20 +203,35 @@ class _Timeline:
         return self.values[max(0, bisect_right(self.times, t) - 1)]
 
 
-def _segments(history: ClockHistory, clock: Clock, end: int) -> list[_Segment]:
-    start = to_us(history.created_at)
-    statuses = _Timeline((to_us(s.start), s.status) for s in history.statuses)
-    priorities = _Timeline((to_us(p.at), Priority(p.priority)) for p in history.priorities)
-    plans = _Timeline((to_us(p.since), p.plan) for p in history.plans)
-    calendars = _Timeline((to_us(c.since), c.calendar) for c in history.calendars)
-    manual = [m for m in history.manual_dues if m.clock == clock]
-    manuals = _Timeline([(start, None)] + [(to_us(m.set_at), m) for m in manual])
+class _Timelines:
+    """A history's timelines, read once for both clocks."""
+
+    def __init__(self, history: ClockHistory) -> None:
+        self.start = start = to_us(history.created_at)
+        self.statuses = _Timeline((to_us(s.start), s.status) for s in history.statuses)
+        self.priorities = _Timeline((to_us(p.at), Priority(p.priority)) for p in history.priorities)
+        self.plans = _Timeline((to_us(p.since), p.plan) for p in history.plans)
+        self.calendars = _Timeline((to_us(c.since), c.calendar) for c in history.calendars)
+        self.manuals = {
+            clock: _Timeline(
+                [(start, None)]
+                + [(to_us(m.set_at), m) for m in history.manual_dues if m.clock == clock]
+            )
+            for clock in Clock
+        }
+        self.span_ends = [to_us(s.end) for s in history.statuses if s.end is not None]
+        shared = [self.statuses, self.priorities, self.plans, self.calendars]
+        self.cuts = sorted({t for timeline in shared for t in timeline.times} | set(self.span_ends))
+
+
+def _segments(timelines: _Timelines, clock: Clock, end: int) -> list[_Segment]:
+    start = timelines.start
+    statuses, priorities = timelines.statuses, timelines.priorities
+    plans, calendars = timelines.plans, timelines.calendars
+    manuals = timelines.manuals[clock]
     cuts = {start, end}
-    for timeline in (statuses, priorities, plans, calendars, manuals):
-        cuts.update(t for t in timeline.times if start < t < end)
-    for span in history.statuses:
-        if span.end is not None and start < to_us(span.end) < end:
-            cuts.add(to_us(span.end))
+    cuts.update(t for t in timelines.cuts if start < t < end)
+    cuts.update(t for t in manuals.times if start < t < end)
     points = sorted(cuts)
     segments = []
     for s, e in pairwise(points):
@@ -258,7 +274,9 @@ def _reached(segments: Sequence[_Segment], amount: int) -> int | None:
     return None
 
 
-def _read(history: ClockHistory, clock: Clock, now_dt: datetime, explain: bool) -> ClockReading:
+def _read(
+    history: ClockHistory, timelines: _Timelines, clock: Clock, now_dt: datetime, explain: bool
+) -> ClockReading:
     now = to_us(now_dt)
     created = to_us(history.created_at)
     responded = (
@@ -269,7 +287,7 @@ def _read(history: ClockHistory, clock: Clock, now_dt: datetime, explain: bool) 
     # One microsecond past the end, cut back: the last segment then says what is in force
     # at the end itself (a status that starts at `now` counts; so does a clock read at
     # its own start, which gets a segment of no length).
-    segments = _segments(history, clock, end + 1)
+    segments = _segments(timelines, clock, end + 1)
     segments[-1] = segments[-1].ending(end)
     last = segments[-1]
     plan, calendar, priority = last.plan, last.calendar, last.priority
@@ -345,7 +363,7 @@ def _first_breach(segments: Sequence[_Segment], clock: Clock) -> int | None:
     used = 0
     for seg in segments:
         business = seg.business
-        if seg.mode == _Mode.RUN:
+        if seg.mode == _Mode.RUN and seg.end > seg.start:  # at the due instant is not past it
             if seg.manual is not None and seg.manual.due is not None:
                 due = to_us(seg.manual.due)
                 if due < seg.end:

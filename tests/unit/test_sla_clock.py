@@ -275,3 +275,19 @@ def test_public_holiday_days_show_their_name():
     fr = read_clocks(h, at(6, 16, 45)).first_response
     assert fr.due == at(10, 9, 40)
     assert "closed Sat–Sun; closed Mon (Staff day); 40 min on Tue" in explanation(fr.steps)
+
+
+def test_at_the_due_instant_it_is_not_yet_breached():
+    # Normal, 1 h: due Mon 10:00. At 10:00 exactly it is due, not past; a microsecond
+    # later it is breached, at 10:00.
+    h = history(at(2, 9))
+    assert read_clocks(h, at(2, 10)).first_response.breached_at is None
+    later = at(2, 10) + timedelta(microseconds=1)
+    assert read_clocks(h, later).first_response.breached_at == at(2, 10)
+
+
+def test_the_explanation_is_skipped_for_a_bulk_recompute():
+    h = history(at(6, 16, 40))
+    full, bulk = read_clocks(h, at(6, 17)), read_clocks(h, at(6, 17), explain=False)
+    assert bulk.first_response.steps == () and full.first_response.steps
+    assert replace(full.first_response, steps=()) == bulk.first_response
