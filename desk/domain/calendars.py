@@ -193,6 +193,11 @@ class _Cache:
         self.holidays: dict[date, list[Holiday]] | None = None
         self.yearly: dict[tuple[int, int], list[Holiday]] | None = None
 
+    def __reduce__(self) -> tuple[type[_Cache], tuple[()]]:
+        # A copied or pickled calendar starts with an empty cache of its own (a lock
+        # cannot be pickled, and a table is cheap to rebuild).
+        return (_Cache, ())
+
 
 def _week(
     hours: Sequence[Sequence[Span] | str] | Mapping[int, Sequence[Span] | str],

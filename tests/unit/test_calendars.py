@@ -207,3 +207,14 @@ def test_a_far_start_and_a_long_duration_build_the_table_both_ways():
     assert cal.due(utc(2026, 11, 2, 9), H) == utc(2026, 11, 2, 10)
     assert cal.due(utc(2019, 11, 4, 9), H) == utc(2019, 11, 4, 10)
     assert cal.due(utc(2026, 11, 2, 9), 52 * 40 * H) == utc(2027, 10, 29, 16)
+
+
+def test_a_calendar_pickles_and_copies_without_its_cache():
+    import copy
+    import pickle
+
+    cal = office(hours="09:00-12:30, 13:30-17:00")
+    cal.due(utc(2026, 11, 2, 9), H)  # build the table
+    for twin in (pickle.loads(pickle.dumps(cal)), copy.deepcopy(cal)):
+        assert twin == cal and hash(twin) == hash(cal)
+        assert twin.due(utc(2026, 11, 2, 12), H) == utc(2026, 11, 2, 14)
