@@ -36,15 +36,27 @@ def test_the_history_comes_from_the_thread():
         for event in change.events:
             entries.append(
                 ThreadEntry(
-                    len(entries) + 1, 1, EntryKind.EVENT, "Sam", AGENT.id, "",
-                    event.type, event.data, when, 1,
-                )  # fmt: skip
+                    len(entries) + 1,
+                    1,
+                    EntryKind.EVENT,
+                    "Sam",
+                    AGENT.id,
+                    "",
+                    event.type,
+                    event.data,
+                    when,
+                    1,
+                )
             )
 
     created = lifecycle.new_ticket(
-        subject="VPN drops", description="", customer_id=1, channel=Channel.PHONE,
-        now=at(2, 9), actor_id=AGENT.id,
-    )  # fmt: skip
+        subject="VPN drops",
+        description="",
+        customer_id=1,
+        channel=Channel.PHONE,
+        now=at(2, 9),
+        actor_id=AGENT.id,
+    )
     record(created, at(2, 9))
     t = lifecycle.agent_reply(created.ticket, AGENT, at(2, 10))
     record(t, at(2, 10))
