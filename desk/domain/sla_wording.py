@@ -46,6 +46,10 @@ STEP_FORMATS: Mapping[StepKind, str] = {
 VALUE_WORDS: Mapping[str, str] = {
     "first_response": "first response",
     "resolution": "resolution",
+    "low": "low",
+    "normal": "normal",
+    "high": "high",
+    "urgent": "urgent",
     "pending": "pending",
     "resolved": "resolved",
     "closed": "closed",
