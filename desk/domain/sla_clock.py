@@ -23,7 +23,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
-from itertools import pairwise
 from typing import Any
 
 from .calendars import BusinessCalendar, from_us, to_us
@@ -202,6 +201,17 @@ class _Timeline:
     def at(self, t: int) -> Any:
         return self.values[max(0, bisect_right(self.times, t) - 1)]
 
+    def along(self, points: Sequence[int]) -> list[Any]:
+        """`at` of each of the sorted `points`, in one pass."""
+        times, values = self.times, self.values
+        found, i, n, current = [], 0, len(times), values[0]
+        for t in points:
+            while i < n and times[i] <= t:
+                current = values[i]
+                i += 1
+            found.append(current)
+        return found
+
 
 class _Timelines:
     """A history's timelines, read once for both clocks."""
@@ -233,31 +243,37 @@ def _segments(timelines: _Timelines, clock: Clock, end: int) -> list[_Segment]:
     cuts.update(t for t in timelines.cuts if start < t < end)
     cuts.update(t for t in manuals.times if start < t < end)
     points = sorted(cuts)
+    starts = points[:-1]
+    positions: dict[
+        tuple[int, int], int
+    ] = {}  # a boundary is the end of one and the start of the next
+
+    def position(calendar: BusinessCalendar, t: int) -> int:
+        key = (id(calendar), t)
+        if key not in positions:
+            positions[key] = calendar.position_us(t)
+        return positions[key]
+
     segments = []
-    for s, e in pairwise(points):
-        status: TicketStatus = statuses.at(s)
-        plan: SlaPlan = plans.at(s)
+    for s, e, status, priority, plan, calendar, manual in zip(
+        starts,
+        points[1:],
+        statuses.along(starts),
+        priorities.along(starts),
+        plans.along(starts),
+        calendars.along(starts),
+        manuals.along(starts),
+        strict=True,
+    ):
         if status in DONE:
             mode = _Mode.STOP
         elif plan.pauses(status):
             mode = _Mode.PAUSE
         else:
             mode = _Mode.RUN
-        m = manuals.at(s)
-        calendar: BusinessCalendar = calendars.at(s)
-        segments.append(
-            _Segment(
-                s,
-                e,
-                mode,
-                status,
-                priorities.at(s),
-                plan,
-                calendar,
-                m if m is not None and m.due is not None else None,
-                calendar.position_us(e) - calendar.position_us(s),
-            )
-        )
+        business = position(calendar, e) - position(calendar, s)
+        manual = manual if manual is not None and manual.due is not None else None
+        segments.append(_Segment(s, e, mode, status, priority, plan, calendar, manual, business))
     return segments
 
 
@@ -373,9 +389,13 @@ def _first_breach(segments: Sequence[_Segment], clock: Clock) -> int | None:
                 if target is not None:
                     if used >= target:
                         return seg.start
-                    due = seg.calendar.due_us(seg.start, target - used)
-                    if due < seg.end:
-                        return due
+                    # Past the due time within the segment: more than the target used by
+                    # its end, or exactly the target with the clock running on after it
+                    # (closed hours at the segment's end).
+                    if used + business >= target:
+                        due = seg.calendar.due_us(seg.start, target - used)
+                        if due < seg.end:
+                            return due
             used += business
     return None
 
