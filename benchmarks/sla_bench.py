@@ -38,12 +38,12 @@ from desk.domain.calendars import BusinessCalendar  # noqa: E402
 from desk.domain.model import Priority, TicketStatus  # noqa: E402
 from desk.domain.public_holidays import with_public_holidays  # noqa: E402
 from desk.domain.sla import plan  # noqa: E402
-from desk.domain.sla_clock import (  # noqa: E402
+from desk.domain.sla_clock import read_clocks  # noqa: E402
+from desk.domain.sla_history import (  # noqa: E402
     CalendarVersion,
     ClockHistory,
     PlanVersion,
     PriorityChange,
-    read_clocks,
     status_spans,
 )
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .calendars import BusinessCalendar, Holiday
+from .calendars import BusinessCalendar
 from .errors import ValidationError
+from .opening_hours import Holiday
 
 
 def public_holidays(

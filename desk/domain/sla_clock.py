@@ -28,79 +28,8 @@ from typing import Any
 from .calendars import BusinessCalendar, from_us, to_us
 from .model import Priority, TicketStatus
 from .sla import DONE, Clock, SlaPlan
+from .sla_history import ClockHistory, ManualDue
 from .sla_steps import Step, explain_clock
-
-# --- the history ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class StatusSpan:
-    status: TicketStatus
-    start: datetime
-    end: datetime | None = None  # None: the ticket is still in it
-
-
-@dataclass(frozen=True, slots=True)
-class PriorityChange:
-    at: datetime
-    priority: Priority
-
-
-@dataclass(frozen=True, slots=True)
-class PlanVersion:
-    """The plan in force from `since` (the first one applies from the ticket's start)."""
-
-    since: datetime
-    plan: SlaPlan
-
-
-@dataclass(frozen=True, slots=True)
-class CalendarVersion:
-    """The calendar in force from `since` (the first one applies from the ticket's start).
-    Business time before `since` stays counted in the calendar that was in force then."""
-
-    since: datetime
-    calendar: BusinessCalendar
-
-
-@dataclass(frozen=True, slots=True)
-class ManualDue:
-    """A due time an agent set by hand at `set_at`; `due` None goes back to the plan's."""
-
-    clock: Clock
-    set_at: datetime
-    due: datetime | None
-
-
-@dataclass(frozen=True, slots=True)
-class ClockHistory:
-    """Everything a ticket's due times depend on."""
-
-    created_at: datetime
-    statuses: tuple[StatusSpan, ...]
-    priorities: tuple[PriorityChange, ...]
-    plans: tuple[PlanVersion, ...]
-    calendars: tuple[CalendarVersion, ...]
-    first_responded_at: datetime | None = None
-    manual_dues: tuple[ManualDue, ...] = ()
-
-    def __post_init__(self) -> None:
-        if not self.statuses or not self.priorities or not self.plans or not self.calendars:
-            raise ValueError("a clock history needs a status, a priority, a plan and a calendar")
-
-
-def status_spans(
-    created_at: datetime, changes: Iterable[tuple[datetime, TicketStatus]]
-) -> tuple[StatusSpan, ...]:
-    """Spans from status changes (at, new status), the ticket being new from `created_at`."""
-    spans: list[StatusSpan] = []
-    status, since = TicketStatus.NEW, created_at
-    for at, new in sorted(changes, key=lambda change: change[0]):
-        spans.append(StatusSpan(status, since, at))
-        status, since = TicketStatus(new), at
-    spans.append(StatusSpan(status, since, None))
-    return tuple(s for s in spans if s.end is None or s.end > s.start)
-
 
 # --- the reading ------------------------------------------------------------------------
 

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 from .calendars import BusinessCalendar, DayCount, from_us, to_us
 
 if TYPE_CHECKING:
-    from .sla_clock import ClockHistory, ClockReading, _Segment
+    from .sla_clock import ClockReading, _Segment
+    from .sla_history import ClockHistory
 
 
 class StepKind(StrEnum):

@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from desk.domain.calendars import BusinessCalendar, Holiday, Span
+from desk.domain.calendars import BusinessCalendar
+from desk.domain.opening_hours import Holiday, Span
 
 LUNCH = "09:00-12:30, 13:30-17:00"
 

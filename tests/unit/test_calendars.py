@@ -6,8 +6,9 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from desk.domain.calendars import ALL_DAY, BusinessCalendar, Holiday, Span, parse_spans
+from desk.domain.calendars import BusinessCalendar
 from desk.domain.errors import ValidationError
+from desk.domain.opening_hours import ALL_DAY, Holiday, Span, parse_spans
 
 H = timedelta(hours=1)
 MIN = timedelta(minutes=1)

@@ -8,8 +8,9 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from desk.domain.calendars import BusinessCalendar, Holiday
+from desk.domain.calendars import BusinessCalendar
 from desk.domain.errors import ValidationError
+from desk.domain.opening_hours import Holiday
 from desk.domain.public_holidays import public_holidays, supported_regions, with_public_holidays
 
 
@@ -53,7 +54,7 @@ def test_the_library_is_not_imported_with_the_domain():
     code = (
         "import sys\n"
         "import desk.domain.calendars, desk.domain.public_holidays, desk.domain.sla\n"
-        "import desk.domain.sla_clock, desk.domain.sla_wording\n"
+        "import desk.domain.sla_clock, desk.domain.sla_wording, desk.domain.sla_history\n"
         "assert 'holidays' not in sys.modules, 'holidays imported at start-up'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)

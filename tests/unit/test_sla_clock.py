@@ -13,17 +13,17 @@ from datetime import UTC, date, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from desk.domain.calendars import BusinessCalendar, Holiday
+from desk.domain.calendars import BusinessCalendar
 from desk.domain.model import Priority, TicketStatus
+from desk.domain.opening_hours import Holiday
 from desk.domain.sla import Clock, plan
-from desk.domain.sla_clock import (
+from desk.domain.sla_clock import ClockState, read_clocks
+from desk.domain.sla_history import (
     CalendarVersion,
     ClockHistory,
-    ClockState,
     ManualDue,
     PlanVersion,
     PriorityChange,
-    read_clocks,
     status_spans,
 )
 from desk.domain.sla_wording import ENGLISH, explanation

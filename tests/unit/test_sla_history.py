@@ -9,8 +9,8 @@ from desk.domain.calendars import BusinessCalendar
 from desk.domain.lifecycle import Change
 from desk.domain.model import Channel, Priority
 from desk.domain.sla import plan
-from desk.domain.sla_clock import CalendarVersion, PlanVersion, read_clocks
-from desk.domain.sla_history import history_from_thread
+from desk.domain.sla_clock import read_clocks
+from desk.domain.sla_history import CalendarVersion, PlanVersion, history_from_thread
 from desk.domain.thread import EntryKind, ThreadEntry
 
 from .factories import AGENT
