@@ -28,7 +28,14 @@ from typing import Any
 from .calendars import BusinessCalendar, from_us, to_us
 from .model import Priority, TicketStatus
 from .sla import DONE, Clock, SlaPlan
-from .sla_history import ClockHistory, ManualDue
+from .sla_history import (
+    CalendarVersion,
+    ClockHistory,
+    ManualDue,
+    PlanVersion,
+    PriorityChange,
+    StatusSpan,
+)
 from .sla_steps import Step, explain_clock
 
 # --- the reading ------------------------------------------------------------------------
@@ -358,3 +365,18 @@ def _mode_since(segments: Sequence[_Segment], mode: _Mode) -> int:
 
 def _dt(us: int | None) -> datetime | None:
     return None if us is None else from_us(us)
+
+
+def preview(
+    plan: SlaPlan, calendar: BusinessCalendar, priority: Priority, created_at: datetime
+) -> SlaReading:
+    """Both clocks of a ticket of `priority` created at `created_at` under `plan` and
+    `calendar`: the admin screens' live preview ("a High ticket created now is due …")."""
+    history = ClockHistory(
+        created_at=created_at,
+        statuses=(StatusSpan(TicketStatus.NEW, created_at),),
+        priorities=(PriorityChange(created_at, priority),),
+        plans=(PlanVersion(created_at, plan),),
+        calendars=(CalendarVersion(created_at, calendar),),
+    )
+    return read_clocks(history, created_at)

@@ -19,7 +19,7 @@ from .sla import Clock, SlaPlan
 from .thread import EventType, ThreadEntry
 from .ticket import Ticket
 
-# --- the history (what `sla_clock.read_clocks` replays) ------------------------------------------------------------------------
+# --- the history (what `sla_clock.read_clocks` replays) ----------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +91,7 @@ def status_spans(
     return tuple(s for s in spans if s.end is None or s.end > s.start)
 
 
-# --- from the thread -------------------------------------------------------------------
+# --- from the thread ---------------------------------------------------------------------
 
 
 def _priority(name: object) -> Priority | None:

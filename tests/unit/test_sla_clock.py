@@ -17,7 +17,7 @@ from desk.domain.calendars import BusinessCalendar
 from desk.domain.model import Priority, TicketStatus
 from desk.domain.opening_hours import Holiday
 from desk.domain.sla import Clock, plan
-from desk.domain.sla_clock import ClockState, read_clocks
+from desk.domain.sla_clock import ClockState, preview, read_clocks
 from desk.domain.sla_history import (
     CalendarVersion,
     ClockHistory,
@@ -291,3 +291,11 @@ def test_the_explanation_is_skipped_for_a_bulk_recompute():
     full, bulk = read_clocks(h, at(6, 17)), read_clocks(h, at(6, 17), explain=False)
     assert bulk.first_response.steps == () and full.first_response.steps
     assert replace(full.first_response, steps=()) == bulk.first_response
+
+
+def test_the_admin_preview():
+    # A High ticket created Mon 2 Nov 16:45: 30 min to the first response, 15 of them
+    # on Monday and 15 from Tue 09:00: due Tue 09:15.
+    reading = preview(PLAN, OFFICE, Priority.HIGH, at(2, 16, 45))
+    assert reading.first_response.due == at(3, 9, 15)
+    assert explanation(reading.first_response.steps).endswith("due Tue 09:15")
