@@ -12,8 +12,11 @@ time set by hand is the due time, whatever is recalculated around it. A clock is
 at the first instant it runs past its due time; that instant never moves afterwards, so a
 sweep can record the breach exactly once.
 
-Services store `ClockReading.queue_due` (None unless the clock runs) and `at_risk` on the
-ticket, and recompute them with this function whenever the history or a version changes.
+Services store `ClockReading.queue_due` (None unless the clock runs) and `queue_at_risk`
+on the ticket, and recompute them with this function whenever the history or a version
+changes: `read_clocks(history, now, explain=False)` for a bulk recompute. Pass the same
+`BusinessCalendar` value to every ticket of a recompute: its per-day table is built once
+per value and shared (a fresh value pays a couple of milliseconds to build it).
 """
 
 from __future__ import annotations
@@ -54,7 +57,7 @@ class ClockReading:
     clock: Clock
     state: ClockState
     priority: Priority
-    target: timedelta | None  # business time allowed (None: set by hand, or no target)
+    target: timedelta | None  # the plan's, at the current priority (None: it promises none)
     due: datetime | None  # UTC; None while paused or stopped before it was reached
     at_risk: datetime | None  # UTC; when the at-risk share of the target is used
     breached_at: datetime | None  # UTC; the first instant it ran past its due time
