@@ -299,3 +299,38 @@ def test_the_admin_preview():
     reading = preview(PLAN, OFFICE, Priority.HIGH, at(2, 16, 45))
     assert reading.first_response.due == at(3, 9, 15)
     assert explanation(reading.first_response.steps).endswith("due Tue 09:15")
+
+
+# --- a recalculation later changes nothing already decided --------------------------------
+
+events = st.lists(
+    st.tuples(
+        st.integers(min_value=1, max_value=6 * 24 * 60),
+        st.sampled_from([OPEN, PENDING, RESOLVED, Priority.HIGH, Priority.URGENT, Priority.LOW]),
+    ),
+    max_size=8,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(minutes, events, st.integers(min_value=0, max_value=8 * 24 * 60), minutes)
+def test_reading_later_keeps_breaches_and_running_due_times(
+    created: int, happenings: list[tuple[int, object]], first: int, gap: int
+):
+    start = datetime(2026, 10, 30, tzinfo=UTC) + timedelta(minutes=created)
+    statuses = [
+        (start + timedelta(minutes=m), e) for m, e in happenings if isinstance(e, TicketStatus)
+    ]
+    priorities = [
+        (start + timedelta(minutes=m), e) for m, e in happenings if isinstance(e, Priority)
+    ]
+    h = history(start, statuses, priorities=priorities)  # type: ignore[arg-type]
+    now1 = start + timedelta(minutes=first)
+    now2 = now1 + timedelta(minutes=gap)
+    changes_between = any(now1 < t <= now2 for t, _ in statuses + priorities)
+    for clock in Clock:
+        early, late = read_clocks(h, now1).clock(clock), read_clocks(h, now2).clock(clock)
+        if early.breached_at is not None:
+            assert late.breached_at == early.breached_at
+        if not changes_between and early.state == late.state == ClockState.RUNNING:
+            assert late.due == early.due and late.at_risk == early.at_risk
