@@ -20,6 +20,8 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import ValidationError
@@ -47,11 +49,34 @@ _HORIZON_DAYS = 366 * 20
 
 @lru_cache(maxsize=256)
 def zone_info(zone: str) -> ZoneInfo:
-    """The zone from the `tzdata` package when the system has none (Windows)."""
+    """The zone's rules from the `tzdata` package, on every machine.
+
+    Not the system's database first, as `ZoneInfo(zone)` would: Windows has none, and a
+    Linux server's may be years older than the package (2025b beside 2026f here), so a
+    housekeeping sweep on the server and the clients on the desks would disagree about
+    due times wherever a country changed its clocks in between.
+    """
     try:
-        return ZoneInfo(zone)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
+        resource = _package_zone(zone)
+        if resource is not None:
+            with resource.open("rb") as data:
+                return ZoneInfo.from_file(data, key=zone)
+        return ZoneInfo(zone)  # tzdata missing (a broken install): the system's, if any
+    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
         raise ValidationError.single("zone", f"“{zone}” is not a known time zone.") from exc
+
+
+def _package_zone(zone: str) -> Traversable | None:
+    parts = zone.split("/")
+    if not zone or any(part in ("", ".", "..") for part in parts) or "\\" in zone:
+        raise ValueError(zone)
+    try:
+        resource = files("tzdata.zoneinfo").joinpath(*parts)
+    except ModuleNotFoundError:
+        return None
+    if not resource.is_file():
+        raise ZoneInfoNotFoundError(zone)
+    return resource
 
 
 def to_us(moment: datetime) -> int:

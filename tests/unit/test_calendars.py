@@ -219,3 +219,19 @@ def test_a_calendar_pickles_and_copies_without_its_cache():
     for twin in (pickle.loads(pickle.dumps(cal)), copy.deepcopy(cal)):
         assert twin == cal and hash(twin) == hash(cal)
         assert twin.due(utc(2026, 11, 2, 12), H) == utc(2026, 11, 2, 14)
+
+
+def test_zones_come_from_the_tzdata_package_not_the_system(monkeypatch):
+    # As on Windows: no system zone database at all. The answers are the same.
+    import zoneinfo
+
+    from desk.domain.calendars import zone_info
+
+    expected = office("Pacific/Chatham").due(utc(2026, 4, 3, 20), 10 * H)
+    zone_info.cache_clear()
+    zoneinfo.reset_tzpath(to=[])
+    try:
+        assert office("Pacific/Chatham").due(utc(2026, 4, 3, 20), 10 * H) == expected
+    finally:
+        zoneinfo.reset_tzpath()
+        zone_info.cache_clear()
