@@ -13,17 +13,25 @@ from .calendars import BusinessCalendar
 from .errors import ValidationError
 from .opening_hours import Holiday
 
+#: The names' language unless the caller chooses one; see `public_holidays`.
+DEFAULT_LANGUAGE = "en_US"
+
 
 def public_holidays(
     country: str,
     subdivision: str | None = None,
     *,
     years: Iterable[int],
-    language: str | None = None,
+    language: str | None = DEFAULT_LANGUAGE,
 ) -> tuple[Holiday, ...]:
     """The public holidays of `country` (ISO 3166-1 alpha-2, "GB") and, when given, its
     `subdivision` ("SCT"), observed days included, sorted by date. Several holidays on
-    one date are one `Holiday` whose name lists them."""
+    one date are one `Holiday` whose name lists them.
+
+    Names are in `language` where the library has it ("de": "Erster Weihnachtstag"),
+    else in the country's own. None would let the library guess from the machine's
+    LANGUAGE, LC_ALL and LANG: the same calendar would get other names on another desk.
+    """
     import holidays as holidays_library  # lazily: see the module's docstring
 
     country = country.strip().upper()
@@ -62,7 +70,7 @@ def with_public_holidays(
     subdivision: str | None = None,
     *,
     years: Iterable[int],
-    language: str | None = None,
+    language: str | None = DEFAULT_LANGUAGE,
 ) -> BusinessCalendar:
     """`calendar` with the public holidays of those years added to the ones it has; a date
     it already closes keeps its own entry (the administrator's edit wins)."""

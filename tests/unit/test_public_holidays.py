@@ -58,3 +58,12 @@ def test_the_library_is_not_imported_with_the_domain():
         "assert 'holidays' not in sys.modules, 'holidays imported at start-up'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_names_do_not_depend_on_the_machines_locale(monkeypatch):
+    monkeypatch.setenv("LANG", "de_DE.UTF-8")
+    monkeypatch.setenv("LANGUAGE", "de")
+    names = {h.day: h.name for h in public_holidays("DE", years=[2026])}
+    assert names[date(2026, 12, 25)] == "Christmas Day"
+    german = {h.day: h.name for h in public_holidays("DE", years=[2026], language="de")}
+    assert german[date(2026, 12, 25)] == "Erster Weihnachtstag"
