@@ -1,0 +1,385 @@
+"""A ticket's SLA clocks as a pure function of its history.
+
+`read_clocks(history, now)` replays the ticket: its status spans, priority changes, the
+plan and calendar versions in force, the first response and any due times set by hand.
+It cuts the time since creation into segments in which all of those stay put, and in each
+segment a clock either runs (business time is used), is paused (a status the plan names),
+is stopped (resolved or closed, until a reopen) or is met (the first response was given).
+
+So paused time is kept when the plan, priority or calendar changes: it was never used.
+A priority change applies the new target to the business time used since the start. A due
+time set by hand is the due time, whatever is recalculated around it. A clock is breached
+at the first instant it runs past its due time; that instant never moves afterwards, so a
+sweep can record the breach exactly once.
+
+Services store `ClockReading.queue_due` (None unless the clock runs) and `queue_at_risk`
+on the ticket, and recompute them with this function whenever the history or a version
+changes: `read_clocks(history, now, explain=False)` for a bulk recompute. Pass the same
+`BusinessCalendar` value to every ticket of a recompute: its per-day table is built once
+per value and shared (a fresh value pays a couple of milliseconds to build it).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from .calendars import BusinessCalendar, from_us, to_us
+from .model import Priority, TicketStatus
+from .sla import DONE, Clock, SlaPlan
+from .sla_history import (
+    CalendarVersion,
+    ClockHistory,
+    ManualDue,
+    PlanVersion,
+    PriorityChange,
+    StatusSpan,
+)
+from .sla_steps import Step, explain_clock
+
+# --- the reading ------------------------------------------------------------------------
+
+
+class ClockState(StrEnum):
+    RUNNING = "running"
+    PAUSED = "paused"  # a status the plan pauses in (pending)
+    STOPPED = "stopped"  # resolved or closed without meeting it (it resumes on a reopen)
+    MET = "met"  # first response given; resolution: resolved or closed
+    NO_TARGET = "no_target"  # the plan promises nothing for this priority
+
+
+@dataclass(frozen=True, slots=True)
+class ClockReading:
+    clock: Clock
+    state: ClockState
+    priority: Priority
+    target: timedelta | None  # the plan's, at the current priority (None: it promises none)
+    due: datetime | None  # UTC; None while paused or stopped before it was reached
+    at_risk: datetime | None  # UTC; when the at-risk share of the target is used
+    breached_at: datetime | None  # UTC; the first instant it ran past its due time
+    used: timedelta  # business time the clock ran
+    paused: timedelta  # business time it was paused for
+    remaining: timedelta | None  # business time left now (negative: overdue by)
+    manual: bool  # the due time was set by hand
+    stopped_at: datetime | None  # when it was met or stopped
+    steps: tuple[Step, ...]
+
+    @property
+    def breached(self) -> bool:
+        return self.breached_at is not None
+
+    @property
+    def queue_due(self) -> datetime | None:
+        """The due time to store for the Overdue and Due today queues: only while the
+        clock runs (a paused or finished ticket is overdue for nobody)."""
+        return self.due if self.state == ClockState.RUNNING else None
+
+    @property
+    def queue_at_risk(self) -> datetime | None:
+        return self.at_risk if self.state == ClockState.RUNNING else None
+
+
+@dataclass(frozen=True, slots=True)
+class SlaReading:
+    first_response: ClockReading
+    resolution: ClockReading
+
+    def clock(self, clock: Clock) -> ClockReading:
+        return self.first_response if clock == Clock.FIRST_RESPONSE else self.resolution
+
+
+def read_clocks(history: ClockHistory, now: datetime, *, explain: bool = True) -> SlaReading:
+    """Both clocks of the ticket as they stand at `now` (aware). A bulk recompute that
+    stores due times passes `explain=False`: the steps are most of the cost."""
+    timelines = _Timelines(history)
+    return SlaReading(
+        _read(history, timelines, Clock.FIRST_RESPONSE, now, explain),
+        _read(history, timelines, Clock.RESOLUTION, now, explain),
+    )
+
+
+# --- the replay -------------------------------------------------------------------------
+
+
+class _Mode(StrEnum):
+    RUN = "run"
+    PAUSE = "pause"
+    STOP = "stop"
+
+
+@dataclass(frozen=True, slots=True)
+class _Segment:
+    start: int
+    end: int
+    mode: _Mode
+    status: TicketStatus
+    priority: Priority
+    plan: SlaPlan
+    calendar: BusinessCalendar
+    manual: ManualDue | None
+    business: int  # business time from start to end in its calendar, microseconds
+
+    def ending(self, end: int) -> _Segment:
+        business = self.calendar.position_us(end) - self.calendar.position_us(self.start)
+        return replace(self, end=end, business=business)
+
+
+class _Timeline:
+    """Values that change at instants: the value in force at t is the last set at or
+    before t (the first applies from the start, wherever it was set)."""
+
+    def __init__(self, pairs: Iterable[tuple[int, Any]]) -> None:
+        ordered = sorted(pairs, key=lambda pair: pair[0])
+        self.times = [t for t, _ in ordered]
+        self.values = [v for _, v in ordered]
+
+    def at(self, t: int) -> Any:
+        return self.values[max(0, bisect_right(self.times, t) - 1)]
+
+    def along(self, points: Sequence[int]) -> list[Any]:
+        """`at` of each of the sorted `points`, in one pass."""
+        times, values = self.times, self.values
+        found, i, n, current = [], 0, len(times), values[0]
+        for t in points:
+            while i < n and times[i] <= t:
+                current = values[i]
+                i += 1
+            found.append(current)
+        return found
+
+
+class _Timelines:
+    """A history's timelines, read once for both clocks."""
+
+    def __init__(self, history: ClockHistory) -> None:
+        self.start = start = to_us(history.created_at)
+        self.statuses = _Timeline((to_us(s.start), s.status) for s in history.statuses)
+        self.priorities = _Timeline((to_us(p.at), Priority(p.priority)) for p in history.priorities)
+        self.plans = _Timeline((to_us(p.since), p.plan) for p in history.plans)
+        self.calendars = _Timeline((to_us(c.since), c.calendar) for c in history.calendars)
+        self.manuals = {
+            clock: _Timeline(
+                [(start, None)]
+                + [(to_us(m.set_at), m) for m in history.manual_dues if m.clock == clock]
+            )
+            for clock in Clock
+        }
+        self.span_ends = [to_us(s.end) for s in history.statuses if s.end is not None]
+        shared = [self.statuses, self.priorities, self.plans, self.calendars]
+        self.cuts = sorted({t for timeline in shared for t in timeline.times} | set(self.span_ends))
+
+
+def _segments(timelines: _Timelines, clock: Clock, end: int) -> list[_Segment]:
+    start = timelines.start
+    statuses, priorities = timelines.statuses, timelines.priorities
+    plans, calendars = timelines.plans, timelines.calendars
+    manuals = timelines.manuals[clock]
+    cuts = {start, end}
+    cuts.update(t for t in timelines.cuts if start < t < end)
+    cuts.update(t for t in manuals.times if start < t < end)
+    points = sorted(cuts)
+    starts = points[:-1]
+    positions: dict[
+        tuple[int, int], int
+    ] = {}  # a boundary is the end of one and the start of the next
+
+    def position(calendar: BusinessCalendar, t: int) -> int:
+        key = (id(calendar), t)
+        if key not in positions:
+            positions[key] = calendar.position_us(t)
+        return positions[key]
+
+    segments = []
+    for s, e, status, priority, plan, calendar, manual in zip(
+        starts,
+        points[1:],
+        statuses.along(starts),
+        priorities.along(starts),
+        plans.along(starts),
+        calendars.along(starts),
+        manuals.along(starts),
+        strict=True,
+    ):
+        if status in DONE:
+            mode = _Mode.STOP
+        elif plan.pauses(status):
+            mode = _Mode.PAUSE
+        else:
+            mode = _Mode.RUN
+        business = position(calendar, e) - position(calendar, s)
+        manual = manual if manual is not None and manual.due is not None else None
+        segments.append(_Segment(s, e, mode, status, priority, plan, calendar, manual, business))
+    return segments
+
+
+def _reached(segments: Sequence[_Segment], amount: int) -> int | None:
+    """The instant the running segments have used `amount` of business time, if they have."""
+    used = 0
+    for seg in segments:
+        if seg.mode != _Mode.RUN:
+            continue
+        business = seg.business
+        if used + business >= amount:
+            return seg.calendar.due_us(seg.start, amount - used)
+        used += business
+    return None
+
+
+def _read(
+    history: ClockHistory, timelines: _Timelines, clock: Clock, now_dt: datetime, explain: bool
+) -> ClockReading:
+    now = to_us(now_dt)
+    created = to_us(history.created_at)
+    responded = (
+        to_us(history.first_responded_at) if history.first_responded_at is not None else None
+    )
+    met_at = responded if clock == Clock.FIRST_RESPONSE else None
+    end = max(created, min(now, met_at) if met_at is not None else now)
+    # One microsecond past the end, cut back: the last segment then says what is in force
+    # at the end itself (a status that starts at `now` counts; so does a clock read at
+    # its own start, which gets a segment of no length).
+    segments = _segments(timelines, clock, end + 1)
+    segments[-1] = segments[-1].ending(end)
+    last = segments[-1]
+    plan, calendar, priority = last.plan, last.calendar, last.priority
+    target_us = _target_us(plan, clock, priority)
+
+    used = sum(s.business for s in segments if s.mode == _Mode.RUN)
+    paused = sum(s.business for s in segments if s.mode == _Mode.PAUSE)
+    breached = _first_breach(segments, clock)
+
+    if met_at is not None and met_at <= now:
+        state = ClockState.MET
+        stopped_at: int | None = met_at
+    elif last.mode == _Mode.STOP:
+        stopped_at = _mode_since(segments, _Mode.STOP)
+        state = ClockState.MET if clock == Clock.RESOLUTION else ClockState.STOPPED
+    elif last.mode == _Mode.PAUSE:
+        state, stopped_at = ClockState.PAUSED, None
+    else:
+        state, stopped_at = ClockState.RUNNING, None
+
+    due: int | None = None
+    at_risk: int | None = None
+    remaining: int | None = None
+    if last.manual is not None and last.manual.due is not None:
+        due = to_us(last.manual.due)
+        at_risk = _manual_at_risk(last.manual, plan, clock, priority, calendar)
+        remaining = calendar.position_us(due) - calendar.position_us(stopped_at or end)
+    elif target_us is not None:
+        due = _reached(segments, target_us)
+        threshold = plan.at_risk_after(timedelta(microseconds=target_us))
+        if threshold is not None and threshold > timedelta(0):
+            at_risk = _reached(segments, threshold // timedelta(microseconds=1))
+        if state == ClockState.RUNNING:
+            if due is None:
+                due = calendar.due_us(end, target_us - used)
+            if at_risk is None and threshold is not None and threshold > timedelta(0):
+                at_risk = calendar.due_us(end, threshold // timedelta(microseconds=1) - used)
+        remaining = target_us - used
+    if (
+        target_us is None
+        and last.manual is None
+        and state in (ClockState.RUNNING, ClockState.PAUSED)
+    ):
+        state = ClockState.NO_TARGET
+
+    reading = ClockReading(
+        clock=clock,
+        state=state,
+        priority=priority,
+        target=None if target_us is None else timedelta(microseconds=target_us),
+        due=_dt(due),
+        at_risk=_dt(at_risk),
+        breached_at=_dt(breached),
+        used=timedelta(microseconds=used),
+        paused=timedelta(microseconds=paused),
+        remaining=None if remaining is None else timedelta(microseconds=remaining),
+        manual=last.manual is not None,
+        stopped_at=_dt(stopped_at),
+        steps=(),
+    )
+    if not explain:
+        return reading
+    return replace(reading, steps=explain_clock(history, reading, segments, now))
+
+
+def _target_us(plan: SlaPlan, clock: Clock, priority: Priority) -> int | None:
+    target = plan.target(clock, priority)
+    return None if target is None else target // timedelta(microseconds=1)
+
+
+def _first_breach(segments: Sequence[_Segment], clock: Clock) -> int | None:
+    """The first instant a running segment is past the due time in force in it."""
+    used = 0
+    for seg in segments:
+        business = seg.business
+        if seg.mode == _Mode.RUN and seg.end > seg.start:  # at the due instant is not past it
+            if seg.manual is not None and seg.manual.due is not None:
+                due = to_us(seg.manual.due)
+                if due < seg.end:
+                    return max(seg.start, due)
+            else:
+                target = _target_us(seg.plan, clock, seg.priority)
+                if target is not None:
+                    if used >= target:
+                        return seg.start
+                    # Past the due time within the segment: more than the target used by
+                    # its end, or exactly the target with the clock running on after it
+                    # (closed hours at the segment's end).
+                    if used + business >= target:
+                        due = seg.calendar.due_us(seg.start, target - used)
+                        if due < seg.end:
+                            return due
+            used += business
+    return None
+
+
+def _manual_at_risk(
+    manual: ManualDue,
+    plan: SlaPlan,
+    clock: Clock,
+    priority: Priority,
+    calendar: BusinessCalendar,
+) -> int | None:
+    """At risk once the plan's share of the time given by hand is used."""
+    if manual.due is None or plan.at_risk_percent is None:
+        return None
+    given = calendar.elapsed(manual.set_at, manual.due)
+    if given <= timedelta(0):
+        return None
+    return calendar.due_us(
+        to_us(manual.set_at), (given * plan.at_risk_percent // 100) // timedelta(microseconds=1)
+    )
+
+
+def _mode_since(segments: Sequence[_Segment], mode: _Mode) -> int:
+    since = segments[-1].start
+    for seg in reversed(segments):
+        if seg.mode != mode:
+            break
+        since = seg.start
+    return since
+
+
+def _dt(us: int | None) -> datetime | None:
+    return None if us is None else from_us(us)
+
+
+def preview(
+    plan: SlaPlan, calendar: BusinessCalendar, priority: Priority, created_at: datetime
+) -> SlaReading:
+    """Both clocks of a ticket of `priority` created at `created_at` under `plan` and
+    `calendar`: the admin screens' live preview ("a High ticket created now is due …")."""
+    history = ClockHistory(
+        created_at=created_at,
+        statuses=(StatusSpan(TicketStatus.NEW, created_at),),
+        priorities=(PriorityChange(created_at, priority),),
+        plans=(PlanVersion(created_at, plan),),
+        calendars=(CalendarVersion(created_at, calendar),),
+    )
+    return read_clocks(history, created_at)
