@@ -41,6 +41,10 @@ class DeskDialog(QDialog):
     the button Enter means; override `first_field` where the first field is not the first
     input in tab order."""
 
+    #: Whether Enter in a one-line field presses the primary button. A form whose Enter
+    #: moves on to the next field (the phone intake) says no, and keeps Ctrl+Enter.
+    enter_presses_primary = True
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._primary: QPushButton | None = None
@@ -173,7 +177,11 @@ class DeskDialog(QDialog):
             self.cancel_by_user()
             return
         plain = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
-        if event.key() in ENTER_KEYS and plain == Qt.KeyboardModifier.NoModifier:
+        if (
+            event.key() in ENTER_KEYS
+            and plain == Qt.KeyboardModifier.NoModifier
+            and self.enter_presses_primary
+        ):
             # Reaches the dialog from a line edit, a combo box, a check box or a button
             # (a multi-line box keeps Enter for a new line).
             self.press_primary()

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
     QComboBox,
-    QDialog,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -42,6 +41,7 @@ from desk.services.tickets import add_customer_message
 
 from . import labels
 from .caller_panel import CallerPanel
+from .desk_dialog import DeskDialog
 from .dialogs import error_text, levels_combo, mark_invalid, with_error
 from .labels import tr
 from .session import DeskSession
@@ -57,7 +57,11 @@ CHANNELS = (
 )
 
 
-class IntakeForm(QDialog):
+class IntakeForm(DeskDialog):
+    """Enter moves on through the form (and picks the caller); Ctrl+Enter logs."""
+
+    enter_presses_primary = False
+
     #: A ticket was logged, or added to (its id, and True if added to); the window
     #: refreshes its queues and says which.
     ticketLogged = Signal(int, bool)
@@ -246,8 +250,8 @@ class IntakeForm(QDialog):
         self.cancel_button.clicked.connect(self.close)
         self.copy_button.clicked.connect(self.copy_number)
         self.next_button.clicked.connect(self.reset)
-        for keys in ("Ctrl+Return", "Ctrl+Enter", "Ctrl+S"):
-            QShortcut(QKeySequence(keys), self, activated=self._on_save_shortcut)
+        # Ctrl+Enter is every dialog's (DeskDialog.press_primary, below); Ctrl+S as well here.
+        QShortcut(QKeySequence("Ctrl+S"), self, activated=self.press_primary)
         QShortcut(QKeySequence.StandardKey.Copy, self.pages.widget(1), activated=self.copy_number)
         QShortcut(QKeySequence("Alt+A"), self.pages.widget(0), activated=self._on_add_shortcut)
         topic = self.category.lineEdit()
@@ -429,7 +433,8 @@ class IntakeForm(QDialog):
         self.errors["category_id"].show()
         mark_invalid(self.category, True)
 
-    def _on_save_shortcut(self) -> None:
+    def press_primary(self) -> None:
+        """Ctrl+Enter (and Ctrl+S): log the call, while the form is being filled in."""
         if self.pages.currentIndex() == 0:
             self.save()
 
@@ -562,13 +567,12 @@ class IntakeForm(QDialog):
         if self.pages.currentIndex() == 1 and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.reset()
             return
-        if (
-            event.key() == Qt.Key.Key_Escape
-            and self.pages.currentIndex() == 0
-            and self._has_input()
-        ):
-            return  # Escape must not throw away a half-logged call
         super().keyPressEvent(event)
+
+    def has_typed_input(self) -> bool:
+        # Escape must not throw away a half-logged call without asking; the number shown
+        # after logging is nothing to lose.
+        return self.pages.currentIndex() == 0 and self._has_input()
 
     def _has_input(self) -> bool:
         return bool(

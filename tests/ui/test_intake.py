@@ -574,3 +574,49 @@ def test_a_lookup_that_fails_while_an_enter_waits_keeps_what_was_typed(
         "Printer offline",
     )
     assert form.focusWidget() is form.subject and _counts(demo_db) == before
+
+
+def test_escape_asks_before_a_half_typed_call_is_thrown_away(qtbot, window, demo_db):
+    before = _counts(demo_db)
+    form = _open_intake(qtbot, window)
+    qtbot.keyClick(form.caller.lookup, Qt.Key.Key_Escape)  # nothing typed: closes at once
+    qtbot.waitUntil(lambda: not form.isVisible())
+    assert form.discard_question is None
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+
+    form = _open_intake(qtbot, window)
+    qtbot.keyClicks(form.caller.lookup, "someone new")
+    qtbot.keyClick(form.caller.lookup, Qt.Key.Key_Tab)
+    form.subject.setFocus()
+    qtbot.keyClicks(form.subject, "Laptop will not start")
+    qtbot.keyClick(form.subject, Qt.Key.Key_Escape)
+    question = form.discard_question
+    assert question is not None and question.text() == "Discard what you typed?"
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is question)
+    qtbot.keyClick(question, Qt.Key.Key_Escape)  # keep typing
+    qtbot.waitUntil(lambda: form.discard_question is None)
+    assert form.isVisible() and form.subject.text() == "Laptop will not start"
+
+    qtbot.keyClick(form.subject, Qt.Key.Key_Escape)
+    question = form.discard_question
+    assert question is not None
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is question)
+    qtbot.keyClick(question, Qt.Key.Key_Return)  # Discard
+    qtbot.waitUntil(lambda: not form.isVisible())
+    wait_idle(qtbot, window)
+    assert _counts(demo_db) == before
+
+
+def test_enter_in_the_subject_moves_on_and_does_not_log(qtbot, window, demo_db):
+    customer = queries.get_ticket(demo_db, 1).customer
+    before = _counts(demo_db)
+    form = _open_intake(qtbot, window)
+    _look_up(qtbot, window, form, customer.email)
+    qtbot.keyClick(form.caller.lookup, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: form.focusWidget() is form.subject)
+    qtbot.keyClicks(form.subject, "Printer jams")
+    qtbot.keyClick(form.subject, Qt.Key.Key_Return)  # on to what the caller says
+    assert form.focusWidget() is form.description
+    wait_idle(qtbot, window)
+    assert _counts(demo_db) == before and form.isVisible()
