@@ -1,5 +1,6 @@
-"""A throwaway PostgreSQL cluster that a test starts, stops and starts again itself: a
-server outage without touching the shared server. Removed afterwards."""
+"""A throwaway PostgreSQL cluster that a test starts, stops, freezes and starts again
+itself: a server outage, restart or hang without touching the shared server, which is
+never stopped. In a temporary folder on a free port, removed afterwards."""
 
 from __future__ import annotations
 
@@ -7,12 +8,14 @@ import contextlib
 import os
 import pwd
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+import psutil
 import pytest
 
 from .conftest import REQUIRE_POSTGRES
@@ -35,7 +38,12 @@ class Cluster:
 
     @property
     def url(self) -> str:
+        """The empty database "desk"."""
         return f"postgresql://postgres@127.0.0.1:{self.port}/desk"
+
+    @property
+    def admin_url(self) -> str:
+        return f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
 
     def _run(self, *command: str) -> None:
         prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
@@ -59,9 +67,24 @@ class Cluster:
         )
         self._run(str(BIN / "pg_ctl"), "-D", str(self.data), "-o", options, "-l", str(self.log), "-w", "start")  # fmt: skip
 
-    def stop(self) -> None:
-        """As a crash or a pulled cable looks to clients: no goodbye."""
-        self._run(str(BIN / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop")
+    def stop(self, mode: str = "immediate") -> None:
+        """Immediate: as a crash or a pulled cable looks to clients, no goodbye; "fast":
+        an administrator's restart, which tells the clients."""
+        self._run(str(BIN / "pg_ctl"), "-D", str(self.data), "-m", mode, "-w", "stop")
+
+    def _processes(self) -> list[psutil.Process]:
+        pid = int((self.data / "postmaster.pid").read_text().split()[0])
+        postmaster = psutil.Process(pid)
+        return [postmaster, *postmaster.children(recursive=True)]
+
+    def freeze(self) -> None:
+        """SIGSTOP every process of the server: it takes connections and never answers."""
+        for process in self._processes():
+            process.send_signal(signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        for process in self._processes():
+            process.send_signal(signal.SIGCONT)
 
     def create_database(self) -> None:
         self._run(str(BIN / "createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "desk")  # fmt: skip
@@ -85,6 +108,8 @@ def throwaway_cluster() -> Iterator[Cluster]:
         cluster.create_database()
         yield cluster
     finally:
+        with contextlib.suppress(OSError, psutil.Error, ValueError):  # not frozen, or gone
+            cluster.thaw()
         with contextlib.suppress(RuntimeError):  # already stopped
             cluster.stop()
         shutil.rmtree(root, ignore_errors=True)

@@ -7,15 +7,8 @@ in a temporary folder, and removes afterwards; the shared server is never touche
 
 from __future__ import annotations
 
-import contextlib
-import os
-import shutil
-import socket
-import subprocess
-import tempfile
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -25,71 +18,15 @@ from desk.services.database import open_database
 from desk.services.intake import IntakeRequest, NewCaller, log_ticket
 from desk.store.listen import PostgresListener
 
+from ..pg_cluster import Cluster, throwaway_cluster
 from .test_live import Heard
 
 pytestmark = pytest.mark.slow
-BIN = Path("/usr/lib/postgresql/15/bin")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Cluster:
-    def __init__(self, folder: Path, port: int) -> None:
-        self.folder = folder
-        self.data = folder / "data"
-        self.port = port
-        self.url = f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
-
-    def _as_postgres(self, *args: str) -> None:
-        command = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-        subprocess.run([*command, *args], check=True, capture_output=True, timeout=120)
-
-    def init(self) -> None:
-        self._as_postgres(
-            str(BIN / "initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres", "-N"
-        )
-
-    def start(self) -> None:
-        options = (
-            f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off"
-            " -c shared_buffers=16MB -c max_connections=20"
-        )
-        self._as_postgres(
-            str(BIN / "pg_ctl"),
-            "-D",
-            str(self.data),
-            "-o",
-            options,
-            "-w",
-            "-l",
-            str(self.folder / "log"),
-            "start",
-        )
-
-    def stop(self) -> None:
-        self._as_postgres(str(BIN / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop")
 
 
 @pytest.fixture
 def cluster() -> Iterator[Cluster]:
-    if not (BIN / "initdb").exists() or (os.geteuid() == 0 and shutil.which("runuser") is None):
-        pytest.skip("no PostgreSQL 15 binaries to make a throwaway cluster with")
-    folder = Path(tempfile.mkdtemp(prefix="desk-pg-"))
-    if os.geteuid() == 0:
-        shutil.chown(folder, "postgres", "postgres")
-    made = Cluster(folder, _free_port())
-    made.init()
-    made.start()
-    try:
-        yield made
-    finally:
-        with contextlib.suppress(subprocess.CalledProcessError):  # already stopped
-            made.stop()
-        shutil.rmtree(folder, ignore_errors=True)
+    yield from throwaway_cluster()
 
 
 def test_the_listener_reconnects_after_a_restart_and_catches_up(cluster: Cluster):

@@ -14,12 +14,9 @@ from desk.services import directory, queries
 from desk.services.database import open_database
 from desk.store import engine
 
-from . import own_cluster
+from ..pg_cluster import throwaway_cluster
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(not own_cluster.available(), reason="needs PostgreSQL's initdb"),
-]
+pytestmark = pytest.mark.slow
 
 
 #: How long a test waits for an answer before it fails (instead of hanging with Desk).
@@ -48,8 +45,7 @@ def _within(seconds: float, call: Callable[[], Any]) -> BaseException | None:
 
 @pytest.fixture(scope="module")
 def cluster():
-    with own_cluster.own_cluster() as started:
-        yield started
+    yield from throwaway_cluster()
 
 
 def test_a_stopped_server_is_reported_in_seconds_and_work_resumes_after(cluster):
