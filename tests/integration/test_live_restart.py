@@ -49,7 +49,7 @@ def test_the_listener_reconnects_after_a_restart_and_catches_up(cluster: Cluster
         assert ticket.id is not None
         heard.until(lambda c: ticket.id in c.tickets)
 
-        cluster.stop()
+        cluster.stop("fast")
         heard.until(lambda _c: states == [True, False], timeout=10)
         # A client that starts while the server is away: what it shows may go stale
         # before it can listen, so once it can it is told to re-read everything.
