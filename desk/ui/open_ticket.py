@@ -60,6 +60,10 @@ class OpenTicket(QObject):
         self._ops = ops
         self._keeper = keeper
         self._wanted: int | None = None
+        # One read of the open ticket at a time: a change that comes meanwhile asks for
+        # one more after it (superseding it would starve the view under a steady stream).
+        self._loading: int | None = None
+        self._load_again = False
         #: A newer version someone else saved while the agent edits (the bar is up).
         self.pending: TicketDetail | None = None
         #: Other agents on the open ticket.
@@ -83,14 +87,19 @@ class OpenTicket(QObject):
         self._session = session
 
     def load(self, ticket_id: int) -> None:
-        """Open `ticket_id` (or read the open one again); the latest request wins."""
-        self._wanted = ticket_id
+        """Open `ticket_id` (or read the open one again); another ticket supersedes the
+        read under way, the same one waits for it and is read once more."""
+        if self._loading == ticket_id:
+            self._load_again = True
+            return
+        self._wanted = self._loading = ticket_id
+        self._load_again = False
         db = self._session.db
         self._ops.run(
             self,
             lambda: queries.get_ticket(db, ticket_id),
             self._on_loaded,
-            self.failed.emit,
+            self._on_load_failed,
             what=tr("Opening the ticket"),
             latest="ticket",
         )
@@ -102,9 +111,21 @@ class OpenTicket(QObject):
 
     # --- arrivals ---------------------------------------------------------------------------
 
+    def _on_load_failed(self, exc: BaseException) -> None:
+        self._loading, self._load_again = None, False
+        self.failed.emit(exc)
+
     def _on_loaded(self, detail: TicketDetail) -> None:
+        self._loading = None
         if detail.ticket.id != self._wanted:
             return
+        try:
+            self._show(detail)
+        finally:
+            if self._load_again and self._wanted is not None:
+                self.load(self._wanted)
+
+    def _show(self, detail: TicketDetail) -> None:
         shown = self.editor.detail
         same = shown is not None and shown.ticket.id == detail.ticket.id
         if same and self.editor.dirty:

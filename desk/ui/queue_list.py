@@ -3,10 +3,11 @@
 The counts stay live from the change hub, at a bounded cost per change: a burst of
 changes (the hub merges everything within 100 ms into one `Changes`) re-counts only the
 queues whose filter `Moves.may_change` says may have gained or lost a ticket, in one
-read for all of them; a count already on its way is superseded (`latest=`), never
-queued behind. So a change costs at most one read of at most the queues it touched, and
-twenty agents at work cost each client at most ten such reads a second, usually far fewer
-and each only of the few queues concerned (a claim touches "Unassigned", "My tickets" of
+read for all of them; one count runs at a time, and the queues that went stale meanwhile
+are counted together once it is back. So a change costs at most one read of at most the
+queues it touched, and twenty agents at work cost each client at most one count read in
+flight (about ten a second at worst, usually far fewer), each only of the few queues
+concerned (a claim touches "Unassigned", "My tickets" of
 two agents and the team's queue, not every queue). A directory change rebuilds the
 list (a new team is a new queue) and re-counts it all.
 """
@@ -155,6 +156,9 @@ class QueueList(QListWidget):
     ) -> None:
         super().__init__(parent)
         self._ops = ops
+        self._counting = False
+        #: Queues gone stale while a count runs (None: all of them), counted after it.
+        self._stale: set[str] | None = set()
         #: Count reads started (tests, the benchmark: a change must not re-count them all).
         self.counted_queues = 0
         self.setObjectName("queueList")
@@ -174,22 +178,41 @@ class QueueList(QListWidget):
         """Count these queues again (None: all of them), in one read in the background."""
         if self._ops is None:
             return
+        if self._counting:
+            if keys is None or self._stale is None:
+                self._stale = None
+            else:
+                self._stale |= keys
+            return
         wanted = self.count_queries()
         if keys is not None:
             wanted = {k: q for k, q in wanted.items() if k in keys}
         if not wanted:
             return
         self.counted_queues += len(wanted)
+        self._counting = True
         db = self._session.db
         self._ops.run(
             self,
             lambda: queries.queue_counts(db, wanted),
-            self.show_counts,
-            self.countsFailed.emit,
+            self._on_counted,
+            self._on_count_failed,
             what=tr("Counting"),
-            # A later count of the same queues makes this one's answer stale.
-            latest=("counts", frozenset(wanted)),
         )
+
+    def _on_counted(self, counts: dict[str, int]) -> None:
+        self.show_counts(counts)
+        self._count_stale()
+
+    def _on_count_failed(self, exc: BaseException) -> None:
+        self.countsFailed.emit(exc)
+        self._count_stale()
+
+    def _count_stale(self) -> None:
+        self._counting = False
+        stale, self._stale = self._stale, set()
+        if stale is None or stale:
+            self.recount(stale)
 
     def stale_counts(self, changes: Changes) -> set[str] | None:
         """The queues whose count `changes` may have moved (None: every queue)."""
@@ -266,6 +289,7 @@ class QueueList(QListWidget):
         """A "Search results" queue for `text`, chosen at once."""
         self.search_query = QueueQuery(QueueFilter(), text=text)
         self._add_search_item()
+        self.recount({SEARCH})
         if self.current_key() == SEARCH:
             self.queueChosen.emit(SEARCH)  # a new search in the same place
         else:

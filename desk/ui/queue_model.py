@@ -171,6 +171,10 @@ class QueueModel(QAbstractTableModel):
         self._count_came_first: int | None = None
         self._page_came_first = False
         self._length_known = True  # False while a new queue's length is on its way
+        # One refresh at a time: changes that come while one runs ask for one more after
+        # it, rather than superseding it (a steady stream would starve the table).
+        self._refreshing = False
+        self._refresh_again = False
         self.shown = False  # a queue has arrived at least once
         self._headers = columns()
         self._icons = {p: _dot(c) for p, c in labels.PRIORITY_COLOURS.items()}
@@ -194,6 +198,7 @@ class QueueModel(QAbstractTableModel):
 
     def show(self, query: QueueQuery) -> None:
         """Show another queue, sort or search; the old rows stay until the new ones come."""
+        self._refreshing = self._refresh_again = False  # what runs is for the old queue
         self._generation += 1
         generation, total = self._generation, self._total
         same_tickets = (
@@ -276,6 +281,10 @@ class QueueModel(QAbstractTableModel):
 
     def refresh(self) -> None:
         """Reload the length and every loaded page; selections stay on their tickets."""
+        if self._refreshing:
+            self._refresh_again = True
+            return
+        self._refreshing = True
         self._generation += 1
         generation, query = self._generation, self._query
         page_numbers = sorted(self._pages) or [0]
@@ -283,7 +292,7 @@ class QueueModel(QAbstractTableModel):
             self,
             lambda: self._source.pages(query, page_numbers, PAGE),
             lambda result: self._on_refreshed(generation, result),
-            self._on_load_failed,
+            self._on_refresh_failed,
             what=tr("Refreshing the queue"),
             latest="rows",
         )
@@ -498,9 +507,25 @@ class QueueModel(QAbstractTableModel):
         if last >= first:
             self.dataChanged.emit(self.index(first, 0), self.index(last, len(self._headers) - 1))
 
+    def _on_refresh_failed(self, exc: BaseException) -> None:
+        self._refreshing = self._refresh_again = False
+        self._on_load_failed(exc)
+
+    def _refresh_done(self) -> None:
+        self._refreshing = False
+        if self._refresh_again:
+            self._refresh_again = False
+            self.refresh()
+
     def _on_refreshed(self, generation: int, result: tuple[int, dict[int, list[QueueRow]]]) -> None:
         if generation != self._generation:
             return
+        try:
+            self._apply_refresh(result)
+        finally:
+            self._refresh_done()
+
+    def _apply_refresh(self, result: tuple[int, dict[int, list[QueueRow]]]) -> None:
         total, pages = result
         if total > self._total:  # new tickets: rows appear at the end, then the reorder
             self.beginInsertRows(QModelIndex(), self._total, total - 1)
