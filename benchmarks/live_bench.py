@@ -1,7 +1,7 @@
 """How fast another agent's change reaches this client, and what the feed costs.
 
     python benchmarks/live_bench.py [--backend sqlite|postgresql|both] [--writers 20]
-        [--changes 15] [--interval 0.5] [--postgres-url URL] [--json FILE]
+        [--changes 15] [--interval 0.5] [--postgres-url URL] [--json FILE] [--no-window]
 
 N writer processes (default 20), each an agent claiming and releasing their own ticket
 every `interval` seconds (jittered), while this process listens as one more client:
@@ -15,7 +15,12 @@ are not wired to the hub). Measured, from the writer's commit (wall clock, one m
   listening client (PostgreSQL: none, the change travels in the notification; SQLite:
   one read of the log per poll that saw the file move); across C clients a change costs
   writer + (C - 1) × listener;
-- an idle listener's statements and CPU per minute.
+- an idle listener's statements and CPU per minute;
+- with a real `MainWindow` (offscreen; `--no-window` leaves it out): the time from the
+  commit to the paint that shows it — in the queue table (the writer's row painted with
+  its new assignee) and in the open ticket (its thread painted with the new entry) —
+  p50 and p95, and the idle window's statements (everything it sends: reads, presence
+  heartbeat, the database monitor's check) and CPU per minute.
 
 PostgreSQL runs on a scratch database created on `--postgres-url`'s server and dropped
 afterwards; SQLite on a file in a temporary folder.
@@ -72,7 +77,7 @@ def _writer(
             time.sleep(interval * rng.uniform(0.5, 1.5))
             action = work.claim_ticket if n % 2 == 0 else work.release_ticket
             saved = action(db, agent_id, ticket_id)
-            commits.append((ticket_id, saved.version, time.time()))
+            commits.append((ticket_id, saved.version, time.time(), n % 2 == 0))
         out.put(("ok", commits, counts))
     except Exception as exc:
         out.put(("error", repr(exc), counts))
@@ -128,7 +133,7 @@ def _first_arrivals(
     """For each commit, the delay to the first arrival naming its ticket at that version
     or later (a merged change carries only a ticket's newest version)."""
     delays = []
-    for ticket_id, version, at in commits:
+    for ticket_id, version, at, *_claimed in commits:
         for arrived_at, tickets in arrivals:
             if tickets.get(ticket_id, 0) >= version and arrived_at >= at - 0.05:
                 delays.append(max(0.0, arrived_at - at) * 1000)
@@ -137,14 +142,15 @@ def _first_arrivals(
 
 
 def run(backend: str, url: str, writers: int, changes: int, interval: float) -> dict[str, Any]:
-    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtWidgets import QApplication
 
     from desk.services import live
     from desk.services.database import open_database
     from desk.ui.change_hub import ChangeHub
 
     agents, tickets = _seed(url, writers)
-    app = QCoreApplication.instance() or QCoreApplication([])
+    # A QApplication (not a bare core one): the window measurement that follows needs it.
+    app = QApplication.instance() or QApplication([])
     db = open_database(url)
     hub = ChangeHub()
     heard: list[tuple[float, dict[int, int]]] = []
@@ -234,6 +240,151 @@ def run(backend: str, url: str, writers: int, changes: int, interval: float) -> 
     return result
 
 
+def run_window(
+    backend: str, url: str, writers: int, changes: int, interval: float
+) -> dict[str, Any]:
+    """A real window on the desk while the writers work: commit -> paint."""
+    from PySide6.QtCore import QEvent, QObject, QSettings
+    from PySide6.QtWidgets import QApplication
+    from sqlalchemy import event
+
+    from desk.domain.queues import SortKey
+    from desk.services import queries
+    from desk.services.database import open_database
+    from desk.ui.drafts import DraftStore
+    from desk.ui.main_window import MainWindow
+    from desk.ui.queue_model import COLUMN
+    from desk.ui.session import DeskSession
+
+    agents, tickets = _seed(url, writers)
+    app = QApplication.instance() or QApplication([])
+    db = open_database(url)
+    statements = [0]
+
+    @event.listens_for(db.engine, "before_cursor_execute")
+    def count(*_args: Any) -> None:
+        statements[0] += 1
+
+    directory = queries.directory(db)
+    admin = next(a for a in directory.agents if a.login == "admin")
+    session = DeskSession(db, admin, directory, db.description, db.backend)
+    folder = tempfile.mkdtemp()
+    settings = QSettings(str(Path(folder) / "bench.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(session, settings, DraftStore(Path(folder) / "drafts"))
+    window.resize(1500, 900)
+    window.show()
+    window.queues.choose("all_open")
+    model = window.queue_model
+    watched = tickets[0]
+
+    def wait_for(test: Any, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while not test() and time.monotonic() < deadline:
+            app.processEvents()
+            time.sleep(0.005)
+
+    wait_for(lambda: all(model.row_of(t) is not None for t in tickets))
+    window.load_ticket(watched)
+    wait_for(lambda: window.editor.ticket_id == watched and window.runner.pending == 0)
+    first_entries = len(window.thread.entries)
+    assignee = COLUMN[SortKey.ASSIGNEE]
+    table_paints: list[tuple[float, dict[int, str]]] = []
+    thread_paints: list[tuple[float, int]] = []
+
+    class Painted(QObject):
+        def eventFilter(self, watched_object: QObject, e: QEvent) -> bool:
+            if e.type() == QEvent.Type.Paint:
+                now = time.time()
+                if watched_object is window.table.viewport():
+                    shown = {}
+                    for t in tickets:
+                        row = model.row_of(t)
+                        if row is not None:
+                            shown[t] = model.index(row, assignee).data() or ""
+                    table_paints.append((now, shown))
+                else:
+                    thread_paints.append((now, len(window.thread.entries)))
+            return False
+
+    painted = Painted()
+    window.table.viewport().installEventFilter(painted)
+    window.thread.viewport().installEventFilter(painted)
+
+    spawn = multiprocessing.get_context("spawn")
+    barrier, out = spawn.Barrier(writers + 1), spawn.Queue()
+    processes = [
+        spawn.Process(target=_writer, args=(url, a, t, changes, interval, barrier, out))
+        for a, t in zip(agents, tickets, strict=True)
+    ]
+    for process in processes:
+        process.start()
+    barrier.wait(timeout=300)
+    results = []
+    deadline = time.monotonic() + changes * interval * 2 + 120
+    while len(results) < writers and time.monotonic() < deadline:
+        app.processEvents()
+        try:
+            results.append(out.get_nowait())
+        except Exception:
+            time.sleep(0.002)
+    settle = time.monotonic() + 3
+    while time.monotonic() < settle:
+        app.processEvents()
+        time.sleep(0.005)
+    for process in processes:
+        process.join(timeout=30)
+    errors = [r for r in results if r[0] != "ok"]
+    if errors:
+        raise SystemExit(f"writers failed: {errors[:3]}")
+    commits = [c for r in results for c in r[1]]
+    names = {a.id: a.name for a in queries.directory(db).agents}
+    by_ticket = dict(zip(tickets, agents, strict=True))
+
+    table_ms = []
+    for ticket_id, _version, at, claimed in commits:
+        want = names[by_ticket[ticket_id]] if claimed else ""
+        for painted_at, shown in table_paints:
+            if painted_at >= at and shown.get(ticket_id) == want:
+                table_ms.append((painted_at - at) * 1000)
+                break
+    thread_ms = []
+    mine = sorted(c for c in commits if c[0] == watched)
+    for k, (_t, _v, at, _c) in enumerate(sorted(mine, key=lambda c: c[2])):
+        for painted_at, entries in thread_paints:
+            if painted_at >= at and entries >= first_entries + k + 1:
+                thread_ms.append((painted_at - at) * 1000)
+                break
+
+    # Idle: nobody writes; the window's event loop runs as it would on a desk.
+    idle_s = IDLE_S * 3
+    before = statements[0], resource.getrusage(resource.RUSAGE_SELF)
+    end = time.monotonic() + idle_s
+    while time.monotonic() < end:
+        app.processEvents()
+        time.sleep(0.02)
+    after = statements[0], resource.getrusage(resource.RUSAGE_SELF)
+    listener = window.hub._listener
+    window.close()
+    db.close()
+    per_minute = 60 / idle_s
+    cpu = (after[1].ru_utime + after[1].ru_stime) - (before[1].ru_utime + before[1].ru_stime)
+    return {
+        "backend": backend,
+        "writers": writers,
+        "changes": len(commits),
+        "table_painted": len(table_ms),
+        "table_paint_p50_ms": round(statistics.median(table_ms), 1) if table_ms else None,
+        "table_paint_p95_ms": round(_percentile(table_ms, 95), 1),
+        "thread_changes": len(mine),
+        "thread_painted": len(thread_ms),
+        "thread_paint_p50_ms": round(statistics.median(thread_ms), 1) if thread_ms else None,
+        "thread_paint_p95_ms": round(_percentile(thread_ms, 95), 1),
+        "idle_window_statements_per_minute": round((after[0] - before[0]) * per_minute, 1),
+        "idle_window_listener_statements": _listener_statements(listener) if listener else None,
+        "idle_window_cpu_ms_per_minute": round(cpu * 1000 * per_minute, 1),
+    }
+
+
 def _listener_statements(listener: Any) -> int:
     return (
         getattr(listener, "queries", 0)
@@ -267,22 +418,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--interval", type=float, default=0.5, help="seconds between changes")
     parser.add_argument("--postgres-url", default=DEFAULT_POSTGRES)
     parser.add_argument("--json", type=Path)
+    parser.add_argument(
+        "--no-window", action="store_true", help="only the feed: no window, no paint times"
+    )
     args = parser.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
     results = []
+    measures = [run] if args.no_window else [run, run_window]
     for backend in backends:
-        if backend == "sqlite":
-            with tempfile.TemporaryDirectory() as folder:
-                url = f"sqlite:///{Path(folder) / 'desk.sqlite3'}"
-                results.append(run(backend, url, args.writers, args.changes, args.interval))
-        else:
-            url, drop = _postgres_database(args.postgres_url)
-            try:
-                results.append(run(backend, url, args.writers, args.changes, args.interval))
-            finally:
-                drop()
-        print(json.dumps(results[-1], indent=2), flush=True)
+        for measure in measures:
+            if backend == "sqlite":
+                with tempfile.TemporaryDirectory() as folder:
+                    url = f"sqlite:///{Path(folder) / 'desk.sqlite3'}"
+                    results.append(measure(backend, url, args.writers, args.changes, args.interval))
+            else:
+                url, drop = _postgres_database(args.postgres_url)
+                try:
+                    results.append(measure(backend, url, args.writers, args.changes, args.interval))
+                finally:
+                    drop()
+            print(json.dumps(results[-1], indent=2), flush=True)
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n")
     return 0

@@ -22,6 +22,7 @@ from desk.services.connection import Connected
 from desk.services.database import missing_database_file, open_database
 from desk.services.demo import DEMO_LOGIN, seed_demo
 from desk.store.unit_of_work import SqlDatabase
+from desk.ui.change_hub import ChangeHub
 from desk.ui.connection_dialog import ConnectionDialog
 from desk.ui.desk_settings_dialog import system_phone_region
 from desk.ui.dialogs import FormDialog, error_text
@@ -106,6 +107,9 @@ class DeskApp(QObject):
         self.theme = theme
         self.errors = errors
         self.db: SqlDatabase | None = None
+        #: What changed in `db` (this client's commits and every other client's): one per
+        #: open database, handed to the window and through it to every view.
+        self.hub: ChangeHub | None = None
         self.window: MainWindow | None = None
         #: --quit-after has fired: leaving now is what was asked for, not a failure.
         self.quitting = False
@@ -211,25 +215,31 @@ class DeskApp(QObject):
         if agent is None:
             return False
         self.settings.setValue("session/login", agent.login)
+        hub = ChangeHub()
+        hub.watch(db)  # before anything is read, so nothing written meanwhile is missed
         session = DeskSession(db, agent, queries.directory(db), db.description, db.backend)
         window = MainWindow(
             session,
             self.settings,
             DraftStore(self.paths.data / "drafts"),
             runner,
+            hub=hub,
             theme=self.theme,
             errors=self.errors,
         )
         window.connectRequested.connect(self.choose_database)
         window.reopenRequested.connect(self.reopen_database)
-        old_window, old_db = self.window, self.db
-        self.window, self.db = window, db
+        old_window, old_db, old_hub = self.window, self.db, self.hub
+        self.window, self.db, self.hub = window, db, hub
         window.show()
         if os.environ.get(FIRST_PAINT_PROBE):
             _report_first_paint(window)
         if old_window is not None:
             old_window.close()  # keeps its layout and drafts
             old_window.deleteLater()
+        if old_hub is not None:
+            old_hub.stop()
+            old_hub.deleteLater()
         if old_db is not None and old_db is not db:
             old_db.close()
         return True
@@ -310,6 +320,9 @@ class DeskApp(QObject):
             self.window.close()
 
     def close(self) -> None:
+        if self.hub is not None:
+            self.hub.stop()
+            self.hub = None
         if self.db is not None:
             self.db.close()
             self.db = None

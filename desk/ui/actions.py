@@ -1,8 +1,10 @@
 """What an agent does to tickets: claim, assign, transfer, status changes, replies, saves.
 
-Every action runs in the background through the TaskRunner, opens a dialog where it needs
-input (kept open, with the problem at the field, until the action succeeds) and then
-emits `ticketsChanged` so every view decides for itself whether to refresh.
+Every action runs in the background through `Ops`, with the dialog that asked for it as
+its owner: the dialog stays open (with the problem at the field) until the action
+succeeds, and if the agent closes it while the action runs, the answer is dropped without
+touching the dialog. What was written reaches every view through the change hub (the
+unit of work announces it), never through a signal of this class.
 """
 
 from __future__ import annotations
@@ -24,15 +26,13 @@ from desk.services.tickets import BulkResult, TicketEdit
 from . import labels
 from .dialogs import ConflictDialog, FormDialog, combo, error_text, text_box
 from .labels import tr
+from .ops import Ops
 from .session import DeskSession
-from .tasks import TaskRunner
 
 log = logging.getLogger(__name__)
 
 
 class TicketActions(QObject):
-    #: Tickets this window changed (ids); views refresh what shows them.
-    ticketsChanged = Signal(list)
     #: A short message for the status bar.
     message = Signal(str)
     #: An action failed with an error the user must see (not a field problem).
@@ -43,10 +43,10 @@ class TicketActions(QObject):
     #: shows the database's state once, rather than a dialog for every action.
     databaseFailed = Signal(object)
 
-    def __init__(self, session: DeskSession, runner: TaskRunner, parent: QWidget) -> None:
+    def __init__(self, session: DeskSession, ops: Ops, parent: QWidget) -> None:
         super().__init__(parent)
         self._session = session
-        self._runner = runner
+        self._ops = ops
         self._parent = parent
         #: The dialogs currently open, so tests and the window can reach them.
         self.dialog: FormDialog | None = None
@@ -72,8 +72,6 @@ class TicketActions(QObject):
         ids = list(ids)
 
         def on_done(result: BulkResult) -> None:
-            if result.done:
-                self.ticketsChanged.emit(list(result.done))
             if result.failed and len(ids) == 1:
                 problem = DeskError(result.failed[0][1])
                 if _open(dialog):
@@ -94,7 +92,14 @@ class TicketActions(QObject):
             else:
                 self._fail(exc)
 
-        self._runner.run(lambda: work.bulk(ids, action), on_done, on_error, what=done_message)
+        self._ops.run(
+            dialog if dialog is not None else self,
+            lambda: work.bulk(ids, action),
+            on_done,
+            on_error,
+            what=done_message,
+            write=True,
+        )
 
     def _single(
         self,
@@ -109,7 +114,6 @@ class TicketActions(QObject):
         def on_done(_result: object) -> None:
             if _open(dialog):
                 dialog.accept()
-            self.ticketsChanged.emit([ticket_id])
             self.message.emit(done_message.format(what=format_number(ticket_id)))
 
         def on_error(exc: BaseException) -> None:
@@ -122,7 +126,14 @@ class TicketActions(QObject):
             else:
                 self._fail(exc)
 
-        self._runner.run(action, on_done, on_error, what=done_message)
+        self._ops.run(
+            dialog if dialog is not None else self,
+            action,
+            on_done,
+            on_error,
+            what=done_message,
+            write=True,
+        )
 
     def _fail(self, exc: BaseException) -> None:
         if isinstance(exc, DatabaseError):
@@ -131,6 +142,10 @@ class TicketActions(QObject):
             self.failed.emit(error_text(exc))
 
     def _open(self, dialog: FormDialog, on_submit: Callable[[dict[str, Any]], None]) -> FormDialog:
+        # Cancel stays possible while the action runs: its answer is then dropped (the
+        # dialog owns the operation), a failure is still reported, and the views show
+        # what was really written, from the change hub.
+        dialog.cancel_while_working = True
         dialog.submitted.connect(on_submit)
         dialog.finished.connect(lambda _result: self._forget(dialog))
         self.dialog = dialog
@@ -341,15 +356,16 @@ class TicketActions(QObject):
 
         def done(_result: object) -> None:
             on_done()
-            self.ticketsChanged.emit([ticket_id])
             text = tr("Note added to {what}.") if internal else tr("Reply sent on {what}.")
             self.message.emit(text.format(what=format_number(ticket_id)))
 
-        self._runner.run(
+        self._ops.run(
+            self,
             lambda: action(db, me, ticket_id, text),
             done,
             lambda exc: on_error(error_text(exc)),
             what=tr("Sending"),
+            write=True,
         )
 
     def save(
@@ -367,14 +383,15 @@ class TicketActions(QObject):
             on_problem(exc)
 
         def on_done(_result: object) -> None:
-            self.ticketsChanged.emit([ticket_id])
             self.message.emit(tr("Saved {what}.").format(what=format_number(ticket_id)))
 
-        self._runner.run(
+        self._ops.run(
+            self,
             lambda: work.update_ticket(db, me, ticket_id, edit, version),
             on_done,
             on_error,
             what=tr("Saving"),
+            write=True,
         )
 
 

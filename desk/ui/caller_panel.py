@@ -28,6 +28,7 @@ from desk.services.views import CallerMatch
 from . import labels
 from .dialogs import error_text, mark_invalid, with_error
 from .labels import tr
+from .ops import Ops
 from .session import DeskSession
 from .tasks import TaskRunner
 
@@ -72,8 +73,9 @@ class CallerPanel(QWidget):
         self.setObjectName("intakeCallerColumn")
         self._session = session
         self._runner = runner
+        # The latest lookup wins: an answer to text typed over comes late and is dropped.
+        self._ops = Ops(runner, self)
         self._caller: CallerMatch | None = None
-        self._generation = 0
         #: The text the listed matches were found for (None: the list is not an answer yet).
         self._shown_for: str | None = None
         #: The text of the lookup running now, if one is.
@@ -113,7 +115,6 @@ class CallerPanel(QWidget):
         self.use_known_button.setAutoDefault(False)
         self.use_known_button.hide()
         self._known_by_email: CallerMatch | None = None
-        self._email_generation = 0
         self.new_caller_box = QFrame(objectName="newCaller")
         self.errors: dict[str, QLabel] = {}
         new_form = QFormLayout(self.new_caller_box)
@@ -196,13 +197,16 @@ class CallerPanel(QWidget):
         """Hint at a number as the desk's country writes it (the desk's setting)."""
         self.new_phone.setPlaceholderText(example_phone(region))
 
+    def set_session(self, session: DeskSession) -> None:
+        self._session = session
+
     def lookup_done(self) -> bool:
         """No lookup waiting or running (for tests and the benchmark)."""
         return not self._timer.isActive() and self._runner.pending == 0
 
     def reset(self) -> None:
         self._caller = None
-        self._generation += 1
+        self._ops.supersede(self, "lookup")
         self._shown_for = self._looking_for = None
         self._enter_waiting = False
         self._forget_email_owner()
@@ -223,30 +227,27 @@ class CallerPanel(QWidget):
 
     def _look_up(self) -> None:
         text = self.lookup.text().strip()
-        self._generation += 1
-        generation = self._generation
         if not text:
+            self._ops.supersede(self, "lookup")
             self._looking_for = None
             self._show_matches([], "")
             return
         self._looking_for = text
         db = self._session.db
-        self._runner.run(
+        self._ops.run(
+            self,
             lambda: queries.lookup_callers(db, text),
-            lambda found: self._on_matches(generation, text, found),
-            lambda exc: self._on_lookup_failed(generation, exc),
+            lambda found: self._on_matches(text, found),
+            self._on_lookup_failed,
             what=tr("Looking up the caller"),
+            latest="lookup",  # the agent typed on: an answer to an older question goes
         )
 
-    def _on_matches(self, generation: int, text: str, found: list[CallerMatch]) -> None:
-        if generation != self._generation:
-            return  # the agent typed on: an answer to an older question
+    def _on_matches(self, text: str, found: list[CallerMatch]) -> None:
         self._looking_for = None
         self._show_matches(found, text)
 
-    def _on_lookup_failed(self, generation: int, exc: BaseException) -> None:
-        if generation != self._generation:
-            return
+    def _on_lookup_failed(self, exc: BaseException) -> None:
         self._looking_for = None
         self.failed.emit(error_text(exc))
         if self._enter_waiting:
@@ -338,20 +339,21 @@ class CallerPanel(QWidget):
     def check_new_email(self) -> None:
         """Say at the field if the typed address is a known customer's, and offer them."""
         email = self.new_email.text().strip()
-        self._email_generation += 1
-        generation = self._email_generation
+        self._ops.supersede(self, "email")
         if not self.is_new or "@" not in email:
             return
         db = self._session.db
-        self._runner.run(
+        self._ops.run(
+            self,
             lambda: queries.caller_by_email(db, email),
-            lambda found: self._on_email_owner(generation, found),
+            self._on_email_owner,
             lambda _exc: None,  # saving checks the address again and says what is wrong
             what=tr("Looking up the caller's email"),
+            latest="email",
         )
 
-    def _on_email_owner(self, generation: int, found: CallerMatch | None) -> None:
-        if generation != self._email_generation or not self.is_new:
+    def _on_email_owner(self, found: CallerMatch | None) -> None:
+        if not self.is_new:
             return
         self._known_by_email = found
         if found is None:
@@ -375,7 +377,7 @@ class CallerPanel(QWidget):
         self._forget_email_owner()  # a field error goes as the field is corrected
 
     def _forget_email_owner(self) -> None:
-        self._email_generation += 1
+        self._ops.supersede(self, "email")
         self._known_by_email = None
         self.use_known_button.hide()
         self.errors["email"].hide()

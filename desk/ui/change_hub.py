@@ -48,6 +48,7 @@ class ChangeHub(QObject):
         self._stop_on_destroyed: Callable[[], None] | None = None
         #: Merged `Changes` emitted so far (tests, the benchmark).
         self.emitted = 0
+        self._stopped = False
 
     # --- feeding it ---------------------------------------------------------------------
 
@@ -67,6 +68,7 @@ class ChangeHub(QObject):
     def watch(self, db: SqlDatabase) -> None:
         """Hear this client's commits and, from now on, every other client's."""
         self.stop()
+        self._stopped = False
         self._unsubscribe = unsubscribe = live.on_local_changes(db, self.post)
         self._listener = listener = live.other_clients_changes(db, self.post, self._state.emit)
         listener.start()
@@ -80,7 +82,12 @@ class ChangeHub(QObject):
         self.destroyed.connect(on_destroyed)
 
     def stop(self) -> None:
-        """Stop hearing the database (closing it, or switching to another)."""
+        """Stop hearing the database (closing it, or switching to another); what was
+        still on its way is dropped: the views are closing, and a query now could reach a
+        database already closed."""
+        self._stopped = True
+        self._timer.stop()
+        self._pending = Changes()
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe = None
@@ -100,6 +107,12 @@ class ChangeHub(QObject):
     def connected(self) -> bool:
         return self._listener is not None and self._listener.connected
 
+    def deliver_now(self, changes: Changes) -> None:
+        """Emit `changes` (and whatever waits) at once, on the GUI thread: an agent's F5
+        does not wait for the end of a burst."""
+        self._pending = self._pending.merge(changes)
+        self.flush()
+
     def flush(self) -> None:
         """Emit what is waiting now, without the rest of the wait."""
         self._timer.stop()
@@ -109,6 +122,8 @@ class ChangeHub(QObject):
 
     @Slot(object)
     def _on_arrived(self, changes: Changes) -> None:
+        if self._stopped:
+            return
         self._pending = self._pending.merge(changes)
         if not self._timer.isActive():  # a steady stream must not postpone it forever
             self._timer.start()

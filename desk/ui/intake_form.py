@@ -62,8 +62,8 @@ class IntakeForm(DeskDialog):
 
     enter_presses_primary = False
 
-    #: A ticket was logged, or added to (its id, and True if added to); the window
-    #: refreshes its queues and says which.
+    #: A ticket was logged, or added to (its id, and True if added to); the window says
+    #: which (the views hear of the write from the change hub).
     ticketLogged = Signal(int, bool)
 
     def __init__(
@@ -307,6 +307,11 @@ class IntakeForm(DeskDialog):
         self._show_timer()
         self.copied.clear()
         self.caller.lookup.setFocus()
+
+    def set_session(self, session: DeskSession) -> None:
+        """The directory changed (a new help topic): the next call offers it."""
+        self._session = session
+        self.caller.set_session(session)
 
     def _fill_categories(self) -> None:
         """Help topics an agent picks: the leaves, not the headings above them."""

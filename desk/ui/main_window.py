@@ -16,7 +16,6 @@ from PySide6.QtCore import (
     QSettings,
     QSize,
     Qt,
-    QTimer,
     Signal,
 )
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPainter, QPaintEvent
@@ -39,23 +38,29 @@ from PySide6.QtWidgets import (
 )
 
 from desk import __version__
+from desk.domain.changes import Changes
 from desk.domain.errors import DatabaseError, DeskError
 from desk.domain.model import TicketStatus
 from desk.domain.queues import SortKey
 from desk.domain.ticket import format_number
-from desk.services import desk_settings, queries
+from desk.services import desk_settings
 from desk.services.views import TicketDetail
 
 from . import labels
 from .actions import TicketActions
+from .change_hub import ChangeHub
 from .database_status import DatabaseBanner, DatabaseMonitor, DatabaseStatus
 from .dialogs import error_text
 from .drafts import DraftStore
 from .error_report import ErrorReporter
 from .labels import tr
+from .open_ticket import OpenTicket
+from .ops import Ops
+from .presence_keeper import PresenceKeeper
 from .queue_list import QueueList
 from .queue_model import COLUMN, SORT_KEYS, TICKET_ID_ROLE, QueueModel, ServiceQueueSource
 from .session import DeskSession
+from .session_keeper import SessionKeeper
 from .style import ThemeChooser
 from .tasks import TaskRunner
 from .thread_view import Composer, ThreadView
@@ -64,7 +69,6 @@ from .window_actions import ACTIONS, MENUS, TOOLBAR, VIEW_MENU
 
 log = logging.getLogger(__name__)
 
-AUTO_REFRESH_MS = 30_000
 ROW_HEIGHT = 28
 DEFAULT_WIDTHS = [104, 250, 130, 82, 78, 118, 80, 150, 76, 90, 90]
 # Widths that let the window work from about 860 px up (tests/ui/test_window_keys.py).
@@ -106,6 +110,7 @@ class MainWindow(QMainWindow):
         drafts: DraftStore,
         runner: TaskRunner | None = None,
         *,
+        hub: ChangeHub | None = None,
         theme: ThemeChooser | None = None,
         errors: ErrorReporter | None = None,
     ) -> None:
@@ -113,13 +118,20 @@ class MainWindow(QMainWindow):
         self.session = session
         self.settings = settings
         self.runner = runner or TaskRunner(self)
+        self.ops = Ops(self.runner, self)
+        #: Every change, this window's and other agents': each view decides what to re-read.
+        if hub is None:  # a window on its own (tests): it hears its database itself
+            hub = ChangeHub(self)
+            hub.watch(session.db)  # type: ignore[arg-type]
+        self.hub = hub
+        self.session_keeper = SessionKeeper(session, self.ops, hub, self)
         self.theme = theme
         self.errors = errors
         #: The About box while it is open.
         self.about_box: QMessageBox | None = None
         #: Help › Keyboard shortcuts, once it has been opened.
         self.shortcuts_dialog: QDialog | None = None
-        self.ticket_actions = TicketActions(session, self.runner, self)
+        self.ticket_actions = TicketActions(session, self.ops, self)
         #: Whether the database can be used: the banner, the light and the writing actions.
         self.monitor = DatabaseMonitor(
             session.db,
@@ -134,14 +146,15 @@ class MainWindow(QMainWindow):
         self.error_box: QMessageBox | None = None
         self._errors_in_box = 0
         self.setWindowTitle(tr("Desk — {name}").format(name=session.agent.name))
-        self._loading_ticket: int | None = None
         #: The next queue to arrive is another queue (not a new sort): show its first ticket.
         self._first_row_when_loaded = True
         self._shown_queue: str | None = None
         self.intake = None
 
-        self.queues = QueueList(session)
-        self.queue_model = QueueModel(ServiceQueueSource(session.db), self.runner, self)
+        self.queues = QueueList(session, ops=self.ops, hub=hub)
+        self.queue_model = QueueModel(
+            ServiceQueueSource(session.db), self.runner, self, ops=self.ops, hub=hub
+        )
         self.table = self._make_table()
         self.queue_title = QLabel(objectName="queueTitle")
         self.queue_total = QLabel(objectName="muted")
@@ -151,6 +164,10 @@ class MainWindow(QMainWindow):
         # Drafts are this desk's and this agent's: ticket ids repeat across databases.
         self.composer = Composer(
             drafts.for_desk(desk_settings.desk_id(session.db), session.agent_id)
+        )
+        self.presence = PresenceKeeper(session.db, session.agent_id, self)  # type: ignore[arg-type]
+        self.open_ticket = OpenTicket(
+            session, self.editor, self.thread, self.composer, self.ops, hub, self.presence, self
         )
         self.detail_stack = QStackedWidget()
         self.placeholder = QLabel(tr("Select a ticket to see it here."), objectName="placeholder")
@@ -176,12 +193,7 @@ class MainWindow(QMainWindow):
         self._show_agent()
         self.monitor.announce()
         self._restore_layout()
-
-        self._refresh_timer = QTimer(self, interval=AUTO_REFRESH_MS)
-        self._refresh_timer.timeout.connect(self.refresh)
-        self._refresh_timer.start()
         self.show_queue(self.queues.current_key() or "mine")
-        self.refresh_counts()
 
     # --- building ---------------------------------------------------------------------------
 
@@ -314,7 +326,10 @@ class MainWindow(QMainWindow):
         self.queue_model.modelReset.connect(self._update_action_states)
         self.runner.busyChanged.connect(self.busy.setVisible)
         self.runner.unhandledError.connect(lambda _what, exc: self._on_failure(exc))
-        self.ticket_actions.ticketsChanged.connect(self._on_tickets_changed)
+        self.session_keeper.sessionChanged.connect(self._on_session_keeper_session_changed)
+        self.queues.countsFailed.connect(self._on_failure)
+        self.open_ticket.shown.connect(self._on_open_ticket_shown)
+        self.open_ticket.failed.connect(self._on_failure)
         self.ticket_actions.message.connect(self._on_message)
         self.ticket_actions.failed.connect(self._show_error)
         self.ticket_actions.databaseFailed.connect(self._on_database_failure)
@@ -354,27 +369,26 @@ class MainWindow(QMainWindow):
         self.queue_model.show(query)
 
     def refresh(self) -> None:
-        """Counts, the queue's rows, and the open ticket (unless it is being edited)."""
+        """F5: every view re-reads everything it shows, through the hub as any change
+        does (an open ticket being edited keeps the agent's typing and says what moved)."""
         if self.monitor.status.problem is not None:
             self.monitor.check_now()  # it refreshes everything when the database is back
             return
-        self.refresh_counts()
-        self.queue_model.refresh()
-        ticket_id = self.editor.ticket_id
-        if ticket_id is not None and not self.editor.dirty:
-            self.load_ticket(ticket_id)
+        self.hub.deliver_now(Changes(everything=True))
 
     def refresh_counts(self) -> None:
-        db, wanted = self.session.db, self.queues.count_queries()
-        self.runner.run(
-            lambda: queries.queue_counts(db, wanted),
-            self._on_counts,
-            self._on_failure,
-            what=tr("Counting"),
-        )
+        self.queues.recount()
 
-    def _on_counts(self, counts: dict[str, int]) -> None:
-        self.queues.show_counts(counts)
+    def _on_session_keeper_session_changed(self, session: DeskSession) -> None:
+        # The directory changed (a new team, a renamed agent, a new help topic): the
+        # session is frozen, so each part that shows the directory gets the new one.
+        self.session = session
+        self.queues.set_session(session)
+        self.editor.set_session(session)
+        self.ticket_actions.set_session(session)
+        self.open_ticket.set_session(session)
+        if self.intake is not None:
+            self.intake.set_session(session)
 
     def _on_queue_model_loaded(self) -> None:
         total = self.queue_model.total
@@ -398,7 +412,6 @@ class MainWindow(QMainWindow):
         text = self.search.text().strip()
         if text:
             self.queues.show_search(text)
-            self.refresh_counts()
 
     def focus_search(self) -> None:
         """Ctrl+F: the find box takes the keys, its text selected to be typed over."""
@@ -437,23 +450,9 @@ class MainWindow(QMainWindow):
         return answer == QMessageBox.StandardButton.Yes
 
     def load_ticket(self, ticket_id: int) -> None:
-        self._loading_ticket = ticket_id
-        db = self.session.db
-        self.runner.run(
-            lambda: queries.get_ticket(db, ticket_id),
-            self._on_ticket_loaded,
-            self._on_failure,
-            what=tr("Opening the ticket"),
-        )
+        self.open_ticket.load(ticket_id)
 
-    def _on_ticket_loaded(self, detail: TicketDetail) -> None:
-        if detail.ticket.id != self._loading_ticket:
-            return  # the agent has moved on
-        same = detail.ticket.id == self.editor.ticket_id
-        self.editor.show_detail(detail)
-        self.thread.show_entries(detail.thread)
-        if not same:
-            self.composer.set_ticket(detail.ticket.id)
+    def _on_open_ticket_shown(self, _detail: TicketDetail) -> None:
         self.detail_stack.setCurrentWidget(self.detail_splitter)
         self._update_action_states()
 
@@ -481,15 +480,10 @@ class MainWindow(QMainWindow):
                 )
                 self.actions_by_name[spec.name].setEnabled(enabled)
 
-    def _on_tickets_changed(self, ids: list[int]) -> None:
-        self.queue_model.update_tickets(ids)
-        self.refresh_counts()
-        if self.editor.ticket_id in ids:
-            self.load_ticket(self.editor.ticket_id)
-
     def _on_reload_requested(self, ticket_id: int) -> None:
-        self.queue_model.update_tickets([ticket_id])
+        # The conflict dialog's "Reload": the agent lets their edit go for the saved one.
         if self.editor.ticket_id == ticket_id:
+            self.editor.revert()
             self.load_ticket(ticket_id)
 
     # --- acting ---------------------------------------------------------------------------------
@@ -575,8 +569,7 @@ class MainWindow(QMainWindow):
         self.intake.start()
 
     def _on_intake_ticket_logged(self, ticket_id: int, added: bool) -> None:
-        self.refresh_counts()
-        self.queue_model.refresh()
+        # Only the status bar's word: the views heard the write from the hub.
         said = tr("Added to {number}.") if added else tr("Logged {number}.")
         self._on_message(said.format(number=format_number(ticket_id)))
 
@@ -739,7 +732,10 @@ class MainWindow(QMainWindow):
         self.monitor.stop()
         self.composer.save_draft()
         self.save_layout()
-        self._refresh_timer.stop()
+        self.open_ticket.leave()
+        # The hub serves this window's database alone: a change still on its way (this
+        # window saying it left its ticket) must not make closed views read again.
+        self.hub.stop()
         self.runner.wait(3000)
         super().closeEvent(event)
 

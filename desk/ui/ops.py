@@ -95,6 +95,11 @@ class Ops(QObject):
 
         return self.runner.run(work, done, failed, what=what)
 
+    def supersede(self, owner: QObject | None, latest: Hashable) -> None:
+        """Drop the answer of any operation running for `owner` under `latest`, as a new
+        one would, without starting one (the question was withdrawn)."""
+        self._latest.pop((id(owner), latest), None)
+
     def _drop(self, what: str, kind: str) -> None:
         self.dropped += 1
         log.debug("dropped the %s of %r: its owner is gone or a later one came", kind, what)

@@ -37,6 +37,7 @@ class PresenceKeeper(QObject):
         self._agent_id = agent_id
         self._ops = Ops(TaskRunner(self, max_threads=1), self)
         self._on: tuple[int, Activity] | None = None
+        self._stopped = False
         self._timer = QTimer(self, interval=heartbeat_ms)
         self._timer.timeout.connect(self._on_timer_timeout)
 
@@ -48,7 +49,7 @@ class PresenceKeeper(QObject):
     def on(self, ticket_id: int | None, activity: Activity = Activity.VIEWING) -> None:
         """The agent is now on `ticket_id` doing `activity` (None: on no ticket)."""
         wanted = None if ticket_id is None else (ticket_id, Activity(activity))
-        if wanted == self._on:
+        if wanted == self._on or self._stopped:
             return
         left = self._on[0] if self._on is not None else None
         self._on = wanted
@@ -69,6 +70,8 @@ class PresenceKeeper(QObject):
     def stop(self, msecs: int = 3000) -> None:
         """Say this client is on no ticket, and wait for it (closing the window)."""
         self.on(None)
+        # The window closing moves the focus, which would say "viewing" again: not now.
+        self._stopped = True
         self._ops.wait(msecs)
 
     def _on_timer_timeout(self) -> None:

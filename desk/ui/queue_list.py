@@ -1,11 +1,23 @@
-"""The queues on the left, each with its live count."""
+"""The queues on the left, each with its live count.
+
+The counts stay live from the change hub, at a bounded cost per change: a burst of
+changes (the hub merges everything within 100 ms into one `Changes`) re-counts only the
+queues whose filter `Moves.may_change` says may have gained or lost a ticket, in one
+read for all of them; one count runs at a time, and the queues that went stale meanwhile
+are counted together once it is back. So a change costs at most one read of at most the
+queues it touched, and twenty agents at work cost each client at most one count read in
+flight (about ten a second at worst, usually far fewer), each only of the few queues
+concerned (a claim touches "Unassigned", "My tickets" of
+two agents and the team's queue, not every queue). A directory change rebuilds the
+list (a new team is a new queue) and re-counts it all.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal, Slot
 from PySide6.QtGui import QColor, QPainter, QPalette
 from PySide6.QtWidgets import (
     QListWidget,
@@ -16,9 +28,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desk.domain.changes import Changes
 from desk.domain.queues import QueueFilter, QueueKind, QueueQuery, queue_filter
+from desk.services import queries
 
+from .change_hub import ChangeHub
 from .labels import tr
+from .ops import Ops
 from .session import DeskSession
 
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -127,9 +143,24 @@ class _CountDelegate(QStyledItemDelegate):
 class QueueList(QListWidget):
     #: The queue the agent picked (its key).
     queueChosen = Signal(str)
+    #: Counting failed (the exception); the counts shown stay.
+    countsFailed = Signal(object)
 
-    def __init__(self, session: DeskSession, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        session: DeskSession,
+        parent: QWidget | None = None,
+        *,
+        ops: Ops | None = None,
+        hub: ChangeHub | None = None,
+    ) -> None:
         super().__init__(parent)
+        self._ops = ops
+        self._counting = False
+        #: Queues gone stale while a count runs (None: all of them), counted after it.
+        self._stale: set[str] | None = set()
+        #: Count reads started (tests, the benchmark: a change must not re-count them all).
+        self.counted_queues = 0
         self.setObjectName("queueList")
         self.setItemDelegate(_CountDelegate(self))
         self.setUniformItemSizes(False)
@@ -138,6 +169,69 @@ class QueueList(QListWidget):
         self.search_query: QueueQuery | None = None
         self.currentItemChanged.connect(self._on_current_item_changed)
         self.set_session(session)
+        if hub is not None:
+            hub.changed.connect(self._on_hub_changed)
+
+    # --- live counts ----------------------------------------------------------------------
+
+    def recount(self, keys: set[str] | None = None) -> None:
+        """Count these queues again (None: all of them), in one read in the background."""
+        if self._ops is None:
+            return
+        if self._counting:
+            if keys is None or self._stale is None:
+                self._stale = None
+            else:
+                self._stale |= keys
+            return
+        wanted = self.count_queries()
+        if keys is not None:
+            wanted = {k: q for k, q in wanted.items() if k in keys}
+        if not wanted:
+            return
+        self.counted_queues += len(wanted)
+        self._counting = True
+        db = self._session.db
+        self._ops.run(
+            self,
+            lambda: queries.queue_counts(db, wanted),
+            self._on_counted,
+            self._on_count_failed,
+            what=tr("Counting"),
+        )
+
+    def _on_counted(self, counts: dict[str, int]) -> None:
+        self.show_counts(counts)
+        self._count_stale()
+
+    def _on_count_failed(self, exc: BaseException) -> None:
+        self.countsFailed.emit(exc)
+        self._count_stale()
+
+    def _count_stale(self) -> None:
+        self._counting = False
+        stale, self._stale = self._stale, set()
+        if stale is None or stale:
+            self.recount(stale)
+
+    def stale_counts(self, changes: Changes) -> set[str] | None:
+        """The queues whose count `changes` may have moved (None: every queue)."""
+        if changes.everything:
+            return None
+        stale = {
+            key
+            for key, query in self.count_queries().items()
+            if changes.moves.may_change(query.filter)
+        }
+        if self.search_query is not None and (changes.tickets or changes.queues_moved):
+            stale.add(SEARCH)  # a search matches words, which no filter describes
+        return stale
+
+    @Slot(object)
+    def _on_hub_changed(self, changes: Changes) -> None:
+        stale = self.stale_counts(changes)
+        if stale is None or stale:
+            self.recount(stale)
 
     def set_session(self, session: DeskSession) -> None:
         self._session = session
@@ -159,6 +253,7 @@ class QueueList(QListWidget):
         if self.search_query is not None:
             self._add_search_item()
         self.choose(current or "mine", emit=False)
+        self.recount()  # a new team is a new queue; a team gone takes its count with it
 
     def current_key(self) -> str | None:
         item = self.currentItem()
@@ -194,6 +289,7 @@ class QueueList(QListWidget):
         """A "Search results" queue for `text`, chosen at once."""
         self.search_query = QueueQuery(QueueFilter(), text=text)
         self._add_search_item()
+        self.recount({SEARCH})
         if self.current_key() == SEARCH:
             self.queueChosen.emit(SEARCH)  # a new search in the same place
         else:

@@ -4,6 +4,13 @@ The model knows the queue's length and holds at most `MAX_PAGES` pages of rows. 
 that is not loaded asks for its page in the background and shows blank until it comes.
 Sorting and filtering re-run the query in the database (no proxy model); a full refresh
 keeps the selection on the same tickets by remapping persistent indexes by ticket id.
+
+Live, from the change hub (`apply_changes`): when only the contents of tickets changed,
+their rows are re-read by id and updated in place (nothing moves, the selection and the
+scroll position stay); when `Moves.may_change` says the queue may have gained or lost
+tickets, the loaded pages and the length are read again (`refresh`). Who else is on a
+ticket shows as a marker in the Number column (`PRESENCE_ROLE`), read once per page
+that arrives and again only for the tickets a presence change names.
 """
 
 from __future__ import annotations
@@ -20,17 +27,22 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
 
+from desk.domain.changes import Changes, Directory
 from desk.domain.model import Priority, TicketStatus
+from desk.domain.presence import Activity, PresenceEntry
 from desk.domain.queues import QueueQuery, QueueRow, SortKey
-from desk.services import queries
+from desk.services import live, queries
 from desk.services.database import Database
 
 from . import labels
+from .change_hub import ChangeHub
 from .labels import tr
+from .ops import Ops
 from .tasks import TaskRunner
 
 log = logging.getLogger(__name__)
@@ -39,6 +51,8 @@ PAGE = 100
 MAX_PAGES = 30  # 3,000 rows at most in memory, whatever the queue's length
 
 TICKET_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+#: Who else is on the row's ticket: a list of `PresenceEntry` (empty: nobody).
+PRESENCE_ROLE = Qt.ItemDataRole.UserRole + 2
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -59,6 +73,8 @@ class QueueSource(Protocol):
     ) -> tuple[int, dict[int, list[QueueRow]]]: ...
 
     def rows(self, ticket_ids: list[int]) -> list[QueueRow]: ...
+
+    def presence(self, ticket_ids: list[int]) -> dict[int, list[PresenceEntry]]: ...
 
 
 class ServiceQueueSource:
@@ -81,6 +97,9 @@ class ServiceQueueSource:
 
     def rows(self, ticket_ids: list[int]) -> list[QueueRow]:
         return queries.rows_by_id(self._db, ticket_ids)
+
+    def presence(self, ticket_ids: list[int]) -> dict[int, list[PresenceEntry]]:
+        return live.who_is_on(self._db, ticket_ids)
 
 
 def columns() -> list[tuple[SortKey, str]]:
@@ -125,11 +144,24 @@ class QueueModel(QAbstractTableModel):
     loadFailed = Signal(object)
 
     def __init__(
-        self, source: QueueSource, runner: TaskRunner, parent: QObject | None = None
+        self,
+        source: QueueSource,
+        runner: TaskRunner,
+        parent: QObject | None = None,
+        *,
+        ops: Ops | None = None,
+        hub: ChangeHub | None = None,
     ) -> None:
         super().__init__(parent)
         self._source = source
         self._runner = runner
+        self._ops = ops or Ops(runner, self)
+        self._presence: dict[int, list[PresenceEntry]] = {}
+        # A crashed client announces nothing: read again when the first entry shown expires.
+        self._presence_expiry = QTimer(self, singleShot=True)
+        self._presence_expiry.timeout.connect(self._on_presence_expiry_timeout)
+        if hub is not None:
+            hub.changed.connect(self.apply_changes)
         self._query = QueueQuery()
         self._total = 0
         self._pages: OrderedDict[int, list[_Shown]] = OrderedDict()
@@ -139,9 +171,15 @@ class QueueModel(QAbstractTableModel):
         self._count_came_first: int | None = None
         self._page_came_first = False
         self._length_known = True  # False while a new queue's length is on its way
+        # One refresh at a time: changes that come while one runs ask for one more after
+        # it, rather than superseding it (a steady stream would starve the table).
+        self._refreshing = False
+        self._refresh_again = False
         self.shown = False  # a queue has arrived at least once
         self._headers = columns()
         self._icons = {p: _dot(c) for p, c in labels.PRIORITY_COLOURS.items()}
+        self._viewing_icon = _dot(QColor("#2f80ed"))
+        self._replying_icon = _dot(QColor("#e8a317"))
         self._bold = QFont()
         self._bold.setBold(True)
 
@@ -160,6 +198,7 @@ class QueueModel(QAbstractTableModel):
 
     def show(self, query: QueueQuery) -> None:
         """Show another queue, sort or search; the old rows stay until the new ones come."""
+        self._refreshing = self._refresh_again = False  # what runs is for the old queue
         self._generation += 1
         generation, total = self._generation, self._total
         same_tickets = (
@@ -183,11 +222,13 @@ class QueueModel(QAbstractTableModel):
             def work() -> tuple[int, list[QueueRow]]:
                 return self._source.window(query, 0, PAGE)
 
-        self._runner.run(
+        self._ops.run(
+            self,
             work,
             lambda result: self._on_window(generation, query, result),
             self._on_load_failed,
             what=tr("Loading the queue"),
+            latest="rows",
         )
 
     def _show_first_page_then_length(self, generation: int, query: QueueQuery) -> None:
@@ -195,17 +236,21 @@ class QueueModel(QAbstractTableModel):
         as soon as it comes: counting a queue of a million tickets takes longer than
         reading a page of it. The table grows (or shrinks) to the length when it comes."""
         self._count_came_first, self._page_came_first = None, False
-        self._runner.run(
+        self._ops.run(
+            self,
             lambda: self._source.page(query, 0, PAGE, None),
             lambda rows: self._on_first_page(generation, query, rows),
             self._on_load_failed,
             what=tr("Loading the queue"),
+            latest="rows",
         )
-        self._runner.run(
+        self._ops.run(
+            self,
             lambda: self._source.count(query),
             lambda total: self._on_length(generation, total),
             self._on_load_failed,
             what=tr("Counting the queue"),
+            latest="length",
         )
 
     def _on_first_page(self, generation: int, query: QueueQuery, rows: list[QueueRow]) -> None:
@@ -236,14 +281,20 @@ class QueueModel(QAbstractTableModel):
 
     def refresh(self) -> None:
         """Reload the length and every loaded page; selections stay on their tickets."""
+        if self._refreshing:
+            self._refresh_again = True
+            return
+        self._refreshing = True
         self._generation += 1
         generation, query = self._generation, self._query
         page_numbers = sorted(self._pages) or [0]
-        self._runner.run(
+        self._ops.run(
+            self,
             lambda: self._source.pages(query, page_numbers, PAGE),
             lambda result: self._on_refreshed(generation, result),
-            self._on_load_failed,
+            self._on_refresh_failed,
             what=tr("Refreshing the queue"),
+            latest="rows",
         )
 
     def update_tickets(self, ticket_ids: Sequence[int]) -> None:
@@ -258,6 +309,71 @@ class QueueModel(QAbstractTableModel):
             self._on_load_failed,
             what=tr("Updating the queue"),
         )
+
+    def apply_changes(self, changes: Changes) -> None:
+        """Re-read what `changes` may have made stale, and nothing else."""
+        if not self.shown:
+            return
+        names = Directory.AGENTS in changes.directory or Directory.TEAMS in changes.directory
+        moved = changes.moves.may_change(self._query.filter) or (
+            bool(self._query.text) and (changes.queues_moved or bool(changes.tickets))
+        )
+        if changes.everything or moved or names:
+            self.refresh()  # names on every row, or members that may have come or gone
+        elif changes.tickets:
+            self.update_tickets(list(changes.tickets))
+        elif Directory.CUSTOMERS in changes.directory:
+            self.update_tickets(self.loaded_ids())
+        if changes.everything:
+            self._read_presence(self.loaded_ids())
+        elif changes.presence:
+            self._read_presence([i for i in changes.presence if self.row_of(i) is not None])
+
+    def loaded_ids(self) -> list[int]:
+        return [shown.row.id for rows in self._pages.values() for shown in rows]
+
+    def presence_of(self, ticket_id: int) -> list[PresenceEntry]:
+        return self._presence.get(ticket_id, [])
+
+    def _read_presence(self, ticket_ids: list[int]) -> None:
+        read = getattr(self._source, "presence", None)  # a source may not know presence
+        if not ticket_ids or read is None:
+            return
+        wanted = list(ticket_ids)
+        self._ops.run(
+            self,
+            lambda: read(wanted),
+            lambda found: self._on_presence(wanted, found),
+            lambda exc: log.warning("reading who is on the queue's tickets failed: %s", exc),
+            what=tr("Reading who is on the tickets"),
+        )
+
+    def _on_presence(self, asked: list[int], found: dict[int, list[PresenceEntry]]) -> None:
+        for ticket_id in asked:
+            before = self._presence.pop(ticket_id, [])
+            now = found.get(ticket_id, [])
+            if now:
+                self._presence[ticket_id] = now
+            if before != now and (row := self.row_of(ticket_id)) is not None:
+                index = self.index(row, _NUMBER_COLUMN)
+                self.dataChanged.emit(index, index)
+        self._schedule_presence_expiry()
+
+    def _schedule_presence_expiry(self) -> None:
+        entries = [e for found in self._presence.values() for e in found]
+        if not entries:
+            self._presence_expiry.stop()
+            return
+        from datetime import UTC, datetime
+
+        first = min(e.expires_at for e in entries)
+        if first.tzinfo is None:
+            first = first.replace(tzinfo=UTC)
+        wait = (first - datetime.now(UTC)).total_seconds()
+        self._presence_expiry.start(max(200, int(wait * 1000) + 200))
+
+    def _on_presence_expiry_timeout(self) -> None:
+        self._read_presence([i for i in self._presence if self.row_of(i) is not None])
 
     def row_of(self, ticket_id: int) -> int | None:
         for page, rows in self._pages.items():
@@ -310,10 +426,19 @@ class QueueModel(QAbstractTableModel):
             return shown.text[column]
         if role == TICKET_ID_ROLE:
             return shown.row.id
+        if role == PRESENCE_ROLE:
+            return self._presence.get(shown.row.id, [])
         if role == Qt.ItemDataRole.ToolTipRole:
+            if column == _NUMBER_COLUMN and (on := self._presence.get(shown.row.id)):
+                return presence_text(on)
             return shown.tooltip(column)
         if role == Qt.ItemDataRole.DecorationRole and column == _PRIORITY_COLUMN:
             return self._icons[shown.row.priority]
+        if role == Qt.ItemDataRole.DecorationRole and column == _NUMBER_COLUMN:
+            on = self._presence.get(shown.row.id)
+            if on:
+                return self._replying_icon if _replying(on) else self._viewing_icon
+            return None
         if role == Qt.ItemDataRole.ForegroundRole:
             return shown.colours.get(column)
         if role == Qt.ItemDataRole.FontRole and shown.bold and column in _BOLD_COLUMNS:
@@ -366,22 +491,41 @@ class QueueModel(QAbstractTableModel):
         self._requested.clear()
         self._store(0, rows)
         self.shown = True
+        self._presence.clear()
         self.endResetModel()
         self.firstPageShown.emit()
+        self._read_presence([row.id for row in rows])
 
     def _on_page(self, generation: int, page: int, rows: list[QueueRow]) -> None:
         self._requested.discard(page)
         if generation != self._generation:
             return
         self._store(page, rows)
+        self._read_presence([row.id for row in rows])
         first = page * PAGE
         last = min(first + len(rows), self._total) - 1
         if last >= first:
             self.dataChanged.emit(self.index(first, 0), self.index(last, len(self._headers) - 1))
 
+    def _on_refresh_failed(self, exc: BaseException) -> None:
+        self._refreshing = self._refresh_again = False
+        self._on_load_failed(exc)
+
+    def _refresh_done(self) -> None:
+        self._refreshing = False
+        if self._refresh_again:
+            self._refresh_again = False
+            self.refresh()
+
     def _on_refreshed(self, generation: int, result: tuple[int, dict[int, list[QueueRow]]]) -> None:
         if generation != self._generation:
             return
+        try:
+            self._apply_refresh(result)
+        finally:
+            self._refresh_done()
+
+    def _apply_refresh(self, result: tuple[int, dict[int, list[QueueRow]]]) -> None:
         total, pages = result
         if total > self._total:  # new tickets: rows appear at the end, then the reorder
             self.beginInsertRows(QModelIndex(), self._total, total - 1)
@@ -434,11 +578,28 @@ _ANSWERED = frozenset(
         Qt.ItemDataRole.ForegroundRole,
         Qt.ItemDataRole.FontRole,
         TICKET_ID_ROLE,
+        PRESENCE_ROLE,
     }
 )
+_NUMBER_COLUMN = COLUMN[SortKey.NUMBER]
 _PRIORITY_COLUMN = COLUMN[SortKey.PRIORITY]
 _STATUS_COLUMN = COLUMN[SortKey.STATUS]
 _BOLD_COLUMNS = frozenset({COLUMN[SortKey.NUMBER], COLUMN[SortKey.SUBJECT]})
+
+
+def _replying(entries: list[PresenceEntry]) -> bool:
+    return any(e.activity == Activity.REPLYING for e in entries)
+
+
+def presence_text(entries: list[PresenceEntry]) -> str:
+    """ "Priya is viewing", "Priya is replying…", or several: one line each."""
+    lines = []
+    for entry in entries:
+        if entry.activity == Activity.REPLYING:
+            lines.append(tr("{name} is replying…").format(name=entry.agent_name))
+        else:
+            lines.append(tr("{name} is viewing").format(name=entry.agent_name))
+    return "\n".join(lines)
 
 
 @dataclass(frozen=True, slots=True)

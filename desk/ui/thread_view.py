@@ -6,7 +6,7 @@ import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut, QTextCursor
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -137,20 +137,38 @@ class ThreadView(QTextBrowser):
         self.setObjectName("threadView")
         self._entries: Sequence[ThreadEntry] = ()
 
-    def show_entries(self, entries: Sequence[ThreadEntry]) -> None:
+    def show_entries(self, entries: Sequence[ThreadEntry], *, keep_place: bool = False) -> None:
+        """Show the thread scrolled to its newest entry; with `keep_place` (the same
+        ticket, re-read because it changed), an agent reading further up stays where they
+        are, while one at the bottom follows the new entries."""
+        bar = self.verticalScrollBar()
+        at_bottom = self.at_bottom()
+        place = bar.value()
         self._entries = entries
         colours = DARK_THREAD if is_dark(self.palette()) else LIGHT_THREAD
         self.setHtml(
             "".join(entry_html(e, colours) for e in entries)
             or f"<p style='color:{colours.muted}'>{tr('Nothing yet.')}</p>"
         )
+        if keep_place and not at_bottom:
+            bar.setValue(place)
+            return
         self.moveCursor(QTextCursor.MoveOperation.End)
-        self.ensureCursorVisible()
+        bar.setValue(bar.maximum())
+
+    def at_bottom(self) -> bool:
+        """Whether the newest entry is in sight (give or take the document's late layout)."""
+        bar = self.verticalScrollBar()
+        return bar.value() >= bar.maximum() - 12
+
+    @property
+    def entries(self) -> Sequence[ThreadEntry]:
+        return self._entries
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange:  # the theme changed: redraw in its colours
-            self.show_entries(self._entries)
+            self.show_entries(self._entries, keep_place=True)
 
 
 class Composer(QWidget):
@@ -158,6 +176,10 @@ class Composer(QWidget):
 
     #: (text, internal) — the owner sends it and calls `sent()` or `failed()`.
     sendRequested = Signal(str, bool)
+    #: The agent went into the composer (it took the focus): a reply may be starting.
+    replyStarting = Signal()
+    #: Whether the agent is replying now: the composer has the focus and some text.
+    replyingChanged = Signal(bool)
 
     def __init__(self, drafts: DeskDrafts, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -178,6 +200,8 @@ class Composer(QWidget):
         self.editor.setObjectName("composer")
         self.editor.setTabChangesFocus(True)
         self.editor.textChanged.connect(self._on_editor_text_changed)
+        self.editor.installEventFilter(self)
+        self._replying = False
         self.send_button = QPushButton(tr("Send reply"))
         self.send_button.setObjectName("primary")
         self.send_button.clicked.connect(self.send)
@@ -224,6 +248,7 @@ class Composer(QWidget):
         self.editor.blockSignals(False)
         self.set_internal(draft.internal if draft else False)
         self.error.hide()
+        self._say_replying()
 
     def save_draft(self) -> None:
         if self._ticket_id is not None:
@@ -258,6 +283,7 @@ class Composer(QWidget):
         self.editor.blockSignals(True)
         self.editor.clear()
         self.editor.blockSignals(False)
+        self._say_replying()
         self.send_button.setEnabled(not self._refusal)
         # The mode stays: after a note the next one is a note too, never a reply by surprise.
 
@@ -279,6 +305,26 @@ class Composer(QWidget):
 
     def _on_editor_text_changed(self) -> None:
         self._autosave.start()
+        self._say_replying()
+
+    @property
+    def replying(self) -> bool:
+        return self._replying
+
+    def _say_replying(self) -> None:
+        replying = self.editor.hasFocus() and bool(self.editor.toPlainText().strip())
+        if replying != self._replying:
+            self._replying = replying
+            self.replyingChanged.emit(replying)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.editor:
+            if event.type() == QEvent.Type.FocusIn:
+                self.replyStarting.emit()
+                self._say_replying()
+            elif event.type() == QEvent.Type.FocusOut:
+                self._say_replying()
+        return super().eventFilter(watched, event)
 
     def _on_mode_toggled(self, *_args: object) -> None:
         internal = self.internal

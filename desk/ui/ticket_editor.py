@@ -58,6 +58,38 @@ class Chip(QLabel):
         self.setStyleSheet(f"QLabel#chip {{ color: {colour}; border-color: {colour}; }}")
 
 
+class EditBar(QFrame):
+    """Over the editor while the agent has unsaved changes and someone else changed the
+    ticket: what they changed, and whether to take their version or keep typing (saving
+    then still meets the version check, and its conflict dialog)."""
+
+    #: Show the ticket as it is now (the agent's unsaved changes go).
+    reloadRequested = Signal()
+    #: Keep the agent's changes; the bar goes.
+    keepRequested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("editBar")
+        self.message = QLabel(objectName="editBarMessage", wordWrap=True)
+        self.reload_button = QPushButton(tr("&Reload"))
+        self.keep_button = QPushButton(tr("&Keep mine"))
+        for button in (self.reload_button, self.keep_button):
+            button.setObjectName("small")
+        self.reload_button.clicked.connect(self.reloadRequested)
+        self.keep_button.clicked.connect(self.keepRequested)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(10, 6, 10, 6)
+        row.addWidget(self.message, 1)
+        row.addWidget(self.reload_button)
+        row.addWidget(self.keep_button)
+        self.hide()
+
+    def say(self, lines: list[str]) -> None:
+        self.message.setText("\n".join(lines))
+        self.show()
+
+
 class TicketEditor(QWidget):
     claimRequested = Signal()
     assignRequested = Signal()
@@ -76,6 +108,10 @@ class TicketEditor(QWidget):
         self._writable = True  # False while the database is read-only or cannot be used
 
         self.number = QLabel(objectName="ticketNumber")
+        #: "Priya is viewing", "Priya is replying…": other agents on this ticket.
+        self.presence = QLabel(objectName="presenceLine")
+        self.presence.hide()
+        self.edit_bar = EditBar()
         self.number.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.status_chip = Chip()
         self.priority_chip = Chip()
@@ -168,6 +204,7 @@ class TicketEditor(QWidget):
         header.addWidget(self.status_chip)
         header.addWidget(self.priority_chip)
         header.addStretch(1)
+        header.addWidget(self.presence)
 
         grid = QGridLayout()
         grid.setHorizontalSpacing(10)
@@ -215,6 +252,7 @@ class TicketEditor(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(14, 12, 14, 10)
         layout.setSpacing(8)
+        layout.addWidget(self.edit_bar)
         layout.addLayout(header)
         layout.addWidget(self._field("subject", self.subject))
         layout.addWidget(self.customer)
@@ -246,7 +284,16 @@ class TicketEditor(QWidget):
     def ticket_id(self) -> int | None:
         return self._detail.ticket.id if self._detail else None
 
+    def show_presence(self, text: str) -> None:
+        """Who else is on this ticket, in the header ("" hides it)."""
+        self.presence.setText(text)
+        self.presence.setToolTip(text)
+        self.presence.setVisible(bool(text))
+
     def show_detail(self, detail: TicketDetail) -> None:
+        if self._detail is None or detail.ticket.id != self._detail.ticket.id:
+            self.show_presence("")
+        self.edit_bar.hide()
         self._detail = detail
         ticket = detail.ticket
         self._loading = True

@@ -12,7 +12,8 @@ from desk.ui.session import DeskSession
 
 
 def idle(window: MainWindow) -> bool:
-    return window.runner.pending == 0
+    """Nothing running, and no change waiting in the hub to make the views read again."""
+    return window.runner.pending == 0 and window.hub.pending.is_empty
 
 
 def wait_idle(qtbot, window: MainWindow, timeout: int = 10_000) -> None:

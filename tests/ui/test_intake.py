@@ -19,7 +19,7 @@ from desk.services import intake as intake_service
 from desk.services import queries
 from desk.store.schema import customers, tickets
 
-from .helpers import wait_idle
+from .helpers import open_ticket, wait_idle
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 # Typing into the help topic opens its completer popup, which offscreen Qt cannot grab
@@ -155,6 +155,24 @@ def test_caller_with_an_open_ticket_adds_to_it_instead_of_a_duplicate(qtbot, win
     message = [e for e in last if e.kind == EntryKind.CUSTOMER][-1]
     assert message.body == "Still no sound in Teams\n\nTried the other headset too."
     assert message.author_name == customer.name
+
+
+def test_adding_to_the_ticket_open_in_the_window_shows_there_without_f5(qtbot, window, demo_db):
+    open_row = queries.queue_page(demo_db, QueueQuery(QueueFilter(statuses=ACTIVE_STATUSES)), 0, 1)[
+        0
+    ]
+    open_ticket(qtbot, window, open_row.id)
+    customer = queries.get_ticket(demo_db, open_row.id).customer
+    form = _open_intake(qtbot, window)
+    _look_up(qtbot, window, form, customer.email)
+    qtbot.keyClick(form.caller.lookup, Qt.Key.Key_Return)
+    qtbot.keyClicks(form.subject, "Calling again about this")
+    qtbot.keyClicks(form.description, "The dock still flickers.")
+    form.caller.select_recent(open_row.id)
+    qtbot.keyClick(form, Qt.Key.Key_A, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: form.pages.currentIndex() == 1, timeout=5000)
+    # The window's open ticket heard it from the hub: no F5, no refresh call from intake.
+    qtbot.waitUntil(lambda: "The dock still flickers." in window.thread.toPlainText(), timeout=2000)
 
 
 def test_a_save_failure_keeps_everything_typed(qtbot, window, demo_db, monkeypatch):
@@ -620,3 +638,13 @@ def test_enter_in_the_subject_moves_on_and_does_not_log(qtbot, window, demo_db):
     assert form.focusWidget() is form.description
     wait_idle(qtbot, window)
     assert _counts(demo_db) == before and form.isVisible()
+
+
+def test_the_caller_lists_models_keep_qts_rules(qtmodeltester, qtbot, window, demo_db):
+    customer = queries.get_ticket(demo_db, 1).customer
+    form = _open_intake(qtbot, window)
+    _look_up(qtbot, window, form, customer.email)
+    qtbot.keyClick(form.caller.lookup, Qt.Key.Key_Return)
+    wait_idle(qtbot, window)
+    qtmodeltester.check(form.caller.matches.model(), force_py=True)
+    qtmodeltester.check(form.caller.recent.model(), force_py=True)
