@@ -37,6 +37,7 @@ TEXT_MAX = 100_000  # a description, reply or note: generous, but not a pasted l
 LOGIN_MAX = 64
 TEAM_NAME_MAX = 80
 CATEGORY_NAME_MAX = 80
+CALENDAR_NAME_MAX = 80  # a business calendar's or an SLA plan's name
 
 DEFAULT_PHONE_REGION = "US"
 
