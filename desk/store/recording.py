@@ -205,8 +205,8 @@ class RecordingSlaRepository(SlaRepository):
             ids = frozenset(c.ticket_id for c in clocks)
             self._changes.moved(Moves(tickets=ids, due=True))
 
-    def stamp_breach(self, ticket_id: int, clock: Clock, at: datetime) -> bool:
-        stamped = super().stamp_breach(ticket_id, clock, at)
+    def stamp_breach(self, ticket_id: int, clock: Clock, at: datetime, now: datetime) -> bool:
+        stamped = super().stamp_breach(ticket_id, clock, at, now)
         if stamped:
             self._changes.ticket(ticket_id)
         return stamped

@@ -311,14 +311,21 @@ class SlaRepository:
             found.extend(DueClock(row[0], clock, row[1]) for row in rows)
         return found
 
-    def stamp_breach(self, ticket_id: int, clock: Clock, at: datetime) -> bool:
+    def stamp_breach(self, ticket_id: int, clock: Clock, at: datetime, now: datetime) -> bool:
         """Record the breach unless someone did: True for the one caller that records it
-        (the row's lock decides between sweepers; a second one finds the stamp)."""
+        (the row's lock decides between sweepers; a second one finds the stamp). The
+        clock must still be running past due: an answer committed since it was seen
+        stops it."""
         stamp = _BREACH_COLUMN[clock]
         return (
             self._conn.execute(
                 update(tickets)
-                .where(tickets.c.id == ticket_id, stamp.is_(None))
+                .where(
+                    tickets.c.id == ticket_id,
+                    stamp.is_(None),
+                    tickets.c.is_active == true(),
+                    _DUE_COLUMN[clock] < now,
+                )
                 .values({stamp.name: at})
             ).rowcount
             == 1
