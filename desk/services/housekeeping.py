@@ -100,49 +100,53 @@ def sweep(
 def _breaches(
     uow: SqlUnitOfWork, now: datetime, problems: list[str]
 ) -> tuple[list[tuple[int, Clock]], list[int]]:
+    """One batch of breaches: stamped, an event each, the notices, the escalations. All
+    in bulk statements: a sweep after a weekend may find thousands."""
     due = uow.sla.past_due(now, SWEEP_BATCH)
     if not due:
         return [], []
-    context = clocks.load_context(uow)
     recorded: list[tuple[int, Clock]] = []
-    escalated: list[int] = []
+    for clock in Clock:
+        seen = [d.ticket_id for d in due if d.clock == clock]
+        recorded.extend((t, clock) for t in uow.sla.stamp_breaches(seen, clock, now))
+    if not recorded:
+        return [], []  # other sweepers recorded them first
+    dues = {(d.ticket_id, d.clock): d.due for d in due}
+    tickets = {t.id: t for t in uow.sla.tickets(sorted({t for t, _ in recorded}))}
+    events = []
     notices: list[tuple[int, int, str, dict[str, object]]] = []
-    for item in due:
-        if not uow.sla.stamp_breach(item.ticket_id, item.clock, item.due, now):
-            continue  # another sweeper recorded it first
-        ticket = uow.tickets.get(item.ticket_id, for_update=True)
-        data = {"clock": str(item.clock), "due": item.due.isoformat()}
-        uow.tickets.append(
-            item.ticket_id,
-            [
-                NewEntry(
-                    EntryKind.EVENT,
-                    HOUSEKEEPING.name,
-                    None,
-                    event=EventType.SLA_BREACHED,
-                    data=data,
-                )
-            ],
-            version=ticket.version,
-            now=now,
+    supervisors: dict[int | None, list[int]] = {}
+    for ticket_id, clock in recorded:
+        ticket = tickets[ticket_id]
+        data = {"clock": str(clock), "due": dues[(ticket_id, clock)].isoformat()}
+        entry = NewEntry(
+            EntryKind.EVENT, HOUSEKEEPING.name, None, event=EventType.SLA_BREACHED, data=data
         )
-        recorded.append((item.ticket_id, item.clock))
-        to = set(uow.notifications.supervisors_of(ticket.team_id))
+        events.append((ticket_id, ticket.version, entry))
+        if ticket.team_id not in supervisors:
+            supervisors[ticket.team_id] = uow.notifications.supervisors_of(ticket.team_id)
+        to = set(supervisors[ticket.team_id])
         if ticket.assignee_id is not None:
             to.add(ticket.assignee_id)
-        notices.extend((agent, item.ticket_id, BREACH, data) for agent in sorted(to))
+        notices.extend((agent, ticket_id, BREACH, data) for agent in sorted(to))
+    uow.sla.append_events(events, now)
+    uow.notifications.add(notices, now)
+    context = clocks.load_context(uow)
+    escalated: list[int] = []
+    for ticket_id, clock in recorded:
+        ticket = tickets[ticket_id]
         plan = context.plan_for(ticket)
-        if plan is None or not plan.escalations_on(item.clock):
+        if plan is None or not plan.escalations_on(clock):
             continue
+        current = uow.tickets.get(ticket_id, for_update=True)  # as escalated a moment ago
         try:
-            saved = _escalate(uow, ticket, plan.escalations_on(item.clock), now)
+            saved = _escalate(uow, current, plan.escalations_on(clock), now)
         except DeskError as exc:  # a team gone since the plan named it: the breach stands
             problems.append(f"{ticket.number}: {exc.message}")
             continue
-        if saved is not ticket:
-            escalated.append(item.ticket_id)
+        if saved is not current:
+            escalated.append(ticket_id)
             clocks.refresh(uow, [saved], now, context)
-    uow.notifications.add(notices, now)
     return recorded, escalated
 
 

@@ -205,11 +205,17 @@ class RecordingSlaRepository(SlaRepository):
             ids = frozenset(c.ticket_id for c in clocks)
             self._changes.moved(Moves(tickets=ids, due=True))
 
-    def stamp_breach(self, ticket_id: int, clock: Clock, at: datetime, now: datetime) -> bool:
-        stamped = super().stamp_breach(ticket_id, clock, at, now)
-        if stamped:
+    def stamp_breaches(self, ticket_ids: Sequence[int], clock: Clock, now: datetime) -> list[int]:
+        stamped = super().stamp_breaches(ticket_ids, clock, now)
+        for ticket_id in stamped:
             self._changes.ticket(ticket_id)
         return stamped
+
+    def append_events(self, rows: Sequence[tuple[int, int, NewEntry]], now: datetime) -> None:
+        super().append_events(rows, now)
+        for ticket_id, version, _entry in rows:
+            self._changes.entries(ticket_id, 1)
+            self._changes.ticket(ticket_id, version)
 
 
 class RecordingNotificationRepository(NotificationRepository):

@@ -27,7 +27,7 @@ from .schema import (
     tickets,
     topic_plans,
 )
-from .tickets import TICKET_COLUMNS, ticket_from_row
+from .tickets import TICKET_COLUMNS, NewEntry, ticket_from_row
 
 #: The thread events a clock history is read from (desk.domain.sla_history).
 CLOCK_EVENTS = (EventType.CREATED, EventType.STATUS_CHANGED, EventType.PRIORITY_CHANGED)
@@ -311,25 +311,48 @@ class SlaRepository:
             found.extend(DueClock(row[0], clock, row[1]) for row in rows)
         return found
 
-    def stamp_breach(self, ticket_id: int, clock: Clock, at: datetime, now: datetime) -> bool:
-        """Record the breach unless someone did: True for the one caller that records it
-        (the row's lock decides between sweepers; a second one finds the stamp). The
-        clock must still be running past due: an answer committed since it was seen
-        stops it."""
-        stamp = _BREACH_COLUMN[clock]
-        return (
-            self._conn.execute(
+    def stamp_breaches(self, ticket_ids: Sequence[int], clock: Clock, now: datetime) -> list[int]:
+        """Record the breach of `clock` on those of `ticket_ids` nobody recorded yet, at
+        the clock's stored due time: the ids this caller recorded. The row's lock decides
+        between sweepers (a second one finds the stamp); the clock must still run past
+        due (an answer committed since it was seen stops it)."""
+        if not ticket_ids:
+            return []
+        stamp, due = _BREACH_COLUMN[clock], _DUE_COLUMN[clock]
+        return list(
+            self._conn.scalars(
                 update(tickets)
                 .where(
-                    tickets.c.id == ticket_id,
+                    tickets.c.id.in_(list(ticket_ids)),
                     stamp.is_(None),
                     tickets.c.is_active == true(),
-                    _DUE_COLUMN[clock] < now,
+                    due < now,
                 )
-                .values({stamp.name: at})
-            ).rowcount
-            == 1
+                .values({stamp.name: due})
+                .returning(tickets.c.id)
+            )
         )
+
+    def append_events(self, rows: Sequence[tuple[int, int, NewEntry]], now: datetime) -> None:
+        """Thread entries for many tickets at once: (ticket, its version, entry) each."""
+        if rows:
+            self._conn.execute(
+                insert(thread_entries),
+                [
+                    {
+                        "ticket_id": ticket_id,
+                        "kind": entry.kind,
+                        "agent_id": entry.agent_id,
+                        "author_name": entry.author_name,
+                        "body": entry.body,
+                        "event": entry.event,
+                        "data": dict(entry.data) if entry.data else None,
+                        "created_at": now,
+                        "ticket_version": version,
+                    }
+                    for ticket_id, version, entry in rows
+                ],
+            )
 
     def resolved_before(self, cutoff: datetime, limit: int) -> list[int]:
         return list(

@@ -74,7 +74,8 @@ WRITES = {
         "set_topic_plan",
         "add_manual_due",
         "write_clocks",
-        "stamp_breach",
+        "stamp_breaches",
+        "append_events",
     },
     NotificationRepository: {"add", "mark_read"},
 }
