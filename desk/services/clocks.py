@@ -42,8 +42,11 @@ class SlaContext:
     epoch: int
 
     def plan_for(self, ticket: Ticket) -> SlaPlan | None:
+        return self.plan_for_topic(ticket.category_id)
+
+    def plan_for_topic(self, topic_id: int | None) -> SlaPlan | None:
         return choose_plan(
-            ticket.category_id,
+            topic_id,
             topic_plans=self.topic_plans,
             parents=self.parents,
             default=self.default,

@@ -112,7 +112,7 @@ def _breaches(
     if not recorded:
         return [], []  # other sweepers recorded them first
     dues = {(d.ticket_id, d.clock): d.due for d in due}
-    tickets = {t.id: t for t in uow.sla.tickets(sorted({t for t, _ in recorded}))}
+    tickets = uow.sla.breach_targets(sorted({t for t, _ in recorded}))
     events = []
     notices: list[tuple[int, int, str, dict[str, object]]] = []
     supervisors: dict[int | None, list[int]] = {}
@@ -135,14 +135,14 @@ def _breaches(
     escalated: list[int] = []
     for ticket_id, clock in recorded:
         ticket = tickets[ticket_id]
-        plan = context.plan_for(ticket)
+        plan = context.plan_for_topic(ticket.category_id)
         if plan is None or not plan.escalations_on(clock):
             continue
         current = uow.tickets.get(ticket_id, for_update=True)  # as escalated a moment ago
         try:
             saved = _escalate(uow, current, plan.escalations_on(clock), now)
         except DeskError as exc:  # a team gone since the plan named it: the breach stands
-            problems.append(f"{ticket.number}: {exc.message}")
+            problems.append(f"{current.number}: {exc.message}")
             continue
         if saved is not current:
             escalated.append(ticket_id)

@@ -55,6 +55,15 @@ class DueClock:
     due: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class BreachTarget:
+    id: int
+    version: int
+    team_id: int | None
+    assignee_id: int | None
+    category_id: int | None
+
+
 _DUE_COLUMN = {
     Clock.FIRST_RESPONSE: tickets.c.first_response_due_at,
     Clock.RESOLUTION: tickets.c.resolution_due_at,
@@ -332,6 +341,21 @@ class SlaRepository:
                 .returning(tickets.c.id)
             )
         )
+
+    def breach_targets(self, ticket_ids: Sequence[int]) -> dict[int, BreachTarget]:
+        """What the sweep needs of each breached ticket: fewer columns than a Ticket."""
+        if not ticket_ids:
+            return {}
+        rows = self._conn.execute(
+            select(
+                tickets.c.id,
+                tickets.c.version,
+                tickets.c.team_id,
+                tickets.c.assignee_id,
+                tickets.c.category_id,
+            ).where(tickets.c.id.in_(list(ticket_ids)))
+        )
+        return {row.id: BreachTarget(*row) for row in rows}
 
     def append_events(self, rows: Sequence[tuple[int, int, NewEntry]], now: datetime) -> None:
         """Thread entries for many tickets at once: (ticket, its version, entry) each."""

@@ -54,6 +54,7 @@ READS = {
         "count_behind",
         "past_due",
         "resolved_before",
+        "breach_targets",
     },
     NotificationRepository: {"for_agent", "unread_count", "supervisors_of"},
 }
