@@ -48,7 +48,19 @@ CHANNELS = (
 )
 
 _Chunk = tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]
-TICKET_COLUMNS = [c.name for c in tickets.columns]
+#: The SLA clocks' columns are left to their defaults: a recompute fills them in.
+SLA_COLUMNS = frozenset(
+    {
+        "sla_plan_id",
+        "sla_epoch",
+        "first_response_due_at",
+        "resolution_due_at",
+        "at_risk_at",
+        "first_response_breached_at",
+        "resolution_breached_at",
+    }
+)
+TICKET_COLUMNS = [c.name for c in tickets.columns if c.name not in SLA_COLUMNS]
 ENTRY_COLUMNS = [c.name for c in thread_entries.columns]
 CUSTOMER_COLUMNS = [c.name for c in customers.columns]
 

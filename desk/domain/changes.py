@@ -82,6 +82,8 @@ class Moves:
             return False
         if self.anywhere:
             return True
+        if self.due and _by_due(queue):
+            return True  # a due time moved: whatever the ticket's team or status
         if queue.team_id is not None and queue.team_id not in self.teams:
             return False
         if queue.assignee_id is not None and queue.assignee_id not in self.assignees:
@@ -248,6 +250,14 @@ def _known(enum: type[E], values: Iterable[str]) -> tuple[frozenset[E], bool]:
         except ValueError:
             unknown = True
     return frozenset(known), unknown
+
+
+def _by_due(queue: QueueFilter) -> bool:
+    return (
+        queue.due_before is not None
+        or queue.due_from is not None
+        or queue.at_risk_before is not None
+    )
 
 
 def moves_of(before: Ticket | None, after: Ticket) -> Moves:

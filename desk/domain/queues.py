@@ -34,6 +34,8 @@ class QueueKind(StrEnum):
     ALL_OPEN = "all_open"
     PENDING = "pending"
     OVERDUE = "overdue"
+    AT_RISK = "at_risk"
+    DUE_TODAY = "due_today"
     RECENTLY_DONE = "recently_done"
     ALL = "all"
 
@@ -47,6 +49,8 @@ class QueueFilter:
     assignee_id: int | None = None
     unassigned: bool = False
     due_before: datetime | None = None
+    due_from: datetime | None = None  # with due_before: a window (Due today)
+    at_risk_before: datetime | None = None  # "at risk" reached before then
     updated_since: datetime | None = None
     customer_id: int | None = None
 
@@ -58,7 +62,8 @@ def queue_filter(
     agent_id: int | None = None,
     team_id: int | None = None,
 ) -> QueueFilter:
-    """The standard queues on the left of the window."""
+    """The standard queues on the left of the window. Due today ends at midnight in the
+    zone of `now` (pass the agent's local time): due from now to then, not yet overdue."""
     match kind:
         case QueueKind.MINE:
             return QueueFilter(statuses=ACTIVE_STATUSES, assignee_id=agent_id)
@@ -72,10 +77,21 @@ def queue_filter(
             return QueueFilter(statuses=frozenset({TicketStatus.PENDING}))
         case QueueKind.OVERDUE:
             return QueueFilter(statuses=ACTIVE_STATUSES, due_before=now)
+        case QueueKind.AT_RISK:
+            # At risk and not overdue yet: Overdue has those.
+            return QueueFilter(statuses=ACTIVE_STATUSES, at_risk_before=now, due_from=now)
+        case QueueKind.DUE_TODAY:
+            return QueueFilter(statuses=ACTIVE_STATUSES, due_from=now, due_before=end_of_day(now))
         case QueueKind.RECENTLY_DONE:
             return QueueFilter(statuses=DONE_STATUSES, updated_since=now - RECENTLY_DONE)
         case QueueKind.ALL:
             return QueueFilter()
+
+
+def end_of_day(now: datetime) -> datetime:
+    """Midnight after `now`, in `now`'s own zone (DST-safe: wall-clock midnight)."""
+    tomorrow = (now + timedelta(days=1)).date()
+    return datetime(tomorrow.year, tomorrow.month, tomorrow.day, tzinfo=now.tzinfo)
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,6 +30,8 @@ class EventType(StrEnum):
     CATEGORY_CHANGED = "category_changed"
     SUBJECT_CHANGED = "subject_changed"
     ASSET_CHANGED = "asset_changed"
+    DUE_SET = "due_set"  # a due time set (or given back to the plan) by hand
+    SLA_BREACHED = "sla_breached"  # recorded once per clock by the housekeeping sweep
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,12 +92,15 @@ EVENT_TEMPLATES: dict[EventType, str] = {
     EventType.CATEGORY_CHANGED: "changed the help topic from {from_name} to {to_name}",
     EventType.SUBJECT_CHANGED: "changed the subject to “{to}”",
     EventType.ASSET_CHANGED: "changed the asset to “{to}”",
+    EventType.DUE_SET: "set the {clock} due time to {to}",
+    EventType.SLA_BREACHED: "missed the {clock} target (due {due})",
 }
 OVERRIDE_SUFFIX = " (override)"
 #: Events whose "from" side may be missing read better without it than "from none".
 FROM_NOWHERE_TEMPLATES: dict[EventType, str] = {
     EventType.TRANSFERRED: "transferred the ticket to {to_name}",
     EventType.CATEGORY_CHANGED: "set the help topic to {to_name}",
+    EventType.DUE_SET: "gave the {clock} due time back to the SLA plan",
 }
 #: A reopen keeps the satisfaction score the customer gave before it.
 CSAT_SUFFIX = "; the customer had rated it {csat} of 5"
@@ -103,6 +108,8 @@ CSAT_SUFFIX = "; the customer had rated it {csat} of 5"
 
 def event_template(kind: EventType, data: Mapping[str, Any]) -> str:
     """The template an event reads by, for its data."""
+    if kind == EventType.DUE_SET:
+        return FROM_NOWHERE_TEMPLATES[kind] if not data.get("to") else EVENT_TEMPLATES[kind]
     if kind in FROM_NOWHERE_TEMPLATES and not data.get("from_name") and not data.get("from_id"):
         return FROM_NOWHERE_TEMPLATES[kind]
     return EVENT_TEMPLATES[kind]

@@ -37,6 +37,7 @@ TEXT_MAX = 100_000  # a description, reply or note: generous, but not a pasted l
 LOGIN_MAX = 64
 TEAM_NAME_MAX = 80
 CATEGORY_NAME_MAX = 80
+CALENDAR_NAME_MAX = 80  # a business calendar's or an SLA plan's name
 
 DEFAULT_PHONE_REGION = "US"
 
@@ -393,6 +394,8 @@ def clean_query(query: object) -> QueueQuery:
         assignee_id=clean_id("assignee", "agent", spec.assignee_id, optional=True),
         unassigned=clean_flag("unassigned", "Unassigned", spec.unassigned),
         due_before=clean_moment("due_before", "Due before", spec.due_before),
+        due_from=clean_moment("due_from", "Due from", spec.due_from),
+        at_risk_before=clean_moment("at_risk_before", "At risk before", spec.at_risk_before),
         updated_since=clean_moment("updated_since", "Updated since", spec.updated_since),
         customer_id=clean_id("customer", "customer", spec.customer_id, optional=True),
     )

@@ -14,7 +14,7 @@ from desk.domain.ticket import Ticket
 from desk.store.tickets import NewEntry
 from desk.store.unit_of_work import SqlUnitOfWork
 
-from . import desk_settings
+from . import clocks, desk_settings
 from .database import Database
 from .tickets import acting_agent, event_entries, record
 
@@ -110,6 +110,7 @@ def log_ticket(
         uow.tickets.append(ticket.id, entries, version=ticket.version, now=now)
         if request.assign_to_me:
             ticket = record(uow, ticket, lifecycle.claim(ticket, actor, now), actor)
+        clocks.refresh_one(uow, ticket)
         uow.commit()
     return ticket
 

@@ -17,6 +17,7 @@ from desk.domain.ticket import Ticket, format_number
 from desk.store.tickets import NewEntry
 from desk.store.unit_of_work import SqlUnitOfWork
 
+from . import clocks
 from .database import Database
 
 Operation = Callable[[SqlUnitOfWork, Ticket, Agent, datetime], Change]
@@ -88,6 +89,7 @@ def _work(
             raise uow.tickets.conflict(ticket_id, expected_version)
         change = operation(uow, ticket, actor, uow.now())
         saved = record(uow, ticket, change, actor, entries(uow, ticket, actor))
+        clocks.refresh_one(uow, saved)  # due times follow the history, in this transaction
         uow.commit()
     return saved
 

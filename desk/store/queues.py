@@ -85,6 +85,10 @@ def filter_conditions(spec: QueueFilter) -> list[ColumnElement[bool]]:
         conditions.append(tickets.c.assignee_id.is_(None))
     if spec.due_before is not None:
         conditions.append(tickets.c.due_at < spec.due_before)
+    if spec.due_from is not None:
+        conditions.append(tickets.c.due_at >= spec.due_from)
+    if spec.at_risk_before is not None:
+        conditions.append(tickets.c.at_risk_at < spec.at_risk_before)
     if spec.updated_since is not None:
         conditions.append(tickets.c.updated_at >= spec.updated_since)
     if spec.customer_id is not None:

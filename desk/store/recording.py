@@ -11,17 +11,23 @@ hear about can each be read on one page.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Connection
 
+from desk.domain.calendars import BusinessCalendar
 from desk.domain.changes import ChangeRecorder, Directory, Moves, moves_of
 from desk.domain.model import Agent, Category, Customer, Team
+from desk.domain.sla import Clock, SlaPlan
+from desk.domain.sla_history import ManualDue
 from desk.domain.ticket import Ticket
 
 from .directory import AgentRepository, CategoryRepository, CustomerRepository, TeamRepository
+from .housekeeping import NotificationRepository
 from .settings import DeskSettingsRepository
+from .sla import SlaRepository, StoredClocks
 from .tickets import NewEntry, TicketRepository
 
 
@@ -144,3 +150,86 @@ class RecordingSettingsRepository(DeskSettingsRepository):
     def set(self, key: str, value: str) -> None:
         super().set(key, value)
         self._changes.setting(key)
+
+
+#: Not desk settings, but keys in `Changes.settings` all the same: a view that shows SLA
+#: plans and calendars, or the notification list, re-reads on these.
+SLA_SETTINGS = "sla"
+NOTIFICATIONS = "notifications"
+
+
+class RecordingSlaRepository(SlaRepository):
+    def __init__(self, conn: Connection, changes: ChangeRecorder) -> None:
+        super().__init__(conn)
+        self._changes = changes
+
+    def add_calendar(
+        self, calendar: BusinessCalendar, actor_id: int | None, now: datetime
+    ) -> BusinessCalendar:
+        added = super().add_calendar(calendar, actor_id, now)
+        self._changes.setting(SLA_SETTINGS)
+        return added
+
+    def save_calendar(
+        self, calendar: BusinessCalendar, actor_id: int | None, now: datetime
+    ) -> BusinessCalendar:
+        saved = super().save_calendar(calendar, actor_id, now)
+        self._changes.setting(SLA_SETTINGS)
+        return saved
+
+    def add_plan(self, plan: SlaPlan, actor_id: int | None, now: datetime) -> SlaPlan:
+        added = super().add_plan(plan, actor_id, now)
+        self._changes.setting(SLA_SETTINGS)
+        return added
+
+    def save_plan(self, plan: SlaPlan, actor_id: int | None, now: datetime) -> SlaPlan:
+        saved = super().save_plan(plan, actor_id, now)
+        self._changes.setting(SLA_SETTINGS)
+        return saved
+
+    def set_topic_plan(self, category_id: int, plan_id: int | None) -> None:
+        super().set_topic_plan(category_id, plan_id)
+        self._changes.setting(SLA_SETTINGS)
+
+    def add_manual_due(self, ticket_id: int, due: ManualDue, actor_id: int | None) -> None:
+        super().add_manual_due(ticket_id, due, actor_id)
+        self._changes.ticket(ticket_id)
+
+    def write_clocks(self, clocks: Iterable[StoredClocks]) -> None:
+        clocks = list(clocks)
+        super().write_clocks(clocks)
+        for c in clocks:
+            self._changes.ticket(c.ticket_id)
+        if clocks:
+            # Due times move tickets into and out of Overdue, At risk and Due today.
+            ids = frozenset(c.ticket_id for c in clocks)
+            self._changes.moved(Moves(tickets=ids, due=True))
+
+    def stamp_breaches(self, ticket_ids: Sequence[int], clock: Clock, now: datetime) -> list[int]:
+        stamped = super().stamp_breaches(ticket_ids, clock, now)
+        for ticket_id in stamped:
+            self._changes.ticket(ticket_id)
+        return stamped
+
+    def append_events(self, rows: Sequence[tuple[int, int, NewEntry]], now: datetime) -> None:
+        super().append_events(rows, now)
+        for ticket_id, version, _entry in rows:
+            self._changes.entries(ticket_id, 1)
+            self._changes.ticket(ticket_id, version)
+
+
+class RecordingNotificationRepository(NotificationRepository):
+    def __init__(self, conn: Connection, changes: ChangeRecorder) -> None:
+        super().__init__(conn)
+        self._changes = changes
+
+    def add(self, rows: Sequence[tuple[int, int, str, Mapping[str, Any]]], now: datetime) -> None:
+        super().add(rows, now)
+        if rows:
+            self._changes.setting(NOTIFICATIONS)
+
+    def mark_read(self, agent_id: int, ids: Sequence[int] | None, now: datetime) -> int:
+        marked = super().mark_read(agent_id, ids, now)
+        if marked:
+            self._changes.setting(NOTIFICATIONS)
+        return marked

@@ -110,6 +110,44 @@ customer_terms = Table(
     Index(None, "customer_id"),
 )
 
+# Business-hours calendars and SLA plans (desk.domain.calendars, desk.domain.sla), their
+# definitions as JSON (desk.store.sla_codec); `version` goes up with every edit.
+business_calendars = Table(
+    "business_calendars",
+    metadata,
+    _id(),
+    Column("name", String(v.CALENDAR_NAME_MAX), nullable=False, unique=True),
+    Column("zone", String(64), nullable=False),
+    Column("week", JSON, nullable=False),
+    Column("holidays", JSON, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("updated_by", ForeignKey("agents.id")),
+)
+
+sla_plans = Table(
+    "sla_plans",
+    metadata,
+    _id(),
+    Column("name", String(v.CALENDAR_NAME_MAX), nullable=False, unique=True),
+    Column("calendar_id", ForeignKey("business_calendars.id")),
+    Column("targets", JSON, nullable=False),
+    Column("at_risk_percent", SmallInteger),
+    Column("pause", JSON, nullable=False),
+    Column("escalations", JSON, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("updated_by", ForeignKey("agents.id")),
+)
+
+# Which plan a help topic's tickets are under (its sub-topics inherit it).
+topic_plans = Table(
+    "topic_plans",
+    metadata,
+    Column("category_id", ForeignKey("categories.id", ondelete="CASCADE"), primary_key=True),
+    Column("plan_id", ForeignKey("sla_plans.id", ondelete="CASCADE"), nullable=False),
+)
+
 tickets = Table(
     "tickets",
     metadata,
@@ -139,6 +177,16 @@ tickets = Table(
     Column("resolved_at", UTCDateTime),
     Column("closed_at", UTCDateTime),
     Column("due_at", UTCDateTime),
+    # The SLA clocks (issue 13), written by desk.services.clocks with every ticket change:
+    # each clock's due time while it runs (None while paused, stopped or met), the earliest
+    # of them in `due_at`, the earliest "at risk" instant, and the breach a sweep recorded.
+    Column("sla_plan_id", Integer),  # no foreign key: SQLite adds none to a table in place
+    Column("sla_epoch", Integer, nullable=False, server_default="0"),
+    Column("first_response_due_at", UTCDateTime),
+    Column("resolution_due_at", UTCDateTime),
+    Column("at_risk_at", UTCDateTime),
+    Column("first_response_breached_at", UTCDateTime),
+    Column("resolution_breached_at", UTCDateTime),
     Column("resolution_note", Text, nullable=False, server_default=""),
     Column("csat", SmallInteger),
     Column("reopen_count", Integer, nullable=False, server_default="0"),
@@ -150,6 +198,12 @@ tickets = Table(
     Index("ix_tickets_assignee_active_updated", "assignee_id", "is_active", "updated_at", "id"),
     Index("ix_tickets_status_updated", "status", "updated_at", "id"),
     Index("ix_tickets_active_due", "is_active", "due_at", "id"),
+    Index("ix_tickets_active_at_risk", "is_active", "at_risk_at", "id"),
+    # The sweep's walks: running clocks past due, and tickets a plan edit left behind.
+    Index("ix_tickets_active_first_response_due", "is_active", "first_response_due_at", "id"),
+    Index("ix_tickets_active_resolution_due", "is_active", "resolution_due_at", "id"),
+    Index("ix_tickets_active_sla_epoch", "is_active", "sla_epoch", "id"),
+    Index("ix_tickets_status_resolved", "status", "resolved_at", "id"),
     Index("ix_tickets_customer", "customer_id", "id"),
     # One per sortable column: a click on a header is an index walk, not a sort.
     Index("ix_tickets_sort_subject", "subject", "id"),
@@ -215,4 +269,44 @@ presence = Table(
     Column("activity", StrEnumType(Activity), nullable=False),
     Column("heartbeat_at", UTCDateTime, nullable=False),
     Index(None, "ticket_id"),
+)
+
+# Due times set by hand, newest last: a recompute replays them (desk.domain.sla_history.
+# ManualDue); a row with `due` None gives the clock back to the plan.
+manual_dues = Table(
+    "manual_dues",
+    metadata,
+    _id(),
+    Column("ticket_id", ForeignKey("tickets.id", ondelete="CASCADE"), nullable=False),
+    Column("clock", String(16), nullable=False),
+    Column("set_at", UTCDateTime, nullable=False),
+    Column("due", UTCDateTime),
+    Column("set_by", ForeignKey("agents.id")),
+    Index("ix_manual_dues_ticket", "ticket_id", "id"),
+)
+
+# In-app notices (a breach), newest first per agent; unread ones have no `read_at`.
+notifications = Table(
+    "notifications",
+    metadata,
+    _id(),
+    Column("agent_id", ForeignKey("agents.id", ondelete="CASCADE"), nullable=False),
+    Column("ticket_id", ForeignKey("tickets.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("data", JSON),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("read_at", UTCDateTime),
+    Index("ix_notifications_agent_read", "agent_id", "read_at", "id"),
+    Index(None, "ticket_id"),
+)
+
+# Who runs the housekeeping sweep: one row per lease, held by a client until `expires_at`
+# (SQLite; PostgreSQL sweepers take an advisory lock as well).
+housekeeping_leases = Table(
+    "housekeeping_leases",
+    metadata,
+    Column("name", String(32), primary_key=True),
+    Column("holder", String(32), nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Column("last_sweep_at", UTCDateTime),
 )

@@ -16,7 +16,7 @@ from desk.domain.ticket import Ticket, format_number
 from .schema import agents, customers, teams, thread_entries, tickets
 
 _TICKET_FIELDS = tuple(f.name for f in fields(Ticket))
-_TICKET_COLUMNS = [tickets.c[name] for name in _TICKET_FIELDS]
+_TICKET_COLUMNS = TICKET_COLUMNS = [tickets.c[name] for name in _TICKET_FIELDS]
 # What a save may change; the rest is fixed at creation.
 _MUTABLE = tuple(
     name for name in _TICKET_FIELDS if name not in ("id", "created_at", "created_by", "version")

@@ -20,6 +20,7 @@ from . import change_log, migrate, recording
 from .change_log import ChangeFeed
 from .directory import AgentRepository, CategoryRepository, CustomerRepository, TeamRepository
 from .engine import WRITE, create_desk_engine, describe, parse_url, plain_error, safe_url
+from .housekeeping import LeaseRepository
 from .presence import PresenceRepository
 from .queues import QueueReader
 from .settings import DeskSettingsRepository
@@ -54,6 +55,9 @@ class SqlUnitOfWork:
     categories: CategoryRepository
     queues: QueueReader
     settings: DeskSettingsRepository
+    sla: recording.RecordingSlaRepository
+    notifications: recording.RecordingNotificationRepository
+    leases: LeaseRepository
     presence: PresenceRepository
     change_log: change_log.ChangeLogRepository
     #: What the repositories wrote; the change log's row and the listeners get it at commit.
@@ -107,6 +111,10 @@ class SqlUnitOfWork:
         self.categories = recording.RecordingCategoryRepository(conn, changes)
         self.queues = QueueReader(conn)
         self.settings = recording.RecordingSettingsRepository(conn, changes)
+        self.sla = recording.RecordingSlaRepository(conn, changes)
+        self.notifications = recording.RecordingNotificationRepository(conn, changes)
+        # The lease row is the sweepers' own business: no view shows it.
+        self.leases = LeaseRepository(conn)
         self.presence = PresenceRepository(conn, self._feed.client_id, changes)
         self.change_log = change_log.ChangeLogRepository(conn)
         return self

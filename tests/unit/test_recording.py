@@ -18,7 +18,9 @@ from desk.store.directory import (
     CustomerRepository,
     TeamRepository,
 )
+from desk.store.housekeeping import NotificationRepository
 from desk.store.settings import DeskSettingsRepository
+from desk.store.sla import SlaRepository
 from desk.store.tickets import TicketRepository
 
 READS = {
@@ -38,6 +40,23 @@ READS = {
     CategoryRepository: {"all", "get", "maybe"},
     CustomerRepository: {"get", "by_email", "by_phone", "lookup"},
     DeskSettingsRepository: {"get"},
+    SlaRepository: {
+        "calendars",
+        "calendar",
+        "plans",
+        "plan",
+        "topic_plans",
+        "clock_entries",
+        "manual_dues",
+        "tickets",
+        "stored_clocks",
+        "behind",
+        "count_behind",
+        "past_due",
+        "resolved_before",
+        "breach_targets",
+    },
+    NotificationRepository: {"for_agent", "unread_count", "supervisors_of"},
 }
 WRITES = {
     # `get` is overridden to remember what a save moves the ticket away from;
@@ -48,6 +67,18 @@ WRITES = {
     CategoryRepository: {"add"},
     CustomerRepository: {"add", "add_or_get", "update"},
     DeskSettingsRepository: {"set"},
+    SlaRepository: {
+        "add_calendar",
+        "save_calendar",
+        "add_plan",
+        "save_plan",
+        "set_topic_plan",
+        "add_manual_due",
+        "write_clocks",
+        "stamp_breaches",
+        "append_events",
+    },
+    NotificationRepository: {"add", "mark_read"},
 }
 THROUGH_OTHERS = {TicketRepository: {"append"}}
 RECORDING = {
@@ -57,6 +88,8 @@ RECORDING = {
     CategoryRepository: recording.RecordingCategoryRepository,
     CustomerRepository: recording.RecordingCustomerRepository,
     DeskSettingsRepository: recording.RecordingSettingsRepository,
+    SlaRepository: recording.RecordingSlaRepository,
+    NotificationRepository: recording.RecordingNotificationRepository,
 }
 
 

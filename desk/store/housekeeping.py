@@ -1,0 +1,154 @@
+"""The housekeeping lease, and the in-app notifications the sweep sends."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, func, insert, select, text, update
+
+from desk.domain.model import Role
+
+from .schema import agents, housekeeping_leases, notifications, team_members
+
+#: pg_try_advisory_xact_lock's key for the sweep ("desk" + 1; migrations use "desk").
+SWEEP_LOCK_KEY = 0x6465736C
+SWEEP = "sweep"
+
+
+@dataclass(frozen=True, slots=True)
+class Notification:
+    id: int
+    agent_id: int
+    ticket_id: int
+    kind: str
+    data: Mapping[str, Any]
+    created_at: datetime
+    read_at: datetime | None
+
+    @property
+    def unread(self) -> bool:
+        return self.read_at is None
+
+
+class LeaseRepository:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def take(self, holder: str, now: datetime, ttl: timedelta, *, name: str = SWEEP) -> bool:
+        """Hold the lease until `now + ttl` if nobody else holds it; True if held.
+
+        On PostgreSQL the transaction first takes an advisory lock, so that two clients
+        never both see the lease free; SQLite's write transaction is alone already. The
+        lock is released at commit: the row says who holds the lease until it expires.
+        """
+        if self._conn.dialect.name == "postgresql":
+            got = self._conn.execute(
+                text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": SWEEP_LOCK_KEY}
+            ).scalar_one()
+            if not got:
+                return False
+        row = self._conn.execute(
+            select(housekeeping_leases).where(housekeeping_leases.c.name == name)
+        ).first()
+        if row is None:
+            self._conn.execute(
+                insert(housekeeping_leases).values(
+                    name=name, holder=holder, expires_at=now + ttl, last_sweep_at=None
+                )
+            )
+            return True
+        if row.holder != holder and row.expires_at > now:
+            return False
+        self._conn.execute(
+            update(housekeeping_leases)
+            .where(housekeeping_leases.c.name == name)
+            .values(holder=holder, expires_at=now + ttl)
+        )
+        return True
+
+    def swept(self, holder: str, now: datetime, *, release: bool, name: str = SWEEP) -> None:
+        """Note the sweep's time; `release` gives the lease up (a one-off sweep)."""
+        values: dict[str, Any] = {"last_sweep_at": now}
+        if release:
+            values["expires_at"] = now
+        self._conn.execute(
+            update(housekeeping_leases)
+            .where(housekeeping_leases.c.name == name, housekeeping_leases.c.holder == holder)
+            .values(values)
+        )
+
+    def last_sweep(self, name: str = SWEEP) -> datetime | None:
+        return self._conn.execute(
+            select(housekeeping_leases.c.last_sweep_at).where(housekeeping_leases.c.name == name)
+        ).scalar_one_or_none()
+
+
+class NotificationRepository:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def add(self, rows: Sequence[tuple[int, int, str, Mapping[str, Any]]], now: datetime) -> None:
+        """(agent, ticket, kind, data) each."""
+        if rows:
+            self._conn.execute(
+                insert(notifications),
+                [
+                    {
+                        "agent_id": agent_id,
+                        "ticket_id": ticket_id,
+                        "kind": kind,
+                        "data": dict(data),
+                        "created_at": now,
+                        "read_at": None,
+                    }
+                    for agent_id, ticket_id, kind, data in rows
+                ],
+            )
+
+    def for_agent(self, agent_id: int, limit: int, *, unread_only: bool) -> list[Notification]:
+        query = select(notifications).where(notifications.c.agent_id == agent_id)
+        if unread_only:
+            query = query.where(notifications.c.read_at.is_(None))
+        rows = self._conn.execute(query.order_by(notifications.c.id.desc()).limit(limit))
+        return [
+            Notification(
+                r.id, r.agent_id, r.ticket_id, r.kind, r.data or {}, r.created_at, r.read_at
+            )
+            for r in rows
+        ]
+
+    def unread_count(self, agent_id: int) -> int:
+        return self._conn.execute(
+            select(func.count())
+            .select_from(notifications)
+            .where(notifications.c.agent_id == agent_id, notifications.c.read_at.is_(None))
+        ).scalar_one()
+
+    def mark_read(self, agent_id: int, ids: Sequence[int] | None, now: datetime) -> int:
+        """Mark the agent's notifications `ids` (None: all of them) read."""
+        query = update(notifications).where(
+            notifications.c.agent_id == agent_id, notifications.c.read_at.is_(None)
+        )
+        if ids is not None:
+            query = query.where(notifications.c.id.in_(list(ids)))
+        return self._conn.execute(query.values(read_at=now)).rowcount
+
+    def supervisors_of(self, team_id: int | None) -> list[int]:
+        """The active supervisors (and admins) who are members of the team."""
+        if team_id is None:
+            return []
+        return list(
+            self._conn.scalars(
+                select(agents.c.id)
+                .join(team_members, team_members.c.agent_id == agents.c.id)
+                .where(
+                    team_members.c.team_id == team_id,
+                    agents.c.role.in_([Role.SUPERVISOR, Role.ADMIN]),
+                    agents.c.active.is_(True),
+                )
+                .order_by(agents.c.id)
+            )
+        )

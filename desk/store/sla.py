@@ -1,0 +1,427 @@
+"""SLA calendars and plans, a help topic's plan, and the clock columns of tickets."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, and_, bindparam, delete, insert, select, true, update
+
+from desk.domain.calendars import BusinessCalendar
+from desk.domain.errors import ConflictError, NotFound
+from desk.domain.model import TicketStatus
+from desk.domain.sla import Clock, SlaPlan
+from desk.domain.sla_history import ManualDue
+from desk.domain.thread import EventType, ThreadEntry
+from desk.domain.ticket import Ticket
+
+from . import sla_codec as codec
+from .schema import (
+    business_calendars,
+    manual_dues,
+    sla_plans,
+    thread_entries,
+    tickets,
+    topic_plans,
+)
+from .tickets import TICKET_COLUMNS, NewEntry, ticket_from_row
+
+#: The thread events a clock history is read from (desk.domain.sla_history).
+CLOCK_EVENTS = (EventType.CREATED, EventType.STATUS_CHANGED, EventType.PRIORITY_CHANGED)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredClocks:
+    """What a recompute writes on a ticket (desk.domain.sla_clock.ClockReading values)."""
+
+    ticket_id: int
+    plan_id: int | None
+    first_response_due_at: datetime | None
+    resolution_due_at: datetime | None
+    due_at: datetime | None
+    at_risk_at: datetime | None
+    epoch: int
+
+
+@dataclass(frozen=True, slots=True)
+class DueClock:
+    """A running clock past its stored due time whose breach is not recorded yet."""
+
+    ticket_id: int
+    clock: Clock
+    due: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class BreachTarget:
+    id: int
+    version: int
+    team_id: int | None
+    assignee_id: int | None
+    category_id: int | None
+
+
+_DUE_COLUMN = {
+    Clock.FIRST_RESPONSE: tickets.c.first_response_due_at,
+    Clock.RESOLUTION: tickets.c.resolution_due_at,
+}
+_BREACH_COLUMN = {
+    Clock.FIRST_RESPONSE: tickets.c.first_response_breached_at,
+    Clock.RESOLUTION: tickets.c.resolution_breached_at,
+}
+_WRITE_CLOCKS = (
+    update(tickets)
+    .where(tickets.c.id == bindparam("p_id"))
+    .values(
+        sla_plan_id=bindparam("p_plan"),
+        first_response_due_at=bindparam("p_first"),
+        resolution_due_at=bindparam("p_resolution"),
+        due_at=bindparam("p_due"),
+        at_risk_at=bindparam("p_at_risk"),
+        sla_epoch=bindparam("p_epoch"),
+    )
+)
+
+
+class SlaRepository:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    # --- calendars ------------------------------------------------------------------
+
+    def calendars(self) -> list[BusinessCalendar]:
+        rows = self._conn.execute(select(business_calendars).order_by(business_calendars.c.name))
+        return [codec.calendar_from_row(row) for row in rows]
+
+    def calendar(self, calendar_id: int) -> BusinessCalendar:
+        row = self._conn.execute(
+            select(business_calendars).where(business_calendars.c.id == calendar_id)
+        ).first()
+        if row is None:
+            raise NotFound(f"There is no business calendar {calendar_id}.")
+        return codec.calendar_from_row(row)
+
+    def add_calendar(
+        self, calendar: BusinessCalendar, actor_id: int | None, now: datetime
+    ) -> BusinessCalendar:
+        new_id = self._conn.execute(
+            insert(business_calendars)
+            .values(_calendar_values(calendar, actor_id, now) | {"version": 1})
+            .returning(business_calendars.c.id)
+        ).scalar_one()
+        return replace(calendar, id=new_id, version=1)
+
+    def save_calendar(
+        self, calendar: BusinessCalendar, actor_id: int | None, now: datetime
+    ) -> BusinessCalendar:
+        """Write the calendar over the version it was read at (`calendar.version`)."""
+        assert calendar.id is not None
+        changed = self._conn.execute(
+            update(business_calendars)
+            .where(
+                business_calendars.c.id == calendar.id,
+                business_calendars.c.version == calendar.version,
+            )
+            .values(_calendar_values(calendar, actor_id, now) | {"version": calendar.version + 1})
+        ).rowcount
+        if changed != 1:
+            self.calendar(calendar.id)  # NotFound when it is gone
+            raise ConflictError(f"calendar “{calendar.name}”", [])
+        return replace(calendar, version=calendar.version + 1)
+
+    # --- plans ----------------------------------------------------------------------
+
+    def plans(self) -> list[SlaPlan]:
+        rows = self._conn.execute(select(sla_plans).order_by(sla_plans.c.name))
+        return [codec.plan_from_row(row) for row in rows]
+
+    def plan(self, plan_id: int) -> SlaPlan:
+        row = self._conn.execute(select(sla_plans).where(sla_plans.c.id == plan_id)).first()
+        if row is None:
+            raise NotFound(f"There is no SLA plan {plan_id}.")
+        return codec.plan_from_row(row)
+
+    def add_plan(self, plan: SlaPlan, actor_id: int | None, now: datetime) -> SlaPlan:
+        new_id = self._conn.execute(
+            insert(sla_plans)
+            .values(_plan_values(plan, actor_id, now) | {"version": 1})
+            .returning(sla_plans.c.id)
+        ).scalar_one()
+        return replace(plan, id=new_id, version=1)
+
+    def save_plan(self, plan: SlaPlan, actor_id: int | None, now: datetime) -> SlaPlan:
+        assert plan.id is not None
+        changed = self._conn.execute(
+            update(sla_plans)
+            .where(sla_plans.c.id == plan.id, sla_plans.c.version == plan.version)
+            .values(_plan_values(plan, actor_id, now) | {"version": plan.version + 1})
+        ).rowcount
+        if changed != 1:
+            self.plan(plan.id)
+            raise ConflictError(f"SLA plan “{plan.name}”", [])
+        return replace(plan, version=plan.version + 1)
+
+    def topic_plans(self) -> dict[int, int]:
+        """Help topic id → plan id, for the topics that have one of their own."""
+        rows = self._conn.execute(select(topic_plans.c.category_id, topic_plans.c.plan_id))
+        return {row.category_id: row.plan_id for row in rows}
+
+    def set_topic_plan(self, category_id: int, plan_id: int | None) -> None:
+        self._conn.execute(delete(topic_plans).where(topic_plans.c.category_id == category_id))
+        if plan_id is not None:
+            self._conn.execute(insert(topic_plans).values(category_id=category_id, plan_id=plan_id))
+
+    # --- what a ticket's clocks are read from -----------------------------------------
+
+    def clock_entries(self, ticket_ids: Sequence[int]) -> dict[int, list[ThreadEntry]]:
+        """The status, priority and creation events of each ticket (bodies left out)."""
+        found: dict[int, list[ThreadEntry]] = defaultdict(list)
+        if not ticket_ids:
+            return found
+        rows = self._conn.execute(
+            select(
+                thread_entries.c.id,
+                thread_entries.c.ticket_id,
+                thread_entries.c.kind,
+                thread_entries.c.event,
+                thread_entries.c.data,
+                thread_entries.c.created_at,
+                thread_entries.c.ticket_version,
+            )
+            .where(
+                thread_entries.c.ticket_id.in_(list(ticket_ids)),
+                thread_entries.c.event.in_(CLOCK_EVENTS),
+            )
+            .order_by(thread_entries.c.ticket_id, thread_entries.c.id)
+        )
+        for row in rows:
+            found[row.ticket_id].append(
+                ThreadEntry(
+                    id=row.id,
+                    ticket_id=row.ticket_id,
+                    kind=row.kind,
+                    author_name="",
+                    agent_id=None,
+                    body="",
+                    event=row.event,
+                    data=row.data or {},
+                    created_at=row.created_at,
+                    ticket_version=row.ticket_version,
+                )
+            )
+        return found
+
+    def manual_dues(self, ticket_ids: Sequence[int]) -> dict[int, list[ManualDue]]:
+        found: dict[int, list[ManualDue]] = defaultdict(list)
+        if not ticket_ids:
+            return found
+        rows = self._conn.execute(
+            select(manual_dues)
+            .where(manual_dues.c.ticket_id.in_(list(ticket_ids)))
+            .order_by(manual_dues.c.ticket_id, manual_dues.c.id)
+        )
+        for row in rows:
+            found[row.ticket_id].append(ManualDue(Clock(row.clock), row.set_at, row.due))
+        return found
+
+    def add_manual_due(self, ticket_id: int, due: ManualDue, actor_id: int | None) -> None:
+        self._conn.execute(
+            insert(manual_dues).values(
+                ticket_id=ticket_id,
+                clock=str(due.clock),
+                set_at=due.set_at,
+                due=due.due,
+                set_by=actor_id,
+            )
+        )
+
+    def tickets(self, ticket_ids: Sequence[int]) -> list[Ticket]:
+        return tickets_by_id(self._conn, ticket_ids)
+
+    def stored_clocks(self, ticket_id: int) -> dict[str, Any]:
+        row = self._conn.execute(
+            select(
+                tickets.c.sla_plan_id,
+                tickets.c.first_response_due_at,
+                tickets.c.resolution_due_at,
+                tickets.c.due_at,
+                tickets.c.at_risk_at,
+                tickets.c.first_response_breached_at,
+                tickets.c.resolution_breached_at,
+                tickets.c.sla_epoch,
+            ).where(tickets.c.id == ticket_id)
+        ).first()
+        if row is None:
+            raise NotFound(f"There is no ticket {ticket_id}.")
+        return dict(row._mapping)
+
+    # --- writing clocks -------------------------------------------------------------
+
+    def write_clocks(self, clocks: Iterable[StoredClocks]) -> None:
+        """Store recomputed due times; the ticket's version stays (no one's edit conflicts)."""
+        params = [
+            {
+                "p_id": c.ticket_id,
+                "p_plan": c.plan_id,
+                "p_first": c.first_response_due_at,
+                "p_resolution": c.resolution_due_at,
+                "p_due": c.due_at,
+                "p_at_risk": c.at_risk_at,
+                "p_epoch": c.epoch,
+            }
+            for c in clocks
+        ]
+        if params:
+            self._conn.execute(_WRITE_CLOCKS, params)
+
+    def behind(self, epoch: int, after_id: int, limit: int) -> list[int]:
+        """Open tickets last recomputed before `epoch`, by id from `after_id`."""
+        return list(
+            self._conn.scalars(
+                select(tickets.c.id)
+                .where(
+                    tickets.c.is_active == true(),
+                    tickets.c.sla_epoch < epoch,
+                    tickets.c.id > after_id,
+                )
+                .order_by(tickets.c.id)
+                .limit(limit)
+            )
+        )
+
+    def count_behind(self, epoch: int) -> int:
+        from sqlalchemy import func
+
+        return self._conn.execute(
+            select(func.count())
+            .select_from(tickets)
+            .where(tickets.c.is_active == true(), tickets.c.sla_epoch < epoch)
+        ).scalar_one()
+
+    # --- the sweep ------------------------------------------------------------------
+
+    def past_due(self, now: datetime, limit: int) -> list[DueClock]:
+        """Running clocks whose due time has passed and whose breach is not recorded."""
+        found: list[DueClock] = []
+        for clock, due in _DUE_COLUMN.items():
+            rows = self._conn.execute(
+                select(tickets.c.id, due)
+                .where(
+                    tickets.c.is_active == true(),
+                    due < now,
+                    _BREACH_COLUMN[clock].is_(None),
+                )
+                .order_by(due, tickets.c.id)
+                .limit(limit)
+            )
+            found.extend(DueClock(row[0], clock, row[1]) for row in rows)
+        return found
+
+    def stamp_breaches(self, ticket_ids: Sequence[int], clock: Clock, now: datetime) -> list[int]:
+        """Record the breach of `clock` on those of `ticket_ids` nobody recorded yet, at
+        the clock's stored due time: the ids this caller recorded. The row's lock decides
+        between sweepers (a second one finds the stamp); the clock must still run past
+        due (an answer committed since it was seen stops it)."""
+        if not ticket_ids:
+            return []
+        stamp, due = _BREACH_COLUMN[clock], _DUE_COLUMN[clock]
+        return list(
+            self._conn.scalars(
+                update(tickets)
+                .where(
+                    tickets.c.id.in_(list(ticket_ids)),
+                    stamp.is_(None),
+                    tickets.c.is_active == true(),
+                    due < now,
+                )
+                .values({stamp.name: due})
+                .returning(tickets.c.id)
+            )
+        )
+
+    def breach_targets(self, ticket_ids: Sequence[int]) -> dict[int, BreachTarget]:
+        """What the sweep needs of each breached ticket: fewer columns than a Ticket."""
+        if not ticket_ids:
+            return {}
+        rows = self._conn.execute(
+            select(
+                tickets.c.id,
+                tickets.c.version,
+                tickets.c.team_id,
+                tickets.c.assignee_id,
+                tickets.c.category_id,
+            ).where(tickets.c.id.in_(list(ticket_ids)))
+        )
+        return {row.id: BreachTarget(*row) for row in rows}
+
+    def append_events(self, rows: Sequence[tuple[int, int, NewEntry]], now: datetime) -> None:
+        """Thread entries for many tickets at once: (ticket, its version, entry) each."""
+        if rows:
+            self._conn.execute(
+                insert(thread_entries),
+                [
+                    {
+                        "ticket_id": ticket_id,
+                        "kind": entry.kind,
+                        "agent_id": entry.agent_id,
+                        "author_name": entry.author_name,
+                        "body": entry.body,
+                        "event": entry.event,
+                        "data": dict(entry.data) if entry.data else None,
+                        "created_at": now,
+                        "ticket_version": version,
+                    }
+                    for ticket_id, version, entry in rows
+                ],
+            )
+
+    def resolved_before(self, cutoff: datetime, limit: int) -> list[int]:
+        return list(
+            self._conn.scalars(
+                select(tickets.c.id)
+                .where(
+                    and_(tickets.c.status == TicketStatus.RESOLVED, tickets.c.resolved_at < cutoff)
+                )
+                .order_by(tickets.c.resolved_at, tickets.c.id)
+                .limit(limit)
+            )
+        )
+
+
+def _calendar_values(
+    calendar: BusinessCalendar, actor_id: int | None, now: datetime
+) -> Mapping[str, Any]:
+    return {
+        "name": calendar.name,
+        "zone": calendar.zone,
+        "week": codec.week_json(calendar),
+        "holidays": codec.holidays_json(calendar),
+        "updated_at": now,
+        "updated_by": actor_id,
+    }
+
+
+def _plan_values(plan: SlaPlan, actor_id: int | None, now: datetime) -> dict[str, Any]:
+    return {
+        "name": plan.name,
+        "calendar_id": plan.calendar_id,
+        "targets": codec.targets_json(plan),
+        "at_risk_percent": plan.at_risk_percent,
+        "pause": codec.pause_json(plan),
+        "escalations": codec.escalations_json(plan),
+        "updated_at": now,
+        "updated_by": actor_id,
+    }
+
+
+def tickets_by_id(conn: Connection, ticket_ids: Sequence[int]) -> list[Ticket]:
+    """The tickets, for a batch recompute (no lock: the batch's write transaction)."""
+    if not ticket_ids:
+        return []
+    rows = conn.execute(
+        select(*TICKET_COLUMNS).where(tickets.c.id.in_(list(ticket_ids))).order_by(tickets.c.id)
+    )
+    return [ticket_from_row(row) for row in rows]
