@@ -138,8 +138,8 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 _TABLES = (
-    "presence, change_log, thread_entries, tickets, customer_terms, customers, categories,"
-    " team_members, teams, agents"
+    "routing_cursors, routing_rules, presence, change_log, thread_entries, tickets,"
+    " customer_terms, customers, categories, team_members, teams, agents"
 )
 
 

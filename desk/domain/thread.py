@@ -30,6 +30,8 @@ class EventType(StrEnum):
     CATEGORY_CHANGED = "category_changed"
     SUBJECT_CHANGED = "subject_changed"
     ASSET_CHANGED = "asset_changed"
+    ROUTED = "routed"  # routing chose the team or agent; the data says which rule and why
+    ROUTING_WAITING = "routing_waiting"  # routing found nobody to take it: it waits
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +92,8 @@ EVENT_TEMPLATES: dict[EventType, str] = {
     EventType.CATEGORY_CHANGED: "changed the help topic from {from_name} to {to_name}",
     EventType.SUBJECT_CHANGED: "changed the subject to “{to}”",
     EventType.ASSET_CHANGED: "changed the asset to “{to}”",
+    EventType.ROUTED: "routed the ticket: {explanation}",
+    EventType.ROUTING_WAITING: "left the ticket waiting in {team_name} ({because})",
 }
 OVERRIDE_SUFFIX = " (override)"
 #: Events whose "from" side may be missing read better without it than "from none".

@@ -18,9 +18,11 @@ from sqlalchemy import Connection
 
 from desk.domain.changes import ChangeRecorder, Directory, Moves, moves_of
 from desk.domain.model import Agent, Category, Customer, Team
+from desk.domain.routing_rules import Rule, Strategy
 from desk.domain.ticket import Ticket
 
 from .directory import AgentRepository, CategoryRepository, CustomerRepository, TeamRepository
+from .routing import RoutingRepository, StoredRule
 from .settings import DeskSettingsRepository
 from .tickets import NewEntry, TicketRepository
 
@@ -86,6 +88,10 @@ class RecordingAgentRepository(AgentRepository):
         super().set_availability(agent)
         self._changes.directory(Directory.AGENTS)
 
+    def set_capacity(self, agent_id: int, capacity: int | None) -> None:
+        super().set_capacity(agent_id, capacity)
+        self._changes.directory(Directory.AGENTS)
+
 
 class RecordingTeamRepository(TeamRepository):
     def __init__(self, conn: Connection, changes: ChangeRecorder) -> None:
@@ -144,3 +150,37 @@ class RecordingSettingsRepository(DeskSettingsRepository):
     def set(self, key: str, value: str) -> None:
         super().set(key, value)
         self._changes.setting(key)
+
+
+class RecordingRoutingRepository(RoutingRepository):
+    """Rules are the directory's routing part; the cursor row and the locks are
+    bookkeeping no view shows, and record nothing (an intake would otherwise tell every
+    client to re-read its teams)."""
+
+    def __init__(self, conn: Connection, changes: ChangeRecorder) -> None:
+        super().__init__(conn)
+        self._changes = changes
+
+    def add_rule(self, rule: Rule, now: datetime, actor_id: int | None) -> StoredRule:
+        added = super().add_rule(rule, now, actor_id)
+        self._changes.directory(Directory.ROUTING)
+        return added
+
+    def save_rule(
+        self, rule: Rule, expected_version: int, now: datetime, actor_id: int | None
+    ) -> StoredRule:
+        saved = super().save_rule(rule, expected_version, now, actor_id)
+        self._changes.directory(Directory.ROUTING)
+        return saved
+
+    def delete_rule(self, rule_id: int) -> None:
+        super().delete_rule(rule_id)
+        self._changes.directory(Directory.ROUTING)
+
+    def reorder(self, rule_ids: Sequence[int]) -> None:
+        super().reorder(rule_ids)
+        self._changes.directory(Directory.ROUTING)
+
+    def set_team_assignment(self, team_id: int, strategy: Strategy | None) -> None:
+        super().set_team_assignment(team_id, strategy)
+        self._changes.directory(Directory.TEAMS)

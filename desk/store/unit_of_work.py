@@ -22,6 +22,7 @@ from .directory import AgentRepository, CategoryRepository, CustomerRepository, 
 from .engine import WRITE, create_desk_engine, describe, parse_url, plain_error, safe_url
 from .presence import PresenceRepository
 from .queues import QueueReader
+from .routing import RoutingRepository
 from .settings import DeskSettingsRepository
 from .tickets import TicketRepository
 from .uniqueness import as_validation_error
@@ -55,6 +56,7 @@ class SqlUnitOfWork:
     queues: QueueReader
     settings: DeskSettingsRepository
     presence: PresenceRepository
+    routing: RoutingRepository
     change_log: change_log.ChangeLogRepository
     #: What the repositories wrote; the change log's row and the listeners get it at commit.
     changes: ChangeRecorder
@@ -108,6 +110,7 @@ class SqlUnitOfWork:
         self.queues = QueueReader(conn)
         self.settings = recording.RecordingSettingsRepository(conn, changes)
         self.presence = PresenceRepository(conn, self._feed.client_id, changes)
+        self.routing = recording.RecordingRoutingRepository(conn, changes)
         self.change_log = change_log.ChangeLogRepository(conn)
         return self
 

@@ -18,6 +18,7 @@ from desk.store.directory import (
     CustomerRepository,
     TeamRepository,
 )
+from desk.store.routing import RoutingRepository
 from desk.store.settings import DeskSettingsRepository
 from desk.store.tickets import TicketRepository
 
@@ -38,18 +39,32 @@ READS = {
     CategoryRepository: {"all", "get", "maybe"},
     CustomerRepository: {"get", "by_email", "by_phone", "lookup"},
     DeskSettingsRepository: {"get"},
+    RoutingRepository: {
+        "rules",
+        "rule",
+        "team_states",
+        "agent_states",
+        "topics",
+        "recent_facts",
+        "lock_agent",
+    },
 }
 WRITES = {
     # `get` is overridden to remember what a save moves the ticket away from;
     # `append` writes through `append_history`.
     TicketRepository: {"get", "add", "save", "touch", "append_history"},
-    AgentRepository: {"add", "set_availability"},
+    AgentRepository: {"add", "set_availability", "set_capacity"},
     TeamRepository: {"add", "add_member"},
     CategoryRepository: {"add"},
     CustomerRepository: {"add", "add_or_get", "update"},
     DeskSettingsRepository: {"set"},
+    RoutingRepository: {"add_rule", "save_rule", "delete_rule", "reorder", "set_team_assignment"},
 }
-THROUGH_OTHERS = {TicketRepository: {"append"}}
+THROUGH_OTHERS = {
+    TicketRepository: {"append"},
+    # The round-robin cursor's row: bookkeeping no view shows (see recording.py).
+    RoutingRepository: {"lock_team", "advance_cursor"},
+}
 RECORDING = {
     TicketRepository: recording.RecordingTicketRepository,
     AgentRepository: recording.RecordingAgentRepository,
@@ -57,6 +72,7 @@ RECORDING = {
     CategoryRepository: recording.RecordingCategoryRepository,
     CustomerRepository: recording.RecordingCustomerRepository,
     DeskSettingsRepository: recording.RecordingSettingsRepository,
+    RoutingRepository: recording.RecordingRoutingRepository,
 }
 
 
