@@ -8,7 +8,7 @@ back what the decision says (the assignee, the team's new cursor).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -16,6 +16,7 @@ from typing import Any
 from .calendars import BusinessCalendar, zone_info
 from .model import Availability, Priority
 from .routing_rules import (
+    TEXT_READ_MAX,
     AddNote,
     All,
     AnyOf,
@@ -41,6 +42,7 @@ from .routing_rules import (
     Weekday,
     Where,
     Words,
+    folded_words,
 )
 
 #: How much an open ticket weighs for "least loaded, weighted by priority".
@@ -156,93 +158,177 @@ class Decision:
 # --- conditions ---------------------------------------------------------------------------
 
 
-def _local(facts: Facts, context: RoutingContext) -> datetime:
-    moment = facts.received_at or context.now
-    return moment.astimezone(zone_info(context.desk_zone))
+class _Seen:
+    """What the conditions read of one ticket, worked out once per `route` however many
+    rules ask: folded text and its words, the local time, business hours, topic ancestry."""
+
+    __slots__ = ("_local", "_open", "_texts", "_topics", "ctx", "facts")
+
+    def __init__(self, facts: Facts, ctx: RoutingContext) -> None:
+        self.facts = facts
+        self.ctx = ctx
+        self._texts: dict[str, tuple[str, frozenset[str]]] = {}
+        self._local: datetime | None = None
+        self._open: bool | None = None
+        self._topics: frozenset[int] | None = None
+
+    def text(self, name: str) -> tuple[str, frozenset[str]]:
+        if name not in self._texts:
+            raw = self.facts.subject if name == "subject" else self.facts.description
+            self._texts[name] = folded_words(raw[:TEXT_READ_MAX])
+        return self._texts[name]
+
+    @property
+    def local(self) -> datetime:
+        if self._local is None:
+            moment = self.facts.received_at or self.ctx.now
+            self._local = moment.astimezone(zone_info(self.ctx.desk_zone))
+        return self._local
+
+    @property
+    def is_open(self) -> bool:
+        if self._open is None:
+            assert self.ctx.calendar is not None
+            moment = self.facts.received_at or self.ctx.now
+            self._open = self.ctx.calendar.is_open(moment.astimezone(UTC))
+        return self._open
+
+    @property
+    def topics(self) -> frozenset[int]:
+        """The ticket's topic and every topic above it."""
+        if self._topics is None:
+            found = []
+            topic = self.facts.topic_id
+            while topic is not None and len(found) < 20:  # a loop in bad data ends here
+                found.append(topic)
+                topic = self.ctx.topic_parents.get(topic)
+            self._topics = frozenset(found)
+        return self._topics
 
 
-def _text(facts: Facts, where: Where) -> list[tuple[str, str]]:
-    if where == Where.SUBJECT:
-        return [("subject", facts.subject)]
-    if where == Where.DESCRIPTION:
-        return [("description", facts.description)]
-    return [("subject", facts.subject), ("description", facts.description)]
+_FIELDS = {
+    Where.SUBJECT: ("subject",),
+    Where.DESCRIPTION: ("description",),
+    Where.EITHER: ("subject", "description"),
+}
+Found = tuple[Match, ...] | None
 
 
-def _topic_match(ids: frozenset[int], topic: int | None, ctx: RoutingContext) -> bool:
-    seen = 0
-    while topic is not None and seen < 20:  # a loop in bad data ends here
-        if topic in ids:
-            return True
-        topic = ctx.topic_parents.get(topic)
-        seen += 1
-    return False
+def _all(c: All, seen: _Seen) -> Found:
+    found: list[Match] = []
+    for x in c.conditions:
+        m = _TESTS[type(x)](x, seen)
+        if m is None:
+            return None
+        found.extend(m)
+    return tuple(found)
 
 
-def matches(c: Condition, facts: Facts, ctx: RoutingContext) -> tuple[Match, ...] | None:
+def _any(c: AnyOf, seen: _Seen) -> Found:
+    for x in c.conditions:
+        m = _TESTS[type(x)](x, seen)
+        if m is not None:
+            return m
+    return None
+
+
+def _topic(c: Topic, seen: _Seen) -> Found:
+    if c.ids.isdisjoint(seen.topics):
+        return None
+    return (Match("topic", seen.ctx.topic_name(seen.facts.topic_id)),)
+
+
+def _channel(c: ChannelIs, seen: _Seen) -> Found:
+    channel = seen.facts.channel
+    return (Match("channel", str(channel)),) if channel in c.channels else None
+
+
+def _customer(c: CustomerIs, seen: _Seen) -> Found:
+    customer = seen.facts.customer_id
+    return (Match("customer", str(customer)),) if customer in c.ids else None
+
+
+def _organisation(c: OrganisationIs, seen: _Seen) -> Found:
+    organisation = seen.facts.organisation
+    return (Match("organisation", organisation),) if organisation.casefold() in c.names else None
+
+
+def _email_domain(c: EmailDomain, seen: _Seen) -> Found:
+    domain = seen.facts.email.rpartition("@")[2].lower()
+    parts = domain.split(".")
+    ok = bool(domain) and any(".".join(parts[i:]) in c.domains for i in range(len(parts)))
+    return (Match("email_domain", domain),) if ok else None
+
+
+def _words(c: Words, seen: _Seen) -> Found:
+    for name in _FIELDS[c.where]:
+        hit = c.find(*seen.text(name))
+        if hit is not None:
+            return (Match(f"words_in_{name}", hit),)
+    return None
+
+
+def _pattern(c: Pattern, seen: _Seen) -> Found:
+    for name in _FIELDS[c.where]:
+        raw = seen.facts.subject if name == "subject" else seen.facts.description
+        hit = c.find(raw)
+        if hit is not None:
+            return (Match(f"pattern_in_{name}", hit),)
+    return None
+
+
+def _priority(c: PriorityIs, seen: _Seen) -> Found:
+    priority = seen.facts.priority
+    return (Match("priority", priority.name.lower()),) if priority in c.priorities else None
+
+
+def _impact(c: ImpactIs, seen: _Seen) -> Found:
+    impact = seen.facts.impact
+    return (Match("impact", impact.name.lower()),) if impact in c.levels else None
+
+
+def _time_of_day(c: TimeOfDay, seen: _Seen) -> Found:
+    local = seen.local.time().replace(tzinfo=None)
+    start, end = c.start, c.end
+    ok = start <= local < end if start < end else (local >= start or local < end)
+    return (Match("time", local.strftime("%H:%M")),) if ok else None
+
+
+def _weekday(c: Weekday, seen: _Seen) -> Found:
+    day = seen.local.weekday()
+    return (Match("weekday", str(day)),) if day in c.days else None
+
+
+def _business_hours(c: BusinessHours, seen: _Seen) -> Found:
+    if seen.ctx.calendar is None:
+        return None  # no hours known: neither inside nor outside can be claimed
+    is_open = seen.is_open
+    if is_open != c.inside:
+        return None
+    return (Match("business_hours", "inside" if is_open else "outside"),)
+
+
+_TESTS: dict[type, Callable[[Any, _Seen], Found]] = {
+    All: _all,
+    AnyOf: _any,
+    Topic: _topic,
+    ChannelIs: _channel,
+    CustomerIs: _customer,
+    OrganisationIs: _organisation,
+    EmailDomain: _email_domain,
+    Words: _words,
+    Pattern: _pattern,
+    PriorityIs: _priority,
+    ImpactIs: _impact,
+    TimeOfDay: _time_of_day,
+    Weekday: _weekday,
+    BusinessHours: _business_hours,
+}
+
+
+def matches(c: Condition, facts: Facts, ctx: RoutingContext, seen: _Seen | None = None) -> Found:
     """Why `c` holds for the ticket (empty for an empty group), or None if it does not."""
-    match c:
-        case All(inner):
-            found: list[Match] = []
-            for x in inner:
-                m = matches(x, facts, ctx)
-                if m is None:
-                    return None
-                found.extend(m)
-            return tuple(found)
-        case AnyOf(inner):
-            for x in inner:
-                m = matches(x, facts, ctx)
-                if m is not None:
-                    return m
-            return None
-        case Topic(ids):
-            ok = _topic_match(ids, facts.topic_id, ctx)
-            return (Match("topic", ctx.topic_name(facts.topic_id)),) if ok else None
-        case ChannelIs(channels):
-            return (Match("channel", str(facts.channel)),) if facts.channel in channels else None
-        case CustomerIs(ids):
-            return (
-                (Match("customer", str(facts.customer_id)),) if facts.customer_id in ids else None
-            )
-        case OrganisationIs(names):
-            ok = facts.organisation.casefold() in names
-            return (Match("organisation", facts.organisation),) if ok else None
-        case EmailDomain(domains):
-            domain = facts.email.rpartition("@")[2].lower()
-            parts = domain.split(".")
-            ok = bool(domain) and any(".".join(parts[i:]) in domains for i in range(len(parts)))
-            return (Match("email_domain", domain),) if ok else None
-        case Words() | Pattern():
-            for name, text in _text(facts, c.where):
-                hit = c.find(text)
-                if hit is not None:
-                    kind = "words" if isinstance(c, Words) else "pattern"
-                    return (Match(f"{kind}_in_{name}", hit),)
-            return None
-        case PriorityIs(priorities):
-            ok = facts.priority in priorities
-            return (Match("priority", facts.priority.name.lower()),) if ok else None
-        case ImpactIs(levels):
-            ok = facts.impact in levels
-            return (Match("impact", facts.impact.name.lower()),) if ok else None
-        case TimeOfDay(start, end):
-            local = _local(facts, ctx).time().replace(tzinfo=None)
-            ok = start <= local < end if start < end else (local >= start or local < end)
-            return (Match("time", local.strftime("%H:%M")),) if ok else None
-        case Weekday(days):
-            day = _local(facts, ctx).weekday()
-            return (Match("weekday", str(day)),) if day in days else None
-        case BusinessHours(inside):
-            if ctx.calendar is None:
-                return None  # no hours known: neither inside nor outside can be claimed
-            is_open = ctx.calendar.is_open((facts.received_at or ctx.now).astimezone(UTC))
-            return (
-                (Match("business_hours", "inside" if is_open else "outside"),)
-                if (is_open == inside)
-                else None
-            )
-    raise TypeError(c)
+    return _TESTS[type(c)](c, seen or _Seen(facts, ctx))
 
 
 # --- assignment -------------------------------------------------------------------------
@@ -328,10 +414,11 @@ def route(facts: Facts, rules: Sequence[Rule], ctx: RoutingContext) -> Decision:
     it says to go on. A rule that assigns nobody leaves the ticket waiting in its team."""
     w = _Working(facts.team_id, facts.topic_id, facts.priority)
     fired: list[Fired] = []
+    seen = _Seen(facts, ctx)
     for rule in rules:
         if not rule.enabled:
             continue
-        found = matches(rule.when, facts, ctx)
+        found = matches(rule.when, facts, ctx, seen)
         if found is None:
             continue
         steps: list[Step] = []

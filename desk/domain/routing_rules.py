@@ -35,6 +35,15 @@ _NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)\s*[+
 _BACKREFERENCE = re.compile(r"\\[1-9]|\(\?P=")
 
 
+_WORD = re.compile(r"\w+")
+
+
+def folded_words(text: str) -> tuple[str, frozenset[str]]:
+    """A text in the form `Words.find` reads: case-folded, and its set of words."""
+    folded = text.casefold()
+    return folded, frozenset(_WORD.findall(folded))
+
+
 class Where(StrEnum):
     SUBJECT = "subject"
     DESCRIPTION = "description"
@@ -109,15 +118,31 @@ class Words:
 
     words: tuple[str, ...]
     where: Where = Where.EITHER
-    _regex: re.Pattern[str] = field(init=False, repr=False, compare=False)
+    # Single words are looked up in the text's set of words (one set per ticket, however
+    # many rules ask); only phrases and words with punctuation need a search.
+    _singles: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    _phrases: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        alternatives = "|".join(re.escape(w.casefold()) for w in self.words)
-        object.__setattr__(self, "_regex", re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)"))
+        folded = [w.casefold() for w in self.words]
+        singles = tuple(w for w in folded if _WORD.fullmatch(w))
+        phrases = [w for w in folded if not _WORD.fullmatch(w)]
+        regex = None
+        if phrases:
+            alternatives = "|".join(re.escape(w) for w in phrases)
+            regex = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
+        object.__setattr__(self, "_singles", singles)
+        object.__setattr__(self, "_phrases", regex)
 
-    def find(self, text: str) -> str | None:
-        found = self._regex.search(text.casefold())
-        return found.group(0) if found else None
+    def find(self, folded: str, words: frozenset[str]) -> str | None:
+        """The word or phrase found in a text, given folded and as its set of words."""
+        for word in self._singles:
+            if word in words:
+                return word
+        if self._phrases is not None:
+            found = self._phrases.search(folded)
+            return found.group(0) if found else None
+        return None
 
 
 @dataclass(frozen=True, slots=True)

@@ -112,9 +112,9 @@ def log_ticket(
             raise ValidationError(problems)
         customer = _customer(uow, request, caller)
         assert customer.id is not None
-        draft, decision = replace(change.ticket, customer_id=customer.id), None
+        draft, plan = replace(change.ticket, customer_id=customer.id), None
         if not request.assign_to_me:
-            draft, decision = routing.route_new_ticket(uow, draft, customer, calendar)
+            draft, plan = routing.route_new_ticket(uow, draft, customer, calendar)
         ticket = uow.tickets.add(draft)
         assert ticket.id is not None
         entries = event_entries(change, actor)
@@ -125,7 +125,7 @@ def log_ticket(
         uow.tickets.append(ticket.id, entries, version=ticket.version, now=now)
         if request.assign_to_me:
             ticket = record(uow, ticket, lifecycle.claim(ticket, actor, now), actor)
-        ticket = routing.after_intake(uow, ticket, decision, actor, calendar)
+        ticket = routing.after_intake(uow, ticket, plan, actor)
         uow.commit()
     return ticket
 

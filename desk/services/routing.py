@@ -10,7 +10,7 @@ same agent at once cannot both fill their last place.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from desk.domain import lifecycle
@@ -161,15 +161,23 @@ def _carry_out(
     return work.record(uow, ticket, change, None, entries, author_name=ROUTING_AUTHOR)
 
 
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """A decision made at intake, and what it was made from, until the ticket has an id."""
+
+    decision: Decision
+    context: RoutingContext
+
+
 def route_new_ticket(
     uow: SqlUnitOfWork,
     ticket: Ticket,
     customer: Customer | None,
     calendar: BusinessCalendar | None = None,
-) -> tuple[Ticket, Decision | None]:
+) -> tuple[Ticket, Plan | None]:
     """At intake, before the ticket is stored: the team, topic and priority the rules give
-    it (and the decision, to carry out with `after_intake` once it has an id)."""
-    rules = [s.rule for s in uow.routing.rules(enabled_only=True)]
+    it (and the plan, to carry out with `after_intake` once it has an id)."""
+    rules = uow.routing.enabled_rules()
     if not rules:  # the common case of a desk that does not route: two small reads
         team = uow.routing.team_states([ticket.team_id]) if ticket.team_id else {}
         if not team or team[ticket.team_id].auto_assign is None:  # type: ignore[index]
@@ -184,7 +192,7 @@ def route_new_ticket(
     decision = _decide(uow, facts, rules, ctx, None)
     if decision is None or not decision.changed_anything:
         return ticket, None
-    return _with_fields(ticket, decision), decision
+    return _with_fields(ticket, decision), Plan(decision, ctx)
 
 
 def _with_fields(ticket: Ticket, decision: Decision) -> Ticket:
@@ -199,21 +207,11 @@ def _with_fields(ticket: Ticket, decision: Decision) -> Ticket:
     )
 
 
-def after_intake(
-    uow: SqlUnitOfWork,
-    ticket: Ticket,
-    decision: Decision | None,
-    actor: Agent,
-    calendar: BusinessCalendar | None = None,
-) -> Ticket:
-    """The stored ticket assigned (or left waiting) as decided, and the thread told why."""
-    if decision is None:
+def after_intake(uow: SqlUnitOfWork, ticket: Ticket, plan: Plan | None, actor: Agent) -> Ticket:
+    """The stored ticket assigned (or left waiting) as planned, and the thread told why."""
+    if plan is None:
         return ticket
-    ctx = base_context(uow, uow.now(), calendar)
-    ctx = replace(
-        ctx, teams=uow.routing.team_states([decision.team_id] if decision.team_id else [])
-    )
-    return _carry_out(uow, ticket, decision, actor, ctx)
+    return _carry_out(uow, ticket, plan.decision, actor, plan.context)
 
 
 def after_transfer(uow: SqlUnitOfWork, ticket: Ticket, actor: Agent) -> Ticket:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, case, delete, func, insert, select, update
+from sqlalchemy import Connection, Text, case, cast, delete, func, insert, select, update
 
 from desk.domain.errors import ActionNotAllowed, NotFound
 from desk.domain.routing import PRIORITY_WEIGHT, AgentState, TeamState
@@ -35,6 +37,23 @@ class StoredRule:
     updated_at: datetime
 
 
+# The body as the text it is stored as: parsed once per process for each distinct text,
+# so that an intake reads 200 rules in well under a millisecond.
+_RULE_COLUMNS = (
+    routing_rules.c.id,
+    routing_rules.c.position,
+    routing_rules.c.enabled,
+    routing_rules.c.version,
+    routing_rules.c.updated_at,
+    cast(routing_rules.c.body, Text).label("body_text"),
+)
+
+
+@lru_cache(maxsize=4096)
+def _parsed(body_text: str, enabled: bool = True, rule_id: int | None = None) -> Rule:
+    return rule_from_json(json.loads(body_text), enabled=enabled, rule_id=rule_id)
+
+
 _WEIGHT = case(*((tickets.c.priority == int(p), w) for p, w in PRIORITY_WEIGHT.items()), else_=1)
 
 
@@ -45,20 +64,31 @@ class RoutingRepository:
     # --- rules --------------------------------------------------------------------------
 
     def rules(self, *, enabled_only: bool = False) -> list[StoredRule]:
-        query = select(routing_rules).order_by(routing_rules.c.position, routing_rules.c.id)
+        query = select(*_RULE_COLUMNS).order_by(routing_rules.c.position, routing_rules.c.id)
         if enabled_only:
             query = query.where(routing_rules.c.enabled)
         return [self._stored(row) for row in self._conn.execute(query)]
 
+    def enabled_rules(self) -> list[Rule]:
+        """The rules routing walks, in order: what an intake reads (ids and bodies only)."""
+        query = (
+            select(routing_rules.c.id, _RULE_COLUMNS[-1])
+            .where(routing_rules.c.enabled)
+            .order_by(routing_rules.c.position, routing_rules.c.id)
+        )
+        return [_parsed(row.body_text, True, row.id) for row in self._conn.execute(query)]
+
     def rule(self, rule_id: int) -> StoredRule:
-        row = self._conn.execute(select(routing_rules).where(routing_rules.c.id == rule_id)).first()
+        row = self._conn.execute(
+            select(*_RULE_COLUMNS).where(routing_rules.c.id == rule_id)
+        ).first()
         if row is None:
             raise NotFound(f"There is no routing rule with id {rule_id}.")
         return self._stored(row)
 
     @staticmethod
     def _stored(row: Any) -> StoredRule:
-        rule = rule_from_json(row.body, enabled=row.enabled, rule_id=row.id)
+        rule = _parsed(row.body_text, row.enabled, row.id)
         return StoredRule(rule, row.position, row.version, row.updated_at)
 
     def add_rule(self, rule: Rule, now: datetime, actor_id: int | None) -> StoredRule:

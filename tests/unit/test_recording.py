@@ -41,6 +41,7 @@ READS = {
     DeskSettingsRepository: {"get"},
     RoutingRepository: {
         "rules",
+        "enabled_rules",
         "rule",
         "team_states",
         "agent_states",
