@@ -42,7 +42,7 @@ class RuleView:
 
 
 def _clean_rule(rule: object) -> Rule:
-    if isinstance(rule, dict):
+    if isinstance(rule, Mapping):
         return rule_from_json(rule)
     return checked_rule(rule)
 
@@ -118,10 +118,13 @@ def update_rule(
     expected_version = validation.clean_count(
         "version", "The rule's version", expected_version, low=1
     )
+    given_as_body = isinstance(rule, Mapping)
     rule = replace(_clean_rule(rule), id=rule_id)
     with db.write() as uow:
         actor = acting_agent(uow, actor_id, Permission.MANAGE_DESK)
-        uow.routing.rule(rule_id)
+        stored = uow.routing.rule(rule_id)
+        if given_as_body:  # a body says nothing of on or off: the rule stays as it was
+            rule = replace(rule, enabled=stored.rule.enabled)
         _check_references(uow, rule)
         uow.routing.save_rule(rule, expected_version, uow.now(), actor.id)
         view = _view(uow, rule_id)

@@ -172,8 +172,12 @@ class RoutingRepository:
 
     def lock_agent(self, agent_id: int) -> None:
         """Hold the agent's row, so that two teams routing to them at once count their
-        open tickets one after the other."""
-        self._conn.execute(select(agents.c.id).where(agents.c.id == agent_id).with_for_update())
+        open tickets one after the other. FOR NO KEY UPDATE: a transaction that merely
+        references the agent (a ticket saved with them as its updater) holds KEY SHARE,
+        which this does not wait for, so it cannot close a circle with a team's lock."""
+        self._conn.execute(
+            select(agents.c.id).where(agents.c.id == agent_id).with_for_update(key_share=True)
+        )
 
     # --- the state routing decides from -------------------------------------------------
 

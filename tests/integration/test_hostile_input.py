@@ -206,6 +206,12 @@ def catalogue(db, w: World, ticket: int, version: int) -> list[tuple[str, Call, 
             {"name": "text", "email": "text?", "phone": "text?"},
         ),
         (
+            "log_ticket.calendar",
+            lambda **k: log_ticket(db, a, _request(w), calendar=k["calendar"]),
+            {"calendar": None},
+            {"calendar": "thing?"},
+        ),
+        (
             "log_ticket.region",
             lambda **k: log_ticket(
                 db,
