@@ -189,7 +189,7 @@ def catalogue(db, w: World, ticket: int, version: int) -> list[tuple[str, Call, 
                 "priority": "priority?",
                 "asset": "text?",
                 "assign_to_me": "flag",
-                "call_seconds": "version",
+                "call_seconds": "count?",  # 0 s is a valid call; "version" drew it
                 "new_caller": "thing?",
             }.items()
         ],
