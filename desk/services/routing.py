@@ -17,7 +17,7 @@ from desk.domain import lifecycle
 from desk.domain.calendars import BusinessCalendar
 from desk.domain.model import Agent, Customer, Priority
 from desk.domain.priority import priority_for
-from desk.domain.routing import Decision, RoutingContext, route, route_into_team
+from desk.domain.routing import Decision, RoutingContext, TeamState, route, route_into_team
 from desk.domain.routing_rules import Facts, Rule, SetTeam, referenced_ids
 from desk.domain.routing_words import explain, step_text
 from desk.domain.thread import EntryKind, EventType
@@ -75,13 +75,20 @@ def _teams_of(facts: Facts, rules: Sequence[Rule], ctx: RoutingContext) -> set[i
 
 
 def _locked_context(
-    uow: SqlUnitOfWork, ctx: RoutingContext, team_ids: set[int], named: Iterable[int] = ()
+    uow: SqlUnitOfWork,
+    ctx: RoutingContext,
+    team_ids: set[int],
+    named: Iterable[int] = (),
+    known: dict[int, TeamState] | None = None,
 ) -> RoutingContext:
-    """The teams' cursors and members, their members' (and `named` agents') state, read
-    after the teams' locks are taken (in id order: two intakes never wait on each other
-    in a circle)."""
+    """The teams' cursors, read after their locks are taken (in id order: two intakes
+    never wait on each other in a circle), and their members' (and `named` agents')
+    state read after that. `known` teams, read just before, give their members."""
     cursors = {team_id: uow.routing.lock_team(team_id) for team_id in sorted(team_ids)}
-    teams = uow.routing.team_states(team_ids, cursors)
+    if known is not None and team_ids <= known.keys():
+        teams = {t: replace(known[t], cursor=cursors[t]) for t in team_ids}
+    else:
+        teams = uow.routing.team_states(team_ids, cursors)
     agent_ids = {a for t in teams.values() for a in t.members} | set(named)
     return replace(ctx, teams=teams, agents=uow.routing.agent_states(agent_ids))
 
@@ -184,11 +191,12 @@ def route_new_ticket(
             return ticket, None
     facts = facts_of(ticket, customer)
     ctx = base_context(uow, uow.now(), calendar)
-    team_ids = _teams_of(facts, rules, replace(ctx, teams=uow.routing.team_states()))
+    every_team = uow.routing.team_states()
+    team_ids = _teams_of(facts, rules, replace(ctx, teams=every_team)) & every_team.keys()
     if not team_ids and not rules:
         return ticket, None
     named = {a for r in rules for a in referenced_ids(r)["agent"]}
-    ctx = _locked_context(uow, ctx, team_ids, named)
+    ctx = _locked_context(uow, ctx, team_ids, named, every_team)
     decision = _decide(uow, facts, rules, ctx, None)
     if decision is None or not decision.changed_anything:
         return ticket, None
