@@ -138,9 +138,9 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 _TABLES = (
-    "presence, change_log, notifications, manual_dues, housekeeping_leases, topic_plans,"
-    " sla_plans, business_calendars, thread_entries, tickets, customer_terms, customers, categories,"
-    " team_members, teams, agents"
+    "routing_cursors, routing_rules, presence, change_log, notifications, manual_dues,"
+    " housekeeping_leases, topic_plans, sla_plans, business_calendars, thread_entries,"
+    " tickets, customer_terms, customers, categories, team_members, teams, agents"
 )
 
 

@@ -34,6 +34,7 @@ class Directory(StrEnum):
     # A customer's details; the queue shows their name on every ticket of theirs, so a
     # table that shows a changed customer's tickets re-reads its rows.
     CUSTOMERS = "customers"
+    ROUTING = "routing"  # routing rules, their order, whether each is on
 
 
 def _frozen(mapping: Mapping[int, int] | None) -> Mapping[int, int]:

@@ -83,6 +83,8 @@ class Agent:
     role: Role
     availability: Availability = Availability.AVAILABLE
     active: bool = True
+    capacity: int | None = None  # most open tickets routing gives them; None: no limit
+    away_until: datetime | None = None  # away until then; available again by itself after
 
 
 @dataclass(frozen=True, slots=True)

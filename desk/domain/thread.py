@@ -32,6 +32,8 @@ class EventType(StrEnum):
     ASSET_CHANGED = "asset_changed"
     DUE_SET = "due_set"  # a due time set (or given back to the plan) by hand
     SLA_BREACHED = "sla_breached"  # recorded once per clock by the housekeeping sweep
+    ROUTED = "routed"  # routing chose the team or agent; the data says which rule and why
+    ROUTING_WAITING = "routing_waiting"  # routing found nobody to take it: it waits
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +96,8 @@ EVENT_TEMPLATES: dict[EventType, str] = {
     EventType.ASSET_CHANGED: "changed the asset to “{to}”",
     EventType.DUE_SET: "set the {clock} due time to {to}",
     EventType.SLA_BREACHED: "missed the {clock} target (due {due})",
+    EventType.ROUTED: "routed the ticket: {explanation}",
+    EventType.ROUTING_WAITING: "left the ticket waiting in {team_name} ({because})",
 }
 OVERRIDE_SUFFIX = " (override)"
 #: Events whose "from" side may be missing read better without it than "from none".

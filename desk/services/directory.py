@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -174,24 +176,43 @@ def create_category(
     return category
 
 
-def set_availability(db: Database, actor_id: int, availability: Availability) -> Agent:
-    """The agent says whether they can take work (available, away, off shift)."""
+def set_availability(
+    db: Database,
+    actor_id: int,
+    availability: Availability,
+    away_until: datetime | None = None,
+) -> Agent:
+    """The agent says whether they can take work (available, away, off shift); away
+    `away_until` a moment (leave), after which routing counts them available again
+    without anyone saying so."""
     actor_id = validation.clean_id("agent", "agent", actor_id)
     availability = validation.clean_choice(
         "availability", "availability", Availability, availability
     )
+    away_until = validation.clean_moment("away_until", "Away until", away_until)
+    if away_until is not None and availability != Availability.AWAY:
+        raise ValidationError.single("away_until", "Only an agent who is away is away until.")
     with db.write() as uow:
         agent = uow.agents.get(actor_id)
-        updated = Agent(
-            agent.id,
-            agent.login,
-            agent.name,
-            agent.email,
-            agent.role,
-            availability,
-            agent.active,
-        )
+        if away_until is not None and away_until <= uow.now():
+            raise ValidationError.single("away_until", "Away until must be in the future.")
+        updated = replace(agent, availability=availability, away_until=away_until)
         uow.agents.set_availability(updated)
+        uow.commit()
+    return updated
+
+
+def set_capacity(db: Database, actor_id: int, agent_id: int, capacity: int | None) -> Agent:
+    """The most open tickets routing gives `agent_id` (None: no limit); a supervisor's or
+    an admin's call."""
+    agent_id = validation.clean_id("agent", "agent", agent_id)
+    if capacity is not None:
+        capacity = validation.clean_count("capacity", "The capacity", capacity, high=10_000)
+    with db.write() as uow:
+        acting_agent(uow, actor_id, Permission.ASSIGN_OTHERS)
+        uow.agents.get(agent_id)
+        uow.agents.set_capacity(agent_id, capacity)
+        updated = uow.agents.get(agent_id)
         uow.commit()
     return updated
 

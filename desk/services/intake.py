@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from desk.domain import lifecycle, validation
+from desk.domain.calendars import BusinessCalendar
 from desk.domain.errors import FieldProblem, ValidationError
 from desk.domain.model import Channel, Customer, Level, Priority
 from desk.domain.permissions import Permission
@@ -14,7 +15,7 @@ from desk.domain.ticket import Ticket
 from desk.store.tickets import NewEntry
 from desk.store.unit_of_work import SqlUnitOfWork
 
-from . import clocks, desk_settings
+from . import clocks, desk_settings, routing
 from .database import Database
 from .tickets import acting_agent, event_entries, record
 
@@ -47,12 +48,23 @@ class IntakeRequest:
 
 
 def log_ticket(
-    db: Database, actor_id: int, request: IntakeRequest, *, phone_region: str | None = None
+    db: Database,
+    actor_id: int,
+    request: IntakeRequest,
+    *,
+    phone_region: str | None = None,
+    calendar: BusinessCalendar | None = None,
 ) -> Ticket:
     """Create the ticket (and the caller, if new) in one transaction; on any bad field,
     report every problem at once and write nothing. A new caller's phone number without a
-    country code is read as a number of `phone_region`, by default the desk's country."""
+    country code is read as a number of `phone_region`, by default the desk's country.
+
+    The routing rules, in the same transaction, set its team, topic or priority and give
+    it to an agent (unless the agent takes it); `calendar` is the desk's business hours
+    for rules that ask about them."""
     request = _checked(request)
+    if calendar is not None and not isinstance(calendar, BusinessCalendar):
+        raise ValidationError.single("calendar", "The business hours are not a calendar.")
     if (request.customer_id is None) == (request.new_caller is None):
         raise ValidationError.single("customer", "Choose a known caller or type in a new one.")
     problems: list[FieldProblem] = []
@@ -100,7 +112,10 @@ def log_ticket(
             raise ValidationError(problems)
         customer = _customer(uow, request, caller)
         assert customer.id is not None
-        ticket = uow.tickets.add(replace(change.ticket, customer_id=customer.id))
+        draft, plan = replace(change.ticket, customer_id=customer.id), None
+        if not request.assign_to_me:
+            draft, plan = routing.route_new_ticket(uow, draft, customer, calendar)
+        ticket = uow.tickets.add(draft)
         assert ticket.id is not None
         entries = event_entries(change, actor)
         if ticket.description:
@@ -110,7 +125,8 @@ def log_ticket(
         uow.tickets.append(ticket.id, entries, version=ticket.version, now=now)
         if request.assign_to_me:
             ticket = record(uow, ticket, lifecycle.claim(ticket, actor, now), actor)
-        clocks.refresh_one(uow, ticket)
+        ticket = routing.after_intake(uow, ticket, plan, actor)
+        clocks.refresh_one(uow, ticket)  # after routing, which may set the priority
         uow.commit()
     return ticket
 

@@ -78,6 +78,7 @@ def _work(
     expected_version: int | None = None,
     permission: Permission = Permission.WORK_TICKETS,
     entries: Callable[[SqlUnitOfWork, Ticket, Agent], Sequence[NewEntry]] = lambda *_: (),
+    after: Callable[[SqlUnitOfWork, Ticket, Agent], Ticket] | None = None,
 ) -> Ticket:
     """The one path every ticket change takes: one transaction, role, version, events."""
     ticket_id = validation.clean_id("ticket", "ticket", ticket_id)
@@ -89,6 +90,8 @@ def _work(
             raise uow.tickets.conflict(ticket_id, expected_version)
         change = operation(uow, ticket, actor, uow.now())
         saved = record(uow, ticket, change, actor, entries(uow, ticket, actor))
+        if after is not None:  # more in the same transaction (routing after a transfer)
+            saved = after(uow, saved, actor)
         clocks.refresh_one(uow, saved)  # due times follow the history, in this transaction
         uow.commit()
     return saved
@@ -149,7 +152,8 @@ def transfer_ticket(
     reason: str = "",
     expected_version: int | None = None,
 ) -> Ticket:
-    """Escalate or hand over to another team's queue, with an optional internal note."""
+    """Escalate or hand over to another team's queue, with an optional internal note; a
+    team that assigns by itself gives the ticket to one of its agents at once."""
     reason = validation.clean_body("reason", "The reason", reason, required=False)
     team_id = validation.clean_id("team", "team", team_id)
 
@@ -167,7 +171,17 @@ def transfer_ticket(
     def note(_uow: SqlUnitOfWork, _t: Ticket, actor: Agent) -> list[NewEntry]:
         return [NewEntry(EntryKind.NOTE, actor.name, actor.id, reason)] if reason else []
 
-    return _work(db, actor_id, ticket_id, transfer, expected_version=expected_version, entries=note)
+    from .routing import after_transfer  # routing records through this module
+
+    return _work(
+        db,
+        actor_id,
+        ticket_id,
+        transfer,
+        expected_version=expected_version,
+        entries=note,
+        after=after_transfer,
+    )
 
 
 # --- conversation -----------------------------------------------------------------------

@@ -30,6 +30,8 @@ def _agent(row: Row[Any]) -> Agent:
         role=row.role,
         availability=row.availability,
         active=row.active,
+        capacity=row.capacity,
+        away_until=row.away_until,
     )
 
 
@@ -91,9 +93,15 @@ class AgentRepository:
         ).scalar_one_or_none()
 
     def set_availability(self, agent: Agent) -> None:
+        """The agent's availability and, with it, until when they are away."""
         self._conn.execute(
-            update(agents).where(agents.c.id == agent.id).values(availability=agent.availability)
+            update(agents)
+            .where(agents.c.id == agent.id)
+            .values(availability=agent.availability, away_until=agent.away_until)
         )
+
+    def set_capacity(self, agent_id: int, capacity: int | None) -> None:
+        self._conn.execute(update(agents).where(agents.c.id == agent_id).values(capacity=capacity))
 
     def team_ids(self, agent_id: int) -> list[int]:
         return list(

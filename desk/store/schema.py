@@ -26,6 +26,8 @@ from sqlalchemy import (
 from desk.domain import validation as v
 from desk.domain.model import Availability, Channel, Level, Priority, Role
 from desk.domain.presence import Activity
+from desk.domain.routing_rules import NAME_MAX as RULE_NAME_MAX
+from desk.domain.routing_rules import Strategy
 from desk.domain.thread import EntryKind, EventType
 
 from .types import IntEnumType, StatusType, StrEnumType, UTCDateTime
@@ -54,6 +56,8 @@ teams = Table(
     Column("name", String(v.TEAM_NAME_MAX), nullable=False, unique=True),
     Column("description", String(400), nullable=False, server_default=""),
     Column("created_at", UTCDateTime, nullable=False),
+    # How a ticket transferred into the team is assigned (None: it waits in the queue).
+    Column("auto_assign", StrEnumType(Strategy, 24)),
 )
 
 agents = Table(
@@ -68,6 +72,8 @@ agents = Table(
     Column("active", Boolean, nullable=False, server_default=true()),
     Column("password_hash", String(200)),
     Column("created_at", UTCDateTime, nullable=False),
+    Column("capacity", Integer),  # most open tickets routing gives them; None: no limit
+    Column("away_until", UTCDateTime),  # away until then, available again afterwards
 )
 
 team_members = Table(
@@ -309,4 +315,30 @@ housekeeping_leases = Table(
     Column("holder", String(32), nullable=False),
     Column("expires_at", UTCDateTime, nullable=False),
     Column("last_sweep_at", UTCDateTime),
+)
+
+# The admin's routing rules, walked in `position` order; the body is the rule as
+# desk.domain.routing_json writes it (versioned by its "format"), `version` counts edits.
+routing_rules = Table(
+    "routing_rules",
+    metadata,
+    _id(),
+    Column("position", Integer, nullable=False),
+    Column("name", String(RULE_NAME_MAX), nullable=False),
+    Column("body", JSON, nullable=False),
+    Column("enabled", Boolean, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("updated_by", ForeignKey("agents.id")),
+    Index(None, "position"),
+)
+
+# One row per team that routing has assigned into: the agent round-robin gave the last
+# ticket to. Locked (FOR UPDATE) while a ticket is routed into the team, so that the
+# cursor and the members' loads are read and written by one intake at a time.
+routing_cursors = Table(
+    "routing_cursors",
+    metadata,
+    Column("team_id", ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True),
+    Column("last_agent_id", Integer),
 )

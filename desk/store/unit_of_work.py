@@ -23,6 +23,7 @@ from .engine import WRITE, create_desk_engine, describe, parse_url, plain_error,
 from .housekeeping import LeaseRepository
 from .presence import PresenceRepository
 from .queues import QueueReader
+from .routing import RoutingRepository
 from .settings import DeskSettingsRepository
 from .tickets import TicketRepository
 from .uniqueness import as_validation_error
@@ -59,6 +60,7 @@ class SqlUnitOfWork:
     notifications: recording.RecordingNotificationRepository
     leases: LeaseRepository
     presence: PresenceRepository
+    routing: RoutingRepository
     change_log: change_log.ChangeLogRepository
     #: What the repositories wrote; the change log's row and the listeners get it at commit.
     changes: ChangeRecorder
@@ -116,6 +118,7 @@ class SqlUnitOfWork:
         # The lease row is the sweepers' own business: no view shows it.
         self.leases = LeaseRepository(conn)
         self.presence = PresenceRepository(conn, self._feed.client_id, changes)
+        self.routing = recording.RecordingRoutingRepository(conn, changes)
         self.change_log = change_log.ChangeLogRepository(conn)
         return self
 

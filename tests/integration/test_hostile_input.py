@@ -23,6 +23,7 @@ from desk.domain.errors import DeskError, NotFound, ValidationError
 from desk.domain.model import ID_MAX, Availability, Channel, Level, Priority, Role, TicketStatus
 from desk.domain.presence import Activity
 from desk.domain.queues import QueueFilter, QueueQuery, SortKey
+from desk.domain.routing_rules import ALWAYS, AddNote, Facts, Pattern, Rule, SetTeam, Strategy
 from desk.domain.sla import Clock, Targets, plan
 from desk.services import (
     connection,
@@ -34,6 +35,7 @@ from desk.services import (
     intake,
     live,
     queries,
+    routing_rules,
 )
 from desk.services import database as database_service
 from desk.services import sla as sla_service
@@ -118,6 +120,20 @@ HOSTILE: dict[str, st.SearchStrategy[Any]] = {
     "clock": _unknown(Clock),
     "ids?": st.one_of(st.integers(), st.text(max_size=3), st.lists(not_an_int, min_size=1)),
     "level?": _unknown(Level).filter(lambda v: v is not None),
+    "strategy?": _unknown(Strategy).filter(lambda v: v is not None),
+    "count?": st.one_of(not_an_int, st.integers(max_value=-1), st.just(2**63)),
+    # A rule's body with a hostile part, or something that is no rule at all.
+    "rule": st.one_of(
+        st.none(),
+        st.integers(),
+        st.text(max_size=5),
+        st.just({"format": 1, "name": "x", "when": {"pattern": "(a+)+"}, "then": [{"note": "n"}]}),
+        st.just({"format": 1, "name": "x", "then": [{"set_team": 2**40}]}),
+        st.just({"format": 2, "name": "x", "then": [{"note": "n"}]}),
+        st.just(Rule("x", Pattern("(a+)+"), (AddNote("n"),))),
+        st.just(Rule("x", ALWAYS, ())),
+        st.just(Rule("", ALWAYS, (SetTeam(9_999),))),
+    ),
     "priority?": _unknown(Priority).filter(lambda v: v is not None),
     "nottext": not_text,
     "notstr": st.one_of(st.none(), st.integers(), st.floats(), st.just(object())),
@@ -134,6 +150,8 @@ HOSTILE: dict[str, st.SearchStrategy[Any]] = {
 }
 
 # --- every public service function, with valid arguments and the kind of each ---------
+
+_RULE = Rule("Night calls", ALWAYS, (AddNote("Call back in the morning."),))
 
 Call = Callable[..., Any]
 
@@ -178,7 +196,7 @@ def catalogue(db, w: World, ticket: int, version: int) -> list[tuple[str, Call, 
                 "priority": "priority?",
                 "asset": "text?",
                 "assign_to_me": "flag",
-                "call_seconds": "version",
+                "call_seconds": "count?",  # 0 s is a valid call; "version" drew it
                 "new_caller": "thing?",
             }.items()
         ],
@@ -193,6 +211,12 @@ def catalogue(db, w: World, ticket: int, version: int) -> list[tuple[str, Call, 
             ),
             {"name": "Raj", "email": "raj@fabrikam.com", "phone": ""},
             {"name": "text", "email": "text?", "phone": "text?"},
+        ),
+        (
+            "log_ticket.calendar",
+            lambda **k: log_ticket(db, a, _request(w), calendar=k["calendar"]),
+            {"calendar": None},
+            {"calendar": "thing?"},
         ),
         (
             "log_ticket.region",
@@ -487,9 +511,112 @@ def catalogue(db, w: World, ticket: int, version: int) -> list[tuple[str, Call, 
         ),
         (
             "set_availability",
-            lambda **k: directory.set_availability(db, k["actor"], k["availability"]),
-            {"actor": a, "availability": Availability.AWAY},
-            {"actor": "id", "availability": "availability"},
+            lambda **k: directory.set_availability(
+                db, k["actor"], k["availability"], k["away_until"]
+            ),
+            {"actor": a, "availability": Availability.AWAY, "away_until": None},
+            {"actor": "id", "availability": "availability", "away_until": "moment"},
+        ),
+        (
+            "set_capacity",
+            lambda **k: directory.set_capacity(db, k["actor"], k["agent"], k["capacity"]),
+            {"actor": w.supervisor, "agent": a, "capacity": 3},
+            {"actor": "id", "agent": "id", "capacity": "count?"},
+        ),
+        # routing
+        (
+            "add_rule",
+            lambda **k: routing_rules.add_rule(db, k["actor"], k["rule"]),
+            {"actor": w.admin, "rule": _RULE},
+            {"actor": "id", "rule": "rule"},
+        ),
+        (
+            "update_rule",
+            lambda **k: routing_rules.update_rule(
+                db, k["actor"], k["rule_id"], k["rule"], k["version"]
+            ),
+            {"actor": w.admin, "rule_id": 1, "rule": _RULE, "version": 1},
+            {"actor": "id", "rule_id": "id", "rule": "rule", "version": "version"},
+        ),
+        (
+            "enable_rule",
+            lambda **k: routing_rules.enable_rule(db, k["actor"], k["rule_id"], k["enabled"]),
+            {"actor": w.admin, "rule_id": 1, "enabled": False},
+            {"actor": "id", "rule_id": "id", "enabled": "flag"},
+        ),
+        (
+            "delete_rule",
+            lambda **k: routing_rules.delete_rule(db, k["actor"], k["rule_id"]),
+            {"actor": w.admin, "rule_id": 1},
+            {"actor": "id", "rule_id": "id"},
+        ),
+        (
+            "reorder_rules",
+            lambda **k: routing_rules.reorder_rules(db, k["actor"], k["rule_ids"]),
+            {"actor": w.admin, "rule_ids": []},
+            {"actor": "id", "rule_ids": "ids"},
+        ),
+        (
+            "set_team_assignment",
+            lambda **k: routing_rules.set_team_assignment(db, k["actor"], k["team"], k["how"]),
+            {"actor": w.admin, "team": w.sysadmins, "how": None},
+            {"actor": "id", "team": "id", "how": "strategy?"},
+        ),
+        (
+            "try_rules",
+            lambda **k: routing_rules.try_rules(
+                db,
+                k["actor"],
+                ticket_id=k["ticket"],
+                sample=k["sample"],
+                rules=k["rules"],
+                calendar=k["calendar"],
+            ),
+            {
+                "actor": w.supervisor,
+                "ticket": None,
+                "sample": Facts("VPN"),
+                "rules": None,
+                "calendar": None,
+            },
+            {
+                "actor": "id",
+                "ticket": "id?",
+                "sample": "thing?",
+                "rules": "thing?",
+                "calendar": "thing?",
+            },
+        ),
+        *[
+            (
+                f"try_rules.{field}",
+                lambda field=field, **k: routing_rules.try_rules(
+                    db, w.supervisor, sample=replace(Facts("VPN"), **{field: k["value"]})
+                ),
+                {"value": None},
+                {"value": kind},
+            )
+            for field, kind in {
+                "subject": "text",
+                "description": "text?",
+                "channel": "channel",
+                "topic_id": "id?",
+                "customer_id": "id?",
+                "organisation": "text?",
+                "email": "text?",
+                "priority": "priority",
+                "impact": "level",
+                "team_id": "id?",
+                "received_at": "moment",
+            }.items()
+        ],
+        (
+            "replay_rules",
+            lambda **k: routing_rules.replay_rules(
+                db, k["actor"], k["last"], rules=k["rules"], calendar=k["calendar"]
+            ),
+            {"actor": w.supervisor, "last": 10, "rules": None, "calendar": None},
+            {"actor": "id", "last": "count", "rules": "thing?", "calendar": "thing?"},
         ),
         (
             "sign_in",
@@ -723,6 +850,8 @@ def _fingerprint(db) -> tuple:
         schema.manual_dues,
         schema.notifications,
         schema.housekeeping_leases,
+        schema.routing_rules,
+        schema.routing_cursors,
     ]
     with db.read() as uow:
         conn = uow.tickets._conn
@@ -732,7 +861,10 @@ def _fingerprint(db) -> tuple:
         versions = conn.execute(
             select(func.sum(schema.tickets.c.version), func.max(schema.tickets.c.updated_at))
         ).one()
-        availability = tuple(conn.execute(select(schema.agents.c.availability)).scalars())
+        a = schema.agents.c
+        availability = tuple(
+            tuple(row) for row in conn.execute(select(a.availability, a.away_until, a.capacity))
+        )
     return counts, tuple(versions), availability
 
 
@@ -749,7 +881,7 @@ def test_the_catalogue_covers_every_public_service_function(db, world: World):
     import inspect
 
     names = {entry[0].split(".")[0] for entry in catalogue(db, world, 1, 1)}
-    modules = (work, queries, directory, connection, database_service, demo, intake)
+    modules = (work, queries, directory, connection, database_service, demo, intake, routing_rules)
     for module in (*modules, desk_settings, live, health, sla_service, housekeeping):
         public = {
             name
@@ -785,6 +917,7 @@ def test_the_catalogue_covers_every_public_service_function(db, world: World):
             "list_calendars",
             "list_plans",
             "close_cutoff",
+            "list_rules",
         }
         assert public <= names, sorted(public - names)
 

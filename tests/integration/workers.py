@@ -169,3 +169,21 @@ def sweep(url: str, holder: str, use_lease: bool, barrier: Any, results: Any) ->
         results.put(("error", repr(exc)))
     finally:
         db.close()
+
+
+def log_routed(url: str, agent_id: int, customer_id: int, barrier: Any, results: Any) -> None:
+    """One intake the moment every process is ready; reports who routing gave it to."""
+    from desk.services.database import open_database
+    from desk.services.intake import IntakeRequest, log_ticket
+
+    db = open_database(url)
+    try:
+        barrier.wait(timeout=60)
+        ticket = log_ticket(
+            db, agent_id, IntakeRequest(subject="Routed at once", customer_id=customer_id)
+        )
+        results.put(("ok", ticket.assignee_id))
+    except Exception as exc:  # reported to the test, which fails with it
+        results.put(("error", repr(exc)))
+    finally:
+        db.close()

@@ -19,6 +19,7 @@ from desk.store.directory import (
     TeamRepository,
 )
 from desk.store.housekeeping import NotificationRepository
+from desk.store.routing import RoutingRepository
 from desk.store.settings import DeskSettingsRepository
 from desk.store.sla import SlaRepository
 from desk.store.tickets import TicketRepository
@@ -57,12 +58,22 @@ READS = {
         "breach_targets",
     },
     NotificationRepository: {"for_agent", "unread_count", "supervisors_of"},
+    RoutingRepository: {
+        "rules",
+        "enabled_rules",
+        "rule",
+        "team_states",
+        "agent_states",
+        "topics",
+        "recent_facts",
+        "lock_agent",
+    },
 }
 WRITES = {
     # `get` is overridden to remember what a save moves the ticket away from;
     # `append` writes through `append_history`.
     TicketRepository: {"get", "add", "save", "touch", "append_history"},
-    AgentRepository: {"add", "set_availability"},
+    AgentRepository: {"add", "set_availability", "set_capacity"},
     TeamRepository: {"add", "add_member"},
     CategoryRepository: {"add"},
     CustomerRepository: {"add", "add_or_get", "update"},
@@ -79,8 +90,13 @@ WRITES = {
         "append_events",
     },
     NotificationRepository: {"add", "mark_read"},
+    RoutingRepository: {"add_rule", "save_rule", "delete_rule", "reorder", "set_team_assignment"},
 }
-THROUGH_OTHERS = {TicketRepository: {"append"}}
+THROUGH_OTHERS = {
+    TicketRepository: {"append"},
+    # The round-robin cursor's row: bookkeeping no view shows (see recording.py).
+    RoutingRepository: {"lock_team", "advance_cursor"},
+}
 RECORDING = {
     TicketRepository: recording.RecordingTicketRepository,
     AgentRepository: recording.RecordingAgentRepository,
@@ -90,6 +106,7 @@ RECORDING = {
     DeskSettingsRepository: recording.RecordingSettingsRepository,
     SlaRepository: recording.RecordingSlaRepository,
     NotificationRepository: recording.RecordingNotificationRepository,
+    RoutingRepository: recording.RecordingRoutingRepository,
 }
 
 
