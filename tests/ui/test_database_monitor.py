@@ -8,9 +8,9 @@ import threading
 from PySide6.QtWidgets import QMessageBox
 
 from desk.domain.errors import DatabaseUnavailable
-from desk.ui import database_status
-from desk.ui.database_status import DatabaseMonitor
-from desk.ui.tasks import TaskRunner
+from desk.ui.common.tasks import TaskRunner
+from desk.ui.shell import database_status
+from desk.ui.shell.database_status import DatabaseMonitor
 
 
 class FlakyServer:

@@ -46,25 +46,25 @@ from desk.domain.ticket import format_number
 from desk.services import desk_settings
 from desk.services.views import TicketDetail
 
-from . import labels
-from .actions import TicketActions
-from .change_hub import ChangeHub
+from ..common import labels
+from ..common.change_hub import ChangeHub
+from ..common.dialogs import error_text
+from ..common.drafts import DraftStore
+from ..common.error_report import ErrorReporter
+from ..common.labels import tr
+from ..common.ops import Ops
+from ..common.presence_keeper import PresenceKeeper
+from ..common.session import DeskSession
+from ..common.style import ThemeChooser
+from ..common.tasks import TaskRunner
+from ..queues.queue_list import QueueList
+from ..queues.queue_model import COLUMN, SORT_KEYS, TICKET_ID_ROLE, QueueModel, ServiceQueueSource
+from ..ticket.actions import TicketActions
+from ..ticket.open_ticket import OpenTicket
+from ..ticket.thread_view import Composer, ThreadView
+from ..ticket.ticket_editor import TicketEditor
 from .database_status import DatabaseBanner, DatabaseMonitor, DatabaseStatus
-from .dialogs import error_text
-from .drafts import DraftStore
-from .error_report import ErrorReporter
-from .labels import tr
-from .open_ticket import OpenTicket
-from .ops import Ops
-from .presence_keeper import PresenceKeeper
-from .queue_list import QueueList
-from .queue_model import COLUMN, SORT_KEYS, TICKET_ID_ROLE, QueueModel, ServiceQueueSource
-from .session import DeskSession
 from .session_keeper import SessionKeeper
-from .style import ThemeChooser
-from .tasks import TaskRunner
-from .thread_view import Composer, ThreadView
-from .ticket_editor import TicketEditor
 from .window_actions import ACTIONS, MENUS, TOOLBAR, VIEW_MENU
 
 log = logging.getLogger(__name__)
@@ -561,7 +561,7 @@ class MainWindow(QMainWindow):
         self.ticket_actions.save(ticket_id, edit, version, self.editor.show_problem)  # type: ignore[arg-type]
 
     def open_intake(self) -> None:
-        from .intake_form import IntakeForm
+        from ..intake.intake_form import IntakeForm
 
         if self.intake is None:
             self.intake = IntakeForm(self.session, self.runner, self)
@@ -574,7 +574,7 @@ class MainWindow(QMainWindow):
         self._on_message(said.format(number=format_number(ticket_id)))
 
     def edit_desk_settings(self) -> None:
-        from .desk_settings_dialog import edit_desk_settings
+        from ..admin.desk_settings_dialog import edit_desk_settings
 
         edit_desk_settings(self.session, self.runner, self, self._on_message)
 

@@ -1,6 +1,7 @@
 """The main window's actions, declared once: each one's name, label, keys, what it does and
-when it can be used; where it sits in the menus and the toolbar; and the keys that belong
-to a part of Desk (the reply box, the ticket's fields, every dialog, the intake form).
+when it can be used; where it sits in the menus and the toolbar; and which keys belong to
+which part of Desk (the reply box, the ticket's fields, every dialog, the intake form;
+the keys themselves are declared in `common.keys`, where those parts take them from).
 
 The window builds its actions, menus and toolbar from these tables, the composer and the
 editor take their keys from them, and Help › Keyboard shortcuts lists them all, so the
@@ -18,6 +19,15 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP
 
 from desk.domain.model import TicketStatus
 from desk.domain.permissions import Permission, can
+
+from ..common.keys import (
+    COMPOSER_SEND,
+    DIALOG_PRIMARY,
+    EDITOR_SAVE,
+    INTAKE_ADD,
+    INTAKE_LOG,
+    KeySpec,
+)
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -38,14 +48,6 @@ class ActionSpec:
     tip: str = ""  # the status bar's words; the label's when empty
     #: It saves to the database: off while the database is read-only or cannot be used.
     writes: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class KeySpec:
-    """Keys that work in one part of the window, not through a window action."""
-
-    keys: tuple[str, ...]
-    label: str
 
 
 def _reading(w: MainWindow) -> bool:
@@ -251,25 +253,6 @@ TOOLBAR: tuple[str | None, ...] = (
     None,
     "refresh",
 )
-
-#: The reply box: Ctrl+Enter sends (the Composer's shortcuts are made from this).
-COMPOSER_SEND = KeySpec(
-    ("Ctrl+Return", "Ctrl+Enter"), QT_TRANSLATE_NOOP("Desk", "Send the reply or note")
-)
-#: The ticket's fields: save them (the editor's Save button takes this key).
-EDITOR_SAVE = KeySpec(("Ctrl+S",), QT_TRANSLATE_NOOP("Desk", "Save the ticket's fields"))
-
-#: Every dialog: press its primary button from anywhere in it.
-DIALOG_PRIMARY = KeySpec(
-    ("Ctrl+Return", "Ctrl+Enter"), QT_TRANSLATE_NOOP("Desk", "The main button, from anywhere")
-)
-#: The intake form: log the ticket.
-INTAKE_LOG = KeySpec(
-    ("Ctrl+Return", "Ctrl+Enter", "Ctrl+S"), QT_TRANSLATE_NOOP("Desk", "Log the ticket")
-)
-
-#: The intake form: add the call to the caller's open ticket instead.
-INTAKE_ADD = KeySpec(("Alt+A",), QT_TRANSLATE_NOOP("Desk", "Add to the caller's open ticket"))
 
 #: Keys that belong to a part of the window, by where they work, for the list of keys.
 PART_KEYS: tuple[tuple[str, tuple[KeySpec, ...]], ...] = (
