@@ -25,7 +25,7 @@ from desk.ui.common.session import DeskSession
 from desk.ui.common.style import apply_style
 from desk.ui.common.tasks import TaskRunner
 from desk.ui.queues.queue_model import COLUMN, QueueModel, ServiceQueueSource
-from desk.ui.shell.main_window import configure_queue_table
+from desk.ui.queues.queue_pane import configure_queue_table
 from desk.ui.ticket.thread_view import ThreadView
 from desk.ui.ticket.ticket_editor import TicketEditor
 

@@ -38,7 +38,8 @@ from desk.ui.common.drafts import DraftStore  # noqa: E402
 from desk.ui.common.error_report import ErrorReporter  # noqa: E402
 from desk.ui.common.session import DeskSession  # noqa: E402
 from desk.ui.common.style import Theme, apply_style  # noqa: E402
-from desk.ui.shell.main_window import MainWindow, select_ticket_row  # noqa: E402
+from desk.ui.queues.queue_pane import select_ticket_row  # noqa: E402
+from desk.ui.shell.main_window import MainWindow  # noqa: E402
 
 LONG_THREAD = [
     ("reply", "Hi {first}, thanks for calling. Can you tell me exactly what you see on screen?"),

@@ -14,7 +14,7 @@ from desk.services import health, queries
 from desk.services import tickets as work
 from desk.services.intake import IntakeRequest, log_ticket
 from desk.ui.queues.queue_model import COLUMN, TICKET_ID_ROLE
-from desk.ui.shell.main_window import select_ticket_row
+from desk.ui.queues.queue_pane import select_ticket_row
 
 from .helpers import first_ticket, open_ticket, wait_idle
 

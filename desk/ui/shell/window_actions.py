@@ -15,7 +15,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QSizePolicy, QToolBar, QWidget
 
 from desk.domain.model import TicketStatus
 from desk.domain.permissions import Permission, can
@@ -28,6 +30,8 @@ from ..common.keys import (
     INTAKE_LOG,
     KeySpec,
 )
+from ..common.labels import tr
+from ..common.style import ThemeChooser
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -61,23 +65,23 @@ def _may_reply(w: MainWindow) -> bool:
 
 
 def _claimable(w: MainWindow) -> bool:
-    return w.selection_allows(lambda d: d.ticket.status.is_active and d.ticket.assignee_id is None)
+    return w.selected.allow(lambda d: d.ticket.status.is_active and d.ticket.assignee_id is None)
 
 
 def _active(w: MainWindow) -> bool:
-    return w.selection_allows(lambda d: d.ticket.status.is_active)
+    return w.selected.allow(lambda d: d.ticket.status.is_active)
 
 
 def _assigned(w: MainWindow) -> bool:
-    return w.selection_allows(lambda d: d.ticket.assignee_id is not None)
+    return w.selected.allow(lambda d: d.ticket.assignee_id is not None)
 
 
 def _done(w: MainWindow) -> bool:
-    return w.selection_allows(lambda d: not d.ticket.status.is_active)
+    return w.selected.allow(lambda d: not d.ticket.status.is_active)
 
 
 def _may_become(target: TicketStatus) -> Callable[[MainWindow], bool]:
-    return lambda w: w.selection_allows(lambda d: target in d.allowed_statuses)
+    return lambda w: w.selected.allow(lambda d: target in d.allowed_statuses)
 
 
 ACTIONS: tuple[ActionSpec, ...] = (
@@ -100,7 +104,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "claim",
         QT_TRANSLATE_NOOP("Desk", "Claim"),
-        lambda w: w.claim_selected(),
+        lambda w: w.selected.claim(),
         ("Ctrl+Shift+C",),
         _claimable,
         writes=True,
@@ -108,7 +112,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "assign",
         QT_TRANSLATE_NOOP("Desk", "Assign…"),
-        lambda w: w.assign_selected(),
+        lambda w: w.selected.assign(),
         ("Ctrl+Shift+A",),
         _active,
         visible_when=lambda w: w.session.supervises,
@@ -117,7 +121,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "release",
         QT_TRANSLATE_NOOP("Desk", "Release"),
-        lambda w: w.release_selected(),
+        lambda w: w.selected.release(),
         (),
         _assigned,
         writes=True,
@@ -125,7 +129,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "transfer",
         QT_TRANSLATE_NOOP("Desk", "Transfer…"),
-        lambda w: w.transfer_selected(),
+        lambda w: w.selected.transfer(),
         ("Ctrl+Shift+T",),
         _active,
         writes=True,
@@ -133,7 +137,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "reply",
         QT_TRANSLATE_NOOP("Desk", "Reply"),
-        lambda w: w.compose(internal=False),
+        lambda w: w.ticket_pane.compose(internal=False),
         ("Ctrl+R",),
         _may_reply,
         tip=QT_TRANSLATE_NOOP("Desk", "Write a reply to the customer"),
@@ -142,7 +146,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "note",
         QT_TRANSLATE_NOOP("Desk", "Internal note"),
-        lambda w: w.compose(internal=True),
+        lambda w: w.ticket_pane.compose(internal=True),
         ("Ctrl+Shift+N",),
         _reading,
         tip=QT_TRANSLATE_NOOP("Desk", "Write a note for other agents"),
@@ -151,7 +155,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "pending",
         QT_TRANSLATE_NOOP("Desk", "Set pending…"),
-        lambda w: w.status_selected(TicketStatus.PENDING),
+        lambda w: w.selected.change_status(TicketStatus.PENDING),
         (),
         _may_become(TicketStatus.PENDING),
         writes=True,
@@ -159,7 +163,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "resolve",
         QT_TRANSLATE_NOOP("Desk", "Resolve…"),
-        lambda w: w.status_selected(TicketStatus.RESOLVED),
+        lambda w: w.selected.change_status(TicketStatus.RESOLVED),
         ("Ctrl+Shift+E",),
         _may_become(TicketStatus.RESOLVED),
         writes=True,
@@ -167,7 +171,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "close",
         QT_TRANSLATE_NOOP("Desk", "Close…"),
-        lambda w: w.status_selected(TicketStatus.CLOSED),
+        lambda w: w.selected.change_status(TicketStatus.CLOSED),
         (),
         _may_become(TicketStatus.CLOSED),
         writes=True,
@@ -175,7 +179,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "reopen",
         QT_TRANSLATE_NOOP("Desk", "Reopen…"),
-        lambda w: w.reopen_selected(),
+        lambda w: w.selected.reopen(),
         (),
         _done,
         writes=True,
@@ -287,3 +291,81 @@ PART_KEYS: tuple[tuple[str, tuple[KeySpec, ...]], ...] = (
         ),
     ),
 )
+
+# Widths that let the window work from about 860 px up (tests/ui/test_window_keys.py).
+SEARCH_MIN_WIDTH, SEARCH_MAX_WIDTH = 220, 520
+
+
+# --- building them ----------------------------------------------------------------------------
+
+
+def build_actions(window: MainWindow) -> dict[str, QAction]:
+    """The window's actions from ACTIONS, by name, each also kept as `<name>_action`."""
+    actions: dict[str, QAction] = {}
+    for spec in ACTIONS:
+        action = QAction(tr(spec.label), window)
+        if spec.shortcuts:
+            action.setShortcuts([QKeySequence(keys) for keys in spec.shortcuts])
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.setStatusTip(tr(spec.tip) if spec.tip else tr(spec.label).replace("…", ""))
+        action.triggered.connect(lambda _checked=False, spec=spec: spec.handler(window))
+        if spec.visible_when is not None:
+            action.setVisible(spec.visible_when(window))
+        window.addAction(action)
+        actions[spec.name] = action
+        setattr(window, f"{spec.name}_action", action)
+    return actions
+
+
+def build_menus(
+    window: MainWindow, actions: dict[str, QAction], theme: ThemeChooser | None
+) -> None:
+    """The menu bar from MENUS; the theme chooser at the end of the View menu."""
+    for title, names in MENUS:
+        menu = window.menuBar().addMenu(tr(title))
+        for name in names:
+            if name is None:
+                menu.addSeparator()
+            else:
+                menu.addAction(actions[name])
+        if title == VIEW_MENU and theme is not None:
+            menu.addSeparator()
+            menu.addMenu(theme.menu(menu))
+
+
+def build_toolbar(actions: dict[str, QAction], search: QLineEdit) -> QToolBar:
+    """The toolbar from TOOLBAR, the find box beside its buttons."""
+    # The buttons overflow into a » menu when the window is narrow; the find box sits
+    # beside them, outside their toolbar, so it never goes into that menu.
+    buttons = QToolBar(objectName="toolbarButtons")
+    buttons.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+    for name in TOOLBAR:
+        if name is None:
+            buttons.addSeparator()
+        else:
+            buttons.addAction(actions[name])
+    buttons.widgetForAction(actions["new"]).setObjectName("newTicketButton")
+    search.setMinimumWidth(SEARCH_MIN_WIDTH)
+    search.setMaximumWidth(SEARCH_MAX_WIDTH)
+    row = QWidget(objectName="toolbarRow")
+    row.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+    row_layout = QHBoxLayout(row)
+    row_layout.setContentsMargins(0, 0, 0, 0)
+    row_layout.setSpacing(8)
+    row_layout.addWidget(buttons)
+    row_layout.addWidget(search, 1)
+    toolbar = QToolBar(tr("Main"), objectName="mainToolbar")
+    toolbar.setMovable(False)
+    toolbar.toggleViewAction().setVisible(False)  # the find box cannot be hidden away
+    toolbar.addWidget(row)
+    return toolbar
+
+
+def update_action_states(window: MainWindow, actions: dict[str, QAction], writable: bool) -> None:
+    """Each action on or off for the selection, the open ticket and the database."""
+    for spec in ACTIONS:
+        if spec.writes or spec.enabled_when is not None:
+            enabled = (not spec.writes or writable) and (
+                spec.enabled_when is None or spec.enabled_when(window)
+            )
+            actions[spec.name].setEnabled(enabled)
