@@ -254,7 +254,7 @@ def test_bulk_assign_from_the_table(qtbot, window, demo_db):
             window.table.selectionModel().SelectionFlag.Select
             | window.table.selectionModel().SelectionFlag.Rows,
         )
-    ids = window.selected_ids()
+    ids = window.selected.ids()
     assert len(ids) == 3
     window.assign_action.trigger()
     dialog = window.ticket_actions.dialog

@@ -81,7 +81,7 @@ def test_errors_in_threads_reach_the_same_dialog_and_do_not_pile_up(qtbot, repor
 
 def test_an_unexpected_failure_in_background_work_shows_the_dialog(qtbot, window, tmp_path):
     reporter = ErrorReporter(tmp_path / "desk.log")
-    window.errors = reporter
+    window.problems.errors = reporter
 
     def broken() -> None:
         raise KeyError("queue_colour")

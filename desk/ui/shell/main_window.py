@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent
-from PySide6.QtWidgets import QLineEdit, QMainWindow, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QMainWindow, QSplitter, QVBoxLayout, QWidget
 
 from desk.domain.changes import Changes
 from desk.domain.ticket import format_number
@@ -83,7 +83,6 @@ class MainWindow(QMainWindow):
             hub = ChangeHub(self)
             hub.watch(session.db)  # type: ignore[arg-type]
         self.hub = hub
-        self.theme, self.errors = theme, errors
         self.intake = None
         self.setWindowTitle(tr("Desk — {name}").format(name=session.agent.name))
         self.session_keeper = SessionKeeper(session, self.ops, hub, self)
@@ -110,16 +109,11 @@ class MainWindow(QMainWindow):
         self.ticket_pane = TicketPane(session, drafts, self.ticket_actions, self.ops, hub)
         self.queue_pane = QueuePane(self.queue_model, lambda: self.ticket_pane.ticket_id)
         self.selected = SelectedTickets(self.queue_pane, self.ticket_pane, self.ticket_actions)
-        self.search = QLineEdit(objectName="searchBox")
-        self.search.setPlaceholderText(
-            tr("Find a ticket: number, subject, customer, email or phone")
-        )
-        self.search.setClearButtonEnabled(True)
 
         self._build_layout()
         self.actions_by_name = window_actions.build_actions(self)
         window_actions.build_menus(self, self.actions_by_name, theme)
-        self.toolbar = window_actions.build_toolbar(self.actions_by_name, self.search)
+        self.toolbar, self.search = window_actions.build_toolbar(self.actions_by_name)
         self.addToolBar(self.toolbar)
         #: What saves to the database: off while it is read-only or cannot be used.
         self.write_actions = [
@@ -218,9 +212,6 @@ class MainWindow(QMainWindow):
         if text := self.search.text().strip():
             self.queues.show_search(text)
 
-    def selected_ids(self) -> list[int]:
-        return self.selected.ids()
-
     def load_ticket(self, ticket_id: int) -> None:
         self.ticket_pane.load(ticket_id)
 
@@ -241,12 +232,6 @@ class MainWindow(QMainWindow):
         from ..admin.desk_settings_dialog import edit_desk_settings
 
         edit_desk_settings(self.session, self.runner, self, self.problems.message)
-
-    def show_shortcuts(self) -> None:
-        self.help.show_shortcuts()
-
-    def about(self) -> None:
-        self.help.about(self.session)
 
     def _on_session_keeper_session_changed(self, session: DeskSession) -> None:
         # The directory changed (a new team, a renamed agent, a new help topic): the

@@ -63,7 +63,9 @@ class WindowProblems(QObject):
 
     def __init__(self, status: QStatusBar, errors: ErrorReporter | None, parent: QWidget) -> None:
         super().__init__(parent)
-        self._status, self._errors, self._parent = status, errors, parent
+        self._status, self._parent = status, parent
+        #: Where an unexpected error goes: the dialog that names the log (none: the log).
+        self.errors = errors
         #: The one error box on screen, if any: later errors update it rather than stack.
         self.error_box: QMessageBox | None = None
         self._errors_in_box = 0
@@ -77,8 +79,8 @@ class WindowProblems(QObject):
             self._status.showMessage(error_text(exc), 12000)
             return
         if not isinstance(exc, DeskError):
-            if self._errors is not None:  # what happened, and where the log is
-                self._errors.report(exc)
+            if self.errors is not None:  # what happened, and where the log is
+                self.errors.report(exc)
                 return
             log.error("unexpected failure", exc_info=exc)
         self.show_error(error_text(exc))

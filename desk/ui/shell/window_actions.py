@@ -205,11 +205,11 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "shortcuts",
         QT_TRANSLATE_NOOP("Desk", "Keyboard shortcuts"),
-        lambda w: w.show_shortcuts(),
+        lambda w: w.help.show_shortcuts(),
         ("F1", "Ctrl+/"),
         tip=QT_TRANSLATE_NOOP("Desk", "Every key Desk knows, in one list"),
     ),
-    ActionSpec("about", QT_TRANSLATE_NOOP("Desk", "About Desk"), lambda w: w.about()),
+    ActionSpec("about", QT_TRANSLATE_NOOP("Desk", "About Desk"), lambda w: w.help.about(w.session)),
 )
 
 ACTION_NAMES = frozenset(spec.name for spec in ACTIONS)
@@ -333,8 +333,8 @@ def build_menus(
             menu.addMenu(theme.menu(menu))
 
 
-def build_toolbar(actions: dict[str, QAction], search: QLineEdit) -> QToolBar:
-    """The toolbar from TOOLBAR, the find box beside its buttons."""
+def build_toolbar(actions: dict[str, QAction]) -> tuple[QToolBar, QLineEdit]:
+    """The toolbar from TOOLBAR, and the find box beside its buttons."""
     # The buttons overflow into a » menu when the window is narrow; the find box sits
     # beside them, outside their toolbar, so it never goes into that menu.
     buttons = QToolBar(objectName="toolbarButtons")
@@ -345,6 +345,9 @@ def build_toolbar(actions: dict[str, QAction], search: QLineEdit) -> QToolBar:
         else:
             buttons.addAction(actions[name])
     buttons.widgetForAction(actions["new"]).setObjectName("newTicketButton")
+    search = QLineEdit(objectName="searchBox")
+    search.setPlaceholderText(tr("Find a ticket: number, subject, customer, email or phone"))
+    search.setClearButtonEnabled(True)
     search.setMinimumWidth(SEARCH_MIN_WIDTH)
     search.setMaximumWidth(SEARCH_MAX_WIDTH)
     row = QWidget(objectName="toolbarRow")
@@ -358,7 +361,7 @@ def build_toolbar(actions: dict[str, QAction], search: QLineEdit) -> QToolBar:
     toolbar.setMovable(False)
     toolbar.toggleViewAction().setVisible(False)  # the find box cannot be hidden away
     toolbar.addWidget(row)
-    return toolbar
+    return toolbar, search
 
 
 def update_action_states(window: MainWindow, actions: dict[str, QAction], writable: bool) -> None:
