@@ -21,13 +21,13 @@ from desk.domain.queues import QueueFilter, QueueKind, QueueQuery, SortKey, queu
 from desk.services import queries
 from desk.services.database import open_database
 from desk.services.demo import DEMO_LOGIN
-from desk.ui.main_window import configure_queue_table
-from desk.ui.queue_model import COLUMN, QueueModel, ServiceQueueSource
-from desk.ui.session import DeskSession
-from desk.ui.style import apply_style
-from desk.ui.tasks import TaskRunner
-from desk.ui.thread_view import ThreadView
-from desk.ui.ticket_editor import TicketEditor
+from desk.ui.common.session import DeskSession
+from desk.ui.common.style import apply_style
+from desk.ui.common.tasks import TaskRunner
+from desk.ui.queues.queue_model import COLUMN, QueueModel, ServiceQueueSource
+from desk.ui.queues.queue_pane import configure_queue_table
+from desk.ui.ticket.thread_view import ThreadView
+from desk.ui.ticket.ticket_editor import TicketEditor
 
 from .bulk_seed import TIMED, long_thread_ticket, peak_rss_mb
 

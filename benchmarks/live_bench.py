@@ -146,7 +146,7 @@ def run(backend: str, url: str, writers: int, changes: int, interval: float) -> 
 
     from desk.services import live
     from desk.services.database import open_database
-    from desk.ui.change_hub import ChangeHub
+    from desk.ui.common.change_hub import ChangeHub
 
     agents, tickets = _seed(url, writers)
     # A QApplication (not a bare core one): the window measurement that follows needs it.
@@ -251,10 +251,10 @@ def run_window(
     from desk.domain.queues import SortKey
     from desk.services import queries
     from desk.services.database import open_database
-    from desk.ui.drafts import DraftStore
-    from desk.ui.main_window import MainWindow
-    from desk.ui.queue_model import COLUMN
-    from desk.ui.session import DeskSession
+    from desk.ui.common.drafts import DraftStore
+    from desk.ui.common.session import DeskSession
+    from desk.ui.queues.queue_model import COLUMN
+    from desk.ui.shell.main_window import MainWindow
 
     agents, tickets = _seed(url, writers)
     app = QApplication.instance() or QApplication([])

@@ -15,7 +15,7 @@ from desk.app import SQLITE_SUFFIX, Paths, resolve_paths, sqlite_url
 from desk.domain.errors import BadDatabaseURL, DeskError
 
 if TYPE_CHECKING:
-    from desk.ui.start_up import StartProgress
+    from desk.ui.shell.start_up import StartProgress
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -166,8 +166,8 @@ def _show_first_start_progress(args: argparse.Namespace, paths: Paths) -> StartP
         return None
     from PySide6.QtWidgets import QApplication
 
-    from desk.ui.labels import tr
-    from desk.ui.start_up import StartProgress
+    from desk.ui.common.labels import tr
+    from desk.ui.shell.start_up import StartProgress
 
     if QApplication.instance() is None:  # run_gui goes on with this one
         QApplication(sys.argv[:1])

@@ -22,18 +22,18 @@ from desk.services.connection import Connected
 from desk.services.database import missing_database_file, open_database
 from desk.services.demo import DEMO_LOGIN, seed_demo
 from desk.store.unit_of_work import SqlDatabase
-from desk.ui.change_hub import ChangeHub
-from desk.ui.connection_dialog import ConnectionDialog
-from desk.ui.desk_settings_dialog import system_phone_region
-from desk.ui.dialogs import FormDialog, error_text
-from desk.ui.drafts import DraftStore
-from desk.ui.error_report import ErrorReporter
-from desk.ui.labels import tr
-from desk.ui.main_window import MainWindow
-from desk.ui.session import DeskSession
-from desk.ui.start_up import StartProgress, ask_to_create_desk, start_up_problem_box
-from desk.ui.style import ThemeChooser
-from desk.ui.tasks import TaskRunner
+from desk.ui.admin.connection_dialog import ConnectionDialog
+from desk.ui.admin.desk_settings_dialog import system_phone_region
+from desk.ui.common.change_hub import ChangeHub
+from desk.ui.common.dialogs import FormDialog, error_text
+from desk.ui.common.drafts import DraftStore
+from desk.ui.common.error_report import ErrorReporter
+from desk.ui.common.labels import tr
+from desk.ui.common.session import DeskSession
+from desk.ui.common.style import ThemeChooser
+from desk.ui.common.tasks import TaskRunner
+from desk.ui.shell.main_window import MainWindow
+from desk.ui.shell.start_up import StartProgress, ask_to_create_desk, start_up_problem_box
 
 log = logging.getLogger(__name__)
 DEMO_TICKETS = 3000

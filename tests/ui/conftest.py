@@ -13,9 +13,9 @@ from PySide6.QtCore import QSettings
 from desk.services.database import open_database
 from desk.services.demo import DEMO_LOGIN, seed_demo
 from desk.store.unit_of_work import SqlDatabase
-from desk.ui.drafts import DraftStore
-from desk.ui.main_window import MainWindow
-from desk.ui.style import apply_style
+from desk.ui.common.drafts import DraftStore
+from desk.ui.common.style import apply_style
+from desk.ui.shell.main_window import MainWindow
 
 from .helpers import idle, session_for
 

@@ -7,8 +7,9 @@ from desk.domain.queues import QueueFilter, QueueQuery, SortKey
 from desk.services import queries
 from desk.services.demo import DEMO_LOGIN
 from desk.store.unit_of_work import SqlDatabase
-from desk.ui.main_window import MainWindow, select_ticket_row
-from desk.ui.session import DeskSession
+from desk.ui.common.session import DeskSession
+from desk.ui.queues.queue_pane import select_ticket_row
+from desk.ui.shell.main_window import MainWindow
 
 
 def idle(window: MainWindow) -> bool:

@@ -33,12 +33,13 @@ from desk.services import queries  # noqa: E402
 from desk.services import tickets as work  # noqa: E402
 from desk.services.database import open_database  # noqa: E402
 from desk.services.demo import DEMO_LOGIN, seed_demo  # noqa: E402
-from desk.ui.connection_dialog import ConnectionDialog  # noqa: E402
-from desk.ui.drafts import DraftStore  # noqa: E402
-from desk.ui.error_report import ErrorReporter  # noqa: E402
-from desk.ui.main_window import MainWindow, select_ticket_row  # noqa: E402
-from desk.ui.session import DeskSession  # noqa: E402
-from desk.ui.style import Theme, apply_style  # noqa: E402
+from desk.ui.admin.connection_dialog import ConnectionDialog  # noqa: E402
+from desk.ui.common.drafts import DraftStore  # noqa: E402
+from desk.ui.common.error_report import ErrorReporter  # noqa: E402
+from desk.ui.common.session import DeskSession  # noqa: E402
+from desk.ui.common.style import Theme, apply_style  # noqa: E402
+from desk.ui.queues.queue_pane import select_ticket_row  # noqa: E402
+from desk.ui.shell.main_window import MainWindow  # noqa: E402
 
 LONG_THREAD = [
     ("reply", "Hi {first}, thanks for calling. Can you tell me exactly what you see on screen?"),

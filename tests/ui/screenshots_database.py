@@ -23,10 +23,10 @@ from desk.domain.queues import QueueFilter, QueueQuery, SortKey
 from desk.services import health, queries
 from desk.services.database import open_database
 from desk.services.demo import DEMO_LOGIN, seed_demo
-from desk.ui.drafts import DraftStore
-from desk.ui.main_window import MainWindow
-from desk.ui.session import DeskSession
-from desk.ui.style import apply_style
+from desk.ui.common.drafts import DraftStore
+from desk.ui.common.session import DeskSession
+from desk.ui.common.style import apply_style
+from desk.ui.shell.main_window import MainWindow
 
 from ..file_access import unwritable
 from . import screenshots as shots  # its import sets up the offscreen screen

@@ -11,7 +11,7 @@ from PySide6.QtCore import QThread
 from desk.domain.changes import Changes, Directory
 from desk.services import directory
 from desk.services.database import open_database
-from desk.ui.change_hub import ChangeHub
+from desk.ui.common.change_hub import ChangeHub
 
 
 def test_a_burst_from_other_threads_arrives_on_the_gui_thread_as_one_change(qtbot, qapp):

@@ -14,10 +14,10 @@ from sqlalchemy import make_url
 from desk.app import Paths
 from desk.gui import DATABASE_SETTING, DeskApp
 from desk.services.connection import KEYRING_SERVICE
-from desk.ui.connection_dialog import ConnectionDialog
-from desk.ui.error_report import ErrorReporter
-from desk.ui.style import ThemeChooser
-from desk.ui.tasks import TaskRunner
+from desk.ui.admin.connection_dialog import ConnectionDialog
+from desk.ui.common.error_report import ErrorReporter
+from desk.ui.common.style import ThemeChooser
+from desk.ui.common.tasks import TaskRunner
 
 from ..integration.test_connection import free_port
 

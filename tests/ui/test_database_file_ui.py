@@ -17,8 +17,8 @@ from desk.domain.thread import EntryKind
 from desk.gui import DeskApp
 from desk.services import desk_settings, queries
 from desk.services.database import open_database
-from desk.ui.error_report import ErrorReporter
-from desk.ui.style import ThemeChooser
+from desk.ui.common.error_report import ErrorReporter
+from desk.ui.common.style import ThemeChooser
 
 from ..file_access import unwritable
 from .helpers import first_ticket, open_ticket, wait_idle

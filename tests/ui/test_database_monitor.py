@@ -8,9 +8,9 @@ import threading
 from PySide6.QtWidgets import QMessageBox
 
 from desk.domain.errors import DatabaseUnavailable
-from desk.ui import database_status
-from desk.ui.database_status import DatabaseMonitor
-from desk.ui.tasks import TaskRunner
+from desk.ui.common.tasks import TaskRunner
+from desk.ui.shell import database_status
+from desk.ui.shell.database_status import DatabaseMonitor
 
 
 class FlakyServer:
@@ -80,14 +80,16 @@ def test_work_that_began_before_the_server_came_back_does_not_bring_the_error_ba
 
 
 def test_errors_update_one_box_instead_of_stacking(qtbot, window):
-    window._show_error("HD-000003 is closed; reopen it before you reply.")
-    window._show_error("HD-000007 is closed; reopen it before you reply.")
-    window._show_error("HD-000009 is closed; reopen it before you reply.")
+    window.problems.show_error("HD-000003 is closed; reopen it before you reply.")
+    window.problems.show_error("HD-000007 is closed; reopen it before you reply.")
+    window.problems.show_error("HD-000009 is closed; reopen it before you reply.")
     boxes = [b for b in window.findChildren(QMessageBox) if b.isVisible()]
     assert len(boxes) == 1
     assert boxes[0].text() == "HD-000009 is closed; reopen it before you reply."
     assert boxes[0].informativeText() == "The latest of 3 problems."
     boxes[0].accept()
-    qtbot.waitUntil(lambda: window.error_box is None)
-    window._show_error("Something else.")
-    assert window.error_box is not None and window.error_box.informativeText() == ""
+    qtbot.waitUntil(lambda: window.problems.error_box is None)
+    window.problems.show_error("Something else.")
+    assert (
+        window.problems.error_box is not None and window.problems.error_box.informativeText() == ""
+    )

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from desk.ui.desk_dialog import DeskDialog
+from desk.ui.common.desk_dialog import DeskDialog
 
 from .test_dialog_keys import CTRL, KEYPAD, focused, press, type_text
 

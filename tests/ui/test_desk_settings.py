@@ -13,9 +13,9 @@ from PySide6.QtWidgets import QApplication
 
 from desk.services import desk_settings, queries
 from desk.services.database import open_database
-from desk.ui.desk_settings_dialog import DeskSettingsDialog, region_name, system_phone_region
-from desk.ui.dialogs import FormDialog
-from desk.ui.tasks import TaskRunner
+from desk.ui.admin.desk_settings_dialog import DeskSettingsDialog, region_name, system_phone_region
+from desk.ui.common.dialogs import FormDialog
+from desk.ui.common.tasks import TaskRunner
 
 from .helpers import wait_idle
 

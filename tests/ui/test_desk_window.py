@@ -13,8 +13,8 @@ from desk.domain.thread import EntryKind
 from desk.services import health, queries
 from desk.services import tickets as work
 from desk.services.intake import IntakeRequest, log_ticket
-from desk.ui.main_window import select_ticket_row
-from desk.ui.queue_model import COLUMN, TICKET_ID_ROLE
+from desk.ui.queues.queue_model import COLUMN, TICKET_ID_ROLE
+from desk.ui.queues.queue_pane import select_ticket_row
 
 from .helpers import first_ticket, open_ticket, wait_idle
 
@@ -254,7 +254,7 @@ def test_bulk_assign_from_the_table(qtbot, window, demo_db):
             window.table.selectionModel().SelectionFlag.Select
             | window.table.selectionModel().SelectionFlag.Rows,
         )
-    ids = window.selected_ids()
+    ids = window.selected.ids()
     assert len(ids) == 3
     window.assign_action.trigger()
     dialog = window.ticket_actions.dialog

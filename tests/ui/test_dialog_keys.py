@@ -13,9 +13,9 @@ from desk.domain.model import TicketStatus
 from desk.domain.thread import EventType
 from desk.services import queries
 from desk.services import tickets as work
-from desk.ui.desk_dialog import DeskDialog
-from desk.ui.error_report import ErrorReporter
-from desk.ui.main_window import MainWindow
+from desk.ui.common.desk_dialog import DeskDialog
+from desk.ui.common.error_report import ErrorReporter
+from desk.ui.shell.main_window import MainWindow
 
 from .helpers import first_ticket, open_ticket, wait_idle
 

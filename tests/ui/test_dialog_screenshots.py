@@ -18,9 +18,9 @@ from PySide6.QtWidgets import QApplication, QWidget
 from desk.domain.model import TicketStatus
 from desk.gui import _acting_agent
 from desk.services.database import open_database
-from desk.ui.connection_dialog import ConnectionDialog
-from desk.ui.error_report import ErrorReporter
-from desk.ui.tasks import TaskRunner
+from desk.ui.admin.connection_dialog import ConnectionDialog
+from desk.ui.common.error_report import ErrorReporter
+from desk.ui.common.tasks import TaskRunner
 
 from .helpers import first_ticket, open_ticket, wait_idle
 from .test_dialog_keys import save_over_someone_elses_change

@@ -15,7 +15,7 @@ from PySide6.QtCore import Qt
 from desk.services import desk_settings
 from desk.services.database import open_database
 from desk.store.unit_of_work import SqlDatabase
-from desk.ui.drafts import UNFILED
+from desk.ui.common.drafts import UNFILED
 
 from .helpers import first_ticket, open_ticket
 
@@ -94,7 +94,7 @@ def test_drafts_filed_by_ticket_alone_are_put_aside_not_shown(
     drafts.mkdir()
     old = drafts / "ticket-1.json"
     old.write_text(json.dumps({"text": "From some other database", "internal": True}))
-    with caplog.at_level(logging.WARNING, logger="desk.ui.drafts"):
+    with caplog.at_level(logging.WARNING, logger="desk.ui.common.drafts"):
         window = make_window()
     open_ticket(qtbot, window, 1)
     assert window.composer.editor.toPlainText() == ""

@@ -12,7 +12,7 @@ import pytest
 from PySide6.QtWidgets import QPushButton
 
 from desk.app import Paths, setup_logging
-from desk.ui.error_report import ErrorReporter
+from desk.ui.common.error_report import ErrorReporter
 
 
 @pytest.fixture
@@ -50,7 +50,7 @@ def test_an_error_in_a_slot_is_shown_logged_and_desk_keeps_running(qtbot, report
     assert "in fragile() at test_error_report.py" in dialog.what.text()
     assert str(reporter.log_file) in dialog.log_path.text()
     log_text = reporter.log_file.read_text(encoding="utf-8")
-    assert "CRITICAL desk.ui.error_report: Unexpected error" in log_text
+    assert "CRITICAL desk.ui.common.error_report: Unexpected error" in log_text
     assert "Traceback (most recent call last)" in log_text
     assert 'raise ZeroDivisionError("division by zero")' in log_text
     assert dialog.details.isHidden()
@@ -81,7 +81,7 @@ def test_errors_in_threads_reach_the_same_dialog_and_do_not_pile_up(qtbot, repor
 
 def test_an_unexpected_failure_in_background_work_shows_the_dialog(qtbot, window, tmp_path):
     reporter = ErrorReporter(tmp_path / "desk.log")
-    window.errors = reporter
+    window.problems.errors = reporter
 
     def broken() -> None:
         raise KeyError("queue_colour")

@@ -189,7 +189,7 @@ def test_a_save_failure_keeps_everything_typed(qtbot, window, demo_db, monkeypat
         raise DatabaseUnavailable("Nothing answers at db.example:5432.")
 
     monkeypatch.setattr(intake_service, "log_ticket", down)
-    monkeypatch.setattr("desk.ui.intake_form.log_ticket", down)
+    monkeypatch.setattr("desk.ui.intake.intake_form.log_ticket", down)
     form.save()
     wait_idle(qtbot, window)
     assert form.general_error.isVisible() and "Nothing answers" in form.general_error.text()

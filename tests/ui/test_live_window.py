@@ -22,11 +22,11 @@ from desk.services import tickets as work
 from desk.services.database import open_database
 from desk.services.tickets import TicketEdit
 from desk.store.unit_of_work import SqlDatabase
-from desk.ui.drafts import DraftStore
-from desk.ui.main_window import MainWindow
-from desk.ui.queue_list import COUNT_ROLE, KEY_ROLE
-from desk.ui.queue_model import COLUMN, PRESENCE_ROLE
-from desk.ui.style import apply_style
+from desk.ui.common.drafts import DraftStore
+from desk.ui.common.style import apply_style
+from desk.ui.queues.queue_list import COUNT_ROLE, KEY_ROLE
+from desk.ui.queues.queue_model import COLUMN, PRESENCE_ROLE
+from desk.ui.shell.main_window import MainWindow
 
 from ..conftest import World
 from ..integration import workers

@@ -9,8 +9,8 @@ import shiboken6
 from PySide6.QtWidgets import QLabel
 
 from desk.domain.errors import DeskError
-from desk.ui.ops import Ops
-from desk.ui.tasks import TaskRunner
+from desk.ui.common.ops import Ops
+from desk.ui.common.tasks import TaskRunner
 
 
 def _ops() -> Ops:
@@ -108,7 +108,7 @@ def test_a_dialog_closed_during_its_write_gets_nothing_and_the_views_hear_the_tr
     from desk.services import tickets as work
     from desk.services.database import open_database
     from desk.services.intake import IntakeRequest, NewCaller, log_ticket
-    from desk.ui.change_hub import ChangeHub
+    from desk.ui.common.change_hub import ChangeHub
 
     db = open_database(f"sqlite:///{tmp_path / 'desk.sqlite3'}")
     hub = ChangeHub()

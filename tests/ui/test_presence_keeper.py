@@ -8,7 +8,7 @@ from desk.domain.presence import Activity
 from desk.services import directory, live
 from desk.services.database import open_database
 from desk.services.intake import IntakeRequest, NewCaller, log_ticket
-from desk.ui.presence_keeper import PresenceKeeper
+from desk.ui.common.presence_keeper import PresenceKeeper
 
 
 def test_what_this_client_is_on_reaches_another_in_order_and_is_renewed(qtbot, tmp_path: Path):

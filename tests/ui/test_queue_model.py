@@ -10,8 +10,8 @@ import pytest
 
 from desk.domain.model import Channel, Priority, TicketStatus
 from desk.domain.queues import QueueFilter, QueueKind, QueueQuery, QueueRow, SortKey, queue_filter
-from desk.ui.queue_model import COLUMN, PAGE, QueueModel
-from desk.ui.tasks import TaskRunner
+from desk.ui.common.tasks import TaskRunner
+from desk.ui.queues.queue_model import COLUMN, PAGE, QueueModel
 
 LENGTH = 1_000
 

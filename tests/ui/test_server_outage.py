@@ -16,11 +16,11 @@ from PySide6.QtWidgets import QMessageBox
 
 from desk.services.database import open_database
 from desk.services.demo import DEMO_LOGIN, seed_demo
-from desk.ui import database_status
-from desk.ui.database_status import DatabaseBanner
-from desk.ui.drafts import DraftStore
-from desk.ui.main_window import MainWindow
-from desk.ui.style import apply_style
+from desk.ui.common.drafts import DraftStore
+from desk.ui.common.style import apply_style
+from desk.ui.shell import database_status
+from desk.ui.shell.database_status import DatabaseBanner
+from desk.ui.shell.main_window import MainWindow
 
 from ..pg_cluster import Cluster, throwaway_cluster
 from .helpers import first_ticket, idle, open_ticket, session_for, wait_idle

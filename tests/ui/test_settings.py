@@ -12,8 +12,8 @@ from PySide6.QtGui import QPalette
 
 from desk import __version__
 from desk.app import PORTABLE_ENV, resolve_paths
-from desk.ui.style import THEME_SETTING, Theme, ThemeChooser, apply_style
-from desk.ui.thread_view import DARK_THREAD, LIGHT_THREAD
+from desk.ui.common.style import THEME_SETTING, Theme, ThemeChooser, apply_style
+from desk.ui.ticket.thread_view import DARK_THREAD, LIGHT_THREAD
 
 from .helpers import first_ticket, open_ticket
 
@@ -75,7 +75,7 @@ def _html(window) -> str:
 
 
 def test_both_themes_fill_in_every_colour_the_stylesheet_names(qapp):
-    from desk.ui.style import DARK, LIGHT, stylesheet
+    from desk.ui.common.style import DARK, LIGHT, stylesheet
 
     assert set(DARK) == set(LIGHT)
     for colours in (LIGHT, DARK):

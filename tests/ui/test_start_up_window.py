@@ -18,7 +18,7 @@ import desk.gui as gui
 from desk.__main__ import main
 from desk.services import directory as people
 from desk.services.database import open_database
-from desk.ui.style import ThemeChooser
+from desk.ui.common.style import ThemeChooser
 
 XDG = ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME")
 

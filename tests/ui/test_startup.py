@@ -15,8 +15,8 @@ from PySide6.QtWidgets import QApplication
 from desk.gui import _acting_agent
 from desk.services import directory as people
 from desk.services.database import open_database
-from desk.ui.dialogs import FormDialog
-from desk.ui.tasks import TaskRunner
+from desk.ui.common.dialogs import FormDialog
+from desk.ui.common.tasks import TaskRunner
 
 
 def _isolated_env(tmp_path: Path) -> dict[str, str]:

@@ -17,11 +17,11 @@ from desk.app import Paths
 from desk.gui import DATABASE_SETTING, DeskApp, _acting_agent
 from desk.services import directory as people
 from desk.services.database import open_database
-from desk.ui.connection_dialog import ConnectionDialog
-from desk.ui.desk_dialog import DeskDialog
-from desk.ui.error_report import ErrorReporter
-from desk.ui.style import ThemeChooser
-from desk.ui.tasks import TaskRunner
+from desk.ui.admin.connection_dialog import ConnectionDialog
+from desk.ui.common.desk_dialog import DeskDialog
+from desk.ui.common.error_report import ErrorReporter
+from desk.ui.common.style import ThemeChooser
+from desk.ui.common.tasks import TaskRunner
 
 from ..integration.test_connection import free_port
 from .test_dialog_keys import CTRL, focused, press, type_text

@@ -16,9 +16,9 @@ from desk.domain.thread import EntryKind
 from desk.services import queries
 from desk.services import tickets as work
 from desk.services.intake import IntakeRequest, log_ticket
-from desk.ui.queue_model import COLUMN, TICKET_ID_ROLE
-from desk.ui.shortcuts_help import key_text
-from desk.ui.window_actions import (
+from desk.ui.queues.queue_model import COLUMN, TICKET_ID_ROLE
+from desk.ui.shell.shortcuts_help import key_text
+from desk.ui.shell.window_actions import (
     ACTIONS,
     DIALOG_PRIMARY,
     INTAKE_ADD,
@@ -340,7 +340,7 @@ def test_the_intake_forms_keys_in_the_list_are_the_forms_own(qtbot, window):
 
 
 def test_the_dialog_keys_in_the_list_are_every_dialogs_own(qtbot):
-    from desk.ui.desk_dialog import DeskDialog
+    from desk.ui.common.desk_dialog import DeskDialog
 
     dialog = DeskDialog()
     qtbot.addWidget(dialog)

@@ -25,12 +25,12 @@ from desk.services import queries
 from desk.services.intake import NewCaller
 from desk.services.views import CallerMatch
 
-from . import labels
-from .dialogs import error_text, mark_invalid, with_error
-from .labels import tr
-from .ops import Ops
-from .session import DeskSession
-from .tasks import TaskRunner
+from ..common import labels
+from ..common.dialogs import error_text, mark_invalid, with_error
+from ..common.labels import tr
+from ..common.ops import Ops
+from ..common.session import DeskSession
+from ..common.tasks import TaskRunner
 
 LOOKUP_DELAY_MS = 120
 MATCH_ROLE = Qt.ItemDataRole.UserRole + 1

@@ -12,10 +12,10 @@ from desk.domain.search import fold
 from desk.domain.validation import DEFAULT_PHONE_REGION, phone_country_code, phone_regions
 from desk.services import desk_settings
 
-from .dialogs import FormDialog, error_text
-from .labels import tr
-from .session import DeskSession
-from .tasks import TaskRunner
+from ..common.dialogs import FormDialog, error_text
+from ..common.labels import tr
+from ..common.session import DeskSession
+from ..common.tasks import TaskRunner
 
 
 def system_phone_region() -> str:

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .labels import tr
+from ..common.labels import tr
 from .window_actions import ACTIONS, MENUS, PART_KEYS
 
 

@@ -24,12 +24,12 @@ from desk.domain.thread import EntryKind
 from desk.services import live, queries
 from desk.services.views import TicketDetail
 
-from .change_hub import ChangeHub
-from .labels import tr
-from .ops import Ops
-from .presence_keeper import PresenceKeeper
-from .queue_model import presence_text
-from .session import DeskSession
+from ..common import labels
+from ..common.change_hub import ChangeHub
+from ..common.labels import tr
+from ..common.ops import Ops
+from ..common.presence_keeper import PresenceKeeper
+from ..common.session import DeskSession
 from .thread_view import Composer, ThreadView, event_text
 from .ticket_editor import TicketEditor
 
@@ -201,7 +201,7 @@ class OpenTicket(QObject):
         if ticket_id != self.ticket_id:
             return
         self.others = found
-        self.editor.show_presence(presence_text(found).replace("\n", " · "))
+        self.editor.show_presence(labels.presence_text(found).replace("\n", " · "))
         if found:  # a crashed client says nothing: look again when its entry would expire
             first = min(e.expires_at for e in found)
             if first.tzinfo is None:

@@ -39,11 +39,11 @@ from desk.domain.queues import QueueQuery, QueueRow, SortKey
 from desk.services import live, queries
 from desk.services.database import Database
 
-from . import labels
-from .change_hub import ChangeHub
-from .labels import tr
-from .ops import Ops
-from .tasks import TaskRunner
+from ..common import labels
+from ..common.change_hub import ChangeHub
+from ..common.labels import tr
+from ..common.ops import Ops
+from ..common.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
 
@@ -430,7 +430,7 @@ class QueueModel(QAbstractTableModel):
             return self._presence.get(shown.row.id, [])
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == _NUMBER_COLUMN and (on := self._presence.get(shown.row.id)):
-                return presence_text(on)
+                return labels.presence_text(on)
             return shown.tooltip(column)
         if role == Qt.ItemDataRole.DecorationRole and column == _PRIORITY_COLUMN:
             return self._icons[shown.row.priority]
@@ -589,17 +589,6 @@ _BOLD_COLUMNS = frozenset({COLUMN[SortKey.NUMBER], COLUMN[SortKey.SUBJECT]})
 
 def _replying(entries: list[PresenceEntry]) -> bool:
     return any(e.activity == Activity.REPLYING for e in entries)
-
-
-def presence_text(entries: list[PresenceEntry]) -> str:
-    """ "Priya is viewing", "Priya is replying…", or several: one line each."""
-    lines = []
-    for entry in entries:
-        if entry.activity == Activity.REPLYING:
-            lines.append(tr("{name} is replying…").format(name=entry.agent_name))
-        else:
-            lines.append(tr("{name} is viewing").format(name=entry.agent_name))
-    return "\n".join(lines)
 
 
 @dataclass(frozen=True, slots=True)

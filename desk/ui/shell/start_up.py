@@ -18,8 +18,8 @@ from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from desk.domain.errors import DatabaseError, DeskError
 
-from .labels import tr
-from .tasks import TaskRunner
+from ..common.labels import tr
+from ..common.tasks import TaskRunner
 
 T = TypeVar("T")
 

@@ -30,9 +30,9 @@ from desk.services import connection
 from desk.services.connection import Connected, DatabaseChoice
 from desk.services.database import test_connection
 
-from .dialogs import FormDialog
-from .labels import tr
-from .tasks import TaskRunner
+from ..common.dialogs import FormDialog
+from ..common.labels import tr
+from ..common.tasks import TaskRunner
 
 SERVER_FIELDS = ("host", "port", "database", "user", "password", "remember")
 

@@ -26,11 +26,11 @@ from desk.domain.validation import format_phone
 from desk.services.tickets import TicketEdit
 from desk.services.views import TicketDetail
 
-from . import labels
-from .dialogs import error_text, levels_combo, mark_invalid, with_error
-from .labels import tr
-from .session import DeskSession
-from .window_actions import EDITOR_SAVE
+from ..common import labels
+from ..common.dialogs import error_text, levels_combo, mark_invalid, with_error
+from ..common.keys import EDITOR_SAVE
+from ..common.labels import tr
+from ..common.session import DeskSession
 
 
 def _status_action(current: TicketStatus, target: TicketStatus) -> str:

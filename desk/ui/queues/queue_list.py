@@ -32,10 +32,10 @@ from desk.domain.changes import Changes
 from desk.domain.queues import QueueFilter, QueueKind, QueueQuery, queue_filter
 from desk.services import queries
 
-from .change_hub import ChangeHub
-from .labels import tr
-from .ops import Ops
-from .session import DeskSession
+from ..common.change_hub import ChangeHub
+from ..common.labels import tr
+from ..common.ops import Ops
+from ..common.session import DeskSession
 
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 COUNT_ROLE = Qt.ItemDataRole.UserRole + 2

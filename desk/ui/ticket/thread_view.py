@@ -30,11 +30,11 @@ from desk.domain.thread import (
     event_template,
 )
 
-from . import labels
-from .drafts import DeskDrafts, Draft
-from .labels import tr
-from .style import is_dark
-from .window_actions import COMPOSER_SEND
+from ..common import labels
+from ..common.drafts import DeskDrafts, Draft
+from ..common.keys import COMPOSER_SEND
+from ..common.labels import tr
+from ..common.style import is_dark
 
 
 @dataclass(frozen=True)

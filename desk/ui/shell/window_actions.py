@@ -1,6 +1,7 @@
 """The main window's actions, declared once: each one's name, label, keys, what it does and
-when it can be used; where it sits in the menus and the toolbar; and the keys that belong
-to a part of Desk (the reply box, the ticket's fields, every dialog, the intake form).
+when it can be used; where it sits in the menus and the toolbar; and which keys belong to
+which part of Desk (the reply box, the ticket's fields, every dialog, the intake form;
+the keys themselves are declared in `common.keys`, where those parts take them from).
 
 The window builds its actions, menus and toolbar from these tables, the composer and the
 editor take their keys from them, and Help › Keyboard shortcuts lists them all, so the
@@ -14,10 +15,23 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QSizePolicy, QToolBar, QWidget
 
 from desk.domain.model import TicketStatus
 from desk.domain.permissions import Permission, can
+
+from ..common.keys import (
+    COMPOSER_SEND,
+    DIALOG_PRIMARY,
+    EDITOR_SAVE,
+    INTAKE_ADD,
+    INTAKE_LOG,
+    KeySpec,
+)
+from ..common.labels import tr
+from ..common.style import ThemeChooser
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -40,14 +54,6 @@ class ActionSpec:
     writes: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class KeySpec:
-    """Keys that work in one part of the window, not through a window action."""
-
-    keys: tuple[str, ...]
-    label: str
-
-
 def _reading(w: MainWindow) -> bool:
     return w.editor.ticket_id is not None
 
@@ -59,23 +65,23 @@ def _may_reply(w: MainWindow) -> bool:
 
 
 def _claimable(w: MainWindow) -> bool:
-    return w.selection_allows(lambda d: d.ticket.status.is_active and d.ticket.assignee_id is None)
+    return w.selected.allow(lambda d: d.ticket.status.is_active and d.ticket.assignee_id is None)
 
 
 def _active(w: MainWindow) -> bool:
-    return w.selection_allows(lambda d: d.ticket.status.is_active)
+    return w.selected.allow(lambda d: d.ticket.status.is_active)
 
 
 def _assigned(w: MainWindow) -> bool:
-    return w.selection_allows(lambda d: d.ticket.assignee_id is not None)
+    return w.selected.allow(lambda d: d.ticket.assignee_id is not None)
 
 
 def _done(w: MainWindow) -> bool:
-    return w.selection_allows(lambda d: not d.ticket.status.is_active)
+    return w.selected.allow(lambda d: not d.ticket.status.is_active)
 
 
 def _may_become(target: TicketStatus) -> Callable[[MainWindow], bool]:
-    return lambda w: w.selection_allows(lambda d: target in d.allowed_statuses)
+    return lambda w: w.selected.allow(lambda d: target in d.allowed_statuses)
 
 
 ACTIONS: tuple[ActionSpec, ...] = (
@@ -98,7 +104,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "claim",
         QT_TRANSLATE_NOOP("Desk", "Claim"),
-        lambda w: w.claim_selected(),
+        lambda w: w.selected.claim(),
         ("Ctrl+Shift+C",),
         _claimable,
         writes=True,
@@ -106,7 +112,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "assign",
         QT_TRANSLATE_NOOP("Desk", "Assign…"),
-        lambda w: w.assign_selected(),
+        lambda w: w.selected.assign(),
         ("Ctrl+Shift+A",),
         _active,
         visible_when=lambda w: w.session.supervises,
@@ -115,7 +121,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "release",
         QT_TRANSLATE_NOOP("Desk", "Release"),
-        lambda w: w.release_selected(),
+        lambda w: w.selected.release(),
         (),
         _assigned,
         writes=True,
@@ -123,7 +129,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "transfer",
         QT_TRANSLATE_NOOP("Desk", "Transfer…"),
-        lambda w: w.transfer_selected(),
+        lambda w: w.selected.transfer(),
         ("Ctrl+Shift+T",),
         _active,
         writes=True,
@@ -131,7 +137,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "reply",
         QT_TRANSLATE_NOOP("Desk", "Reply"),
-        lambda w: w.compose(internal=False),
+        lambda w: w.ticket_pane.compose(internal=False),
         ("Ctrl+R",),
         _may_reply,
         tip=QT_TRANSLATE_NOOP("Desk", "Write a reply to the customer"),
@@ -140,7 +146,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "note",
         QT_TRANSLATE_NOOP("Desk", "Internal note"),
-        lambda w: w.compose(internal=True),
+        lambda w: w.ticket_pane.compose(internal=True),
         ("Ctrl+Shift+N",),
         _reading,
         tip=QT_TRANSLATE_NOOP("Desk", "Write a note for other agents"),
@@ -149,7 +155,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "pending",
         QT_TRANSLATE_NOOP("Desk", "Set pending…"),
-        lambda w: w.status_selected(TicketStatus.PENDING),
+        lambda w: w.selected.change_status(TicketStatus.PENDING),
         (),
         _may_become(TicketStatus.PENDING),
         writes=True,
@@ -157,7 +163,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "resolve",
         QT_TRANSLATE_NOOP("Desk", "Resolve…"),
-        lambda w: w.status_selected(TicketStatus.RESOLVED),
+        lambda w: w.selected.change_status(TicketStatus.RESOLVED),
         ("Ctrl+Shift+E",),
         _may_become(TicketStatus.RESOLVED),
         writes=True,
@@ -165,7 +171,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "close",
         QT_TRANSLATE_NOOP("Desk", "Close…"),
-        lambda w: w.status_selected(TicketStatus.CLOSED),
+        lambda w: w.selected.change_status(TicketStatus.CLOSED),
         (),
         _may_become(TicketStatus.CLOSED),
         writes=True,
@@ -173,7 +179,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "reopen",
         QT_TRANSLATE_NOOP("Desk", "Reopen…"),
-        lambda w: w.reopen_selected(),
+        lambda w: w.selected.reopen(),
         (),
         _done,
         writes=True,
@@ -199,11 +205,11 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "shortcuts",
         QT_TRANSLATE_NOOP("Desk", "Keyboard shortcuts"),
-        lambda w: w.show_shortcuts(),
+        lambda w: w.help.show_shortcuts(),
         ("F1", "Ctrl+/"),
         tip=QT_TRANSLATE_NOOP("Desk", "Every key Desk knows, in one list"),
     ),
-    ActionSpec("about", QT_TRANSLATE_NOOP("Desk", "About Desk"), lambda w: w.about()),
+    ActionSpec("about", QT_TRANSLATE_NOOP("Desk", "About Desk"), lambda w: w.help.about(w.session)),
 )
 
 ACTION_NAMES = frozenset(spec.name for spec in ACTIONS)
@@ -252,25 +258,6 @@ TOOLBAR: tuple[str | None, ...] = (
     "refresh",
 )
 
-#: The reply box: Ctrl+Enter sends (the Composer's shortcuts are made from this).
-COMPOSER_SEND = KeySpec(
-    ("Ctrl+Return", "Ctrl+Enter"), QT_TRANSLATE_NOOP("Desk", "Send the reply or note")
-)
-#: The ticket's fields: save them (the editor's Save button takes this key).
-EDITOR_SAVE = KeySpec(("Ctrl+S",), QT_TRANSLATE_NOOP("Desk", "Save the ticket's fields"))
-
-#: Every dialog: press its primary button from anywhere in it.
-DIALOG_PRIMARY = KeySpec(
-    ("Ctrl+Return", "Ctrl+Enter"), QT_TRANSLATE_NOOP("Desk", "The main button, from anywhere")
-)
-#: The intake form: log the ticket.
-INTAKE_LOG = KeySpec(
-    ("Ctrl+Return", "Ctrl+Enter", "Ctrl+S"), QT_TRANSLATE_NOOP("Desk", "Log the ticket")
-)
-
-#: The intake form: add the call to the caller's open ticket instead.
-INTAKE_ADD = KeySpec(("Alt+A",), QT_TRANSLATE_NOOP("Desk", "Add to the caller's open ticket"))
-
 #: Keys that belong to a part of the window, by where they work, for the list of keys.
 PART_KEYS: tuple[tuple[str, tuple[KeySpec, ...]], ...] = (
     (QT_TRANSLATE_NOOP("Desk", "In the reply box"), (COMPOSER_SEND,)),
@@ -304,3 +291,84 @@ PART_KEYS: tuple[tuple[str, tuple[KeySpec, ...]], ...] = (
         ),
     ),
 )
+
+# Widths that let the window work from about 860 px up (tests/ui/test_window_keys.py).
+SEARCH_MIN_WIDTH, SEARCH_MAX_WIDTH = 220, 520
+
+
+# --- building them ----------------------------------------------------------------------------
+
+
+def build_actions(window: MainWindow) -> dict[str, QAction]:
+    """The window's actions from ACTIONS, by name, each also kept as `<name>_action`."""
+    actions: dict[str, QAction] = {}
+    for spec in ACTIONS:
+        action = QAction(tr(spec.label), window)
+        if spec.shortcuts:
+            action.setShortcuts([QKeySequence(keys) for keys in spec.shortcuts])
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.setStatusTip(tr(spec.tip) if spec.tip else tr(spec.label).replace("…", ""))
+        action.triggered.connect(lambda _checked=False, spec=spec: spec.handler(window))
+        if spec.visible_when is not None:
+            action.setVisible(spec.visible_when(window))
+        window.addAction(action)
+        actions[spec.name] = action
+        setattr(window, f"{spec.name}_action", action)
+    return actions
+
+
+def build_menus(
+    window: MainWindow, actions: dict[str, QAction], theme: ThemeChooser | None
+) -> None:
+    """The menu bar from MENUS; the theme chooser at the end of the View menu."""
+    for title, names in MENUS:
+        menu = window.menuBar().addMenu(tr(title))
+        for name in names:
+            if name is None:
+                menu.addSeparator()
+            else:
+                menu.addAction(actions[name])
+        if title == VIEW_MENU and theme is not None:
+            menu.addSeparator()
+            menu.addMenu(theme.menu(menu))
+
+
+def build_toolbar(actions: dict[str, QAction]) -> tuple[QToolBar, QLineEdit]:
+    """The toolbar from TOOLBAR, and the find box beside its buttons."""
+    # The buttons overflow into a » menu when the window is narrow; the find box sits
+    # beside them, outside their toolbar, so it never goes into that menu.
+    buttons = QToolBar(objectName="toolbarButtons")
+    buttons.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+    for name in TOOLBAR:
+        if name is None:
+            buttons.addSeparator()
+        else:
+            buttons.addAction(actions[name])
+    buttons.widgetForAction(actions["new"]).setObjectName("newTicketButton")
+    search = QLineEdit(objectName="searchBox")
+    search.setPlaceholderText(tr("Find a ticket: number, subject, customer, email or phone"))
+    search.setClearButtonEnabled(True)
+    search.setMinimumWidth(SEARCH_MIN_WIDTH)
+    search.setMaximumWidth(SEARCH_MAX_WIDTH)
+    row = QWidget(objectName="toolbarRow")
+    row.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+    row_layout = QHBoxLayout(row)
+    row_layout.setContentsMargins(0, 0, 0, 0)
+    row_layout.setSpacing(8)
+    row_layout.addWidget(buttons)
+    row_layout.addWidget(search, 1)
+    toolbar = QToolBar(tr("Main"), objectName="mainToolbar")
+    toolbar.setMovable(False)
+    toolbar.toggleViewAction().setVisible(False)  # the find box cannot be hidden away
+    toolbar.addWidget(row)
+    return toolbar, search
+
+
+def update_action_states(window: MainWindow, actions: dict[str, QAction], writable: bool) -> None:
+    """Each action on or off for the selection, the open ticket and the database."""
+    for spec in ACTIONS:
+        if spec.writes or spec.enabled_when is not None:
+            enabled = (not spec.writes or writable) and (
+                spec.enabled_when is None or spec.enabled_when(window)
+            )
+            actions[spec.name].setEnabled(enabled)

@@ -22,8 +22,8 @@ from desk.domain.errors import DatabaseError, DatabaseGone, DatabaseReadOnly, Da
 from desk.services import health
 from desk.services.database import Database
 
-from .labels import tr
-from .tasks import TaskRunner
+from ..common.labels import tr
+from ..common.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
 

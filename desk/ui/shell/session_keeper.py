@@ -16,10 +16,10 @@ from desk.domain.changes import Changes, Directory
 from desk.services import queries
 from desk.services.views import DeskDirectory
 
-from .change_hub import ChangeHub
-from .labels import tr
-from .ops import Ops
-from .session import DeskSession
+from ..common.change_hub import ChangeHub
+from ..common.labels import tr
+from ..common.ops import Ops
+from ..common.session import DeskSession
 
 #: Parts of the directory the session holds (customers are read with each ticket).
 _HELD = frozenset({Directory.AGENTS, Directory.TEAMS, Directory.TOPICS})

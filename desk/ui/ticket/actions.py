@@ -23,11 +23,12 @@ from desk.domain.ticket import format_number, parse_number
 from desk.services import tickets as work
 from desk.services.tickets import BulkResult, TicketEdit
 
-from . import labels
-from .dialogs import ConflictDialog, FormDialog, combo, error_text, text_box
-from .labels import tr
-from .ops import Ops
-from .session import DeskSession
+from ..common import labels
+from ..common.dialogs import FormDialog, combo, error_text, text_box
+from ..common.labels import tr
+from ..common.ops import Ops
+from ..common.session import DeskSession
+from .conflict_dialog import ConflictDialog
 
 log = logging.getLogger(__name__)
 

@@ -9,6 +9,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QColor
 
 from desk.domain.model import Availability, Channel, Level, Priority, Role, TicketStatus
+from desk.domain.presence import Activity, PresenceEntry
 
 # Label tables are translated once, on first use: Desk does not switch language while it runs.
 
@@ -121,3 +122,15 @@ def full_time(moment: datetime | None) -> str:
         return ""
     local = moment.astimezone()
     return f"{local:%a} {local.day} {local:%b %Y, %H:%M}"
+
+
+def presence_text(entries: list[PresenceEntry]) -> str:
+    """ "Priya is viewing", "Priya is replying…", or several: one line each (the queue
+    table's tooltip and the open ticket's header say it alike)."""
+    lines = []
+    for entry in entries:
+        if entry.activity == Activity.REPLYING:
+            lines.append(tr("{name} is replying…").format(name=entry.agent_name))
+        else:
+            lines.append(tr("{name} is viewing").format(name=entry.agent_name))
+    return "\n".join(lines)

@@ -39,13 +39,13 @@ from desk.services import desk_settings
 from desk.services.intake import IntakeRequest, log_ticket
 from desk.services.tickets import add_customer_message
 
-from . import labels
+from ..common import labels
+from ..common.desk_dialog import DeskDialog
+from ..common.dialogs import error_text, levels_combo, mark_invalid, with_error
+from ..common.labels import tr
+from ..common.session import DeskSession
+from ..common.tasks import TaskRunner
 from .caller_panel import CallerPanel
-from .desk_dialog import DeskDialog
-from .dialogs import error_text, levels_combo, mark_invalid, with_error
-from .labels import tr
-from .session import DeskSession
-from .tasks import TaskRunner
 
 CHANNELS = (
     Channel.PHONE,

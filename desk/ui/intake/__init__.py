@@ -1,0 +1,1 @@
+"""The phone and walk-in intake: the form and the caller it is for."""

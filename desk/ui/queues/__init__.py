@@ -1,0 +1,1 @@
+"""The queues: the list of queues with their counts, and the queue table with its model."""

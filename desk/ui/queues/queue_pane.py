@@ -1,0 +1,184 @@
+"""The queue pane: the shown queue's title and total above the queue table.
+
+The pane shows a queue in the order its header asks for (a click on a header re-reads
+the queue in the database, no proxy model), keeps a ticket current as the queue arrives
+or is sorted again, and says which ticket the agent moved to and which rows are chosen.
+Whether a chosen ticket is opened is its owner's call (the ticket being edited may have
+unsaved changes).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+from PySide6.QtCore import (
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desk.domain.queues import QueueQuery, SortKey
+
+from ..common.labels import tr
+from .queue_model import COLUMN, SORT_KEYS, TICKET_ID_ROLE, QueueModel
+
+ROW_HEIGHT = 28
+DEFAULT_WIDTHS = [104, 250, 130, 82, 78, 118, 80, 150, 76, 90, 90]
+TABLE_MIN_WIDTH = 230  # the Number column (104), the start of the Subject, the scroll bar
+
+
+class QueuePane(QWidget):
+    #: The agent moved to the row of this ticket (a click, the keys, or the queue arriving).
+    ticketChosen = Signal(int)
+    #: The chosen rows changed, or the queue was read again: what may be done on them too.
+    selectionChanged = Signal()
+
+    def __init__(self, model: QueueModel, reading: Callable[[], int | None]) -> None:
+        """`reading` says which ticket the agent has open, if any: it stays the current
+        row when the queue is sorted again, and choosing it again opens nothing."""
+        super().__init__(objectName="centre")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.model = model
+        self._reading = reading
+        #: The next queue to arrive is another queue (not a new sort): show its first ticket.
+        self._first_row_when_loaded = True
+        self.title = QLabel(objectName="queueTitle")
+        self.total = QLabel(objectName="muted")
+        self.table = QueueTable(objectName="queueTable")
+        self.table.setModel(model)
+        configure_queue_table(self.table)
+        # However narrow the window, the table keeps the Number and some of the Subject.
+        self.table.setMinimumWidth(TABLE_MIN_WIDTH)
+
+        header = QHBoxLayout()
+        header.setContentsMargins(12, 10, 12, 6)
+        header.setSpacing(10)
+        header.addWidget(self.title)
+        header.addWidget(self.total)
+        header.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addLayout(header)
+        layout.addWidget(self.table)
+
+        model.loaded.connect(self._on_model_loaded)
+        model.modelReset.connect(self.selectionChanged)
+        chosen = self.table.selectionModel()
+        chosen.currentRowChanged.connect(self._on_table_current_row_changed)
+        chosen.selectionChanged.connect(self.selectionChanged)
+
+    def show_queue(self, query: QueueQuery, title: str) -> None:
+        """Another queue: read in the order the header shows, its first ticket current."""
+        header = self.table.horizontalHeader()
+        column, order = header.sortIndicatorSection(), header.sortIndicatorOrder()
+        if 0 <= column < len(SORT_KEYS):
+            query = replace(
+                query, sort=SORT_KEYS[column], descending=order == Qt.SortOrder.DescendingOrder
+            )
+        self._first_row_when_loaded = True
+        self.title.setText(title)
+        self.model.show(query)
+
+    def selected_ids(self) -> list[int]:
+        """The tickets of the chosen rows, in the table's order."""
+        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        ids = [self.model.index(r, 0).data(TICKET_ID_ROLE) for r in rows]
+        return [i for i in ids if i is not None]
+
+    def selection_size(self) -> tuple[int, int | None]:
+        """How many rows are chosen, and the ticket when it is one: counted from the
+        selection's ranges, since a whole long queue chosen must not fetch every row."""
+        selection = self.table.selectionModel().selection()
+        rows = sum(span.height() for span in selection)
+        return rows, selection[0].topLeft().data(TICKET_ID_ROLE) if rows == 1 else None
+
+    def _on_model_loaded(self) -> None:
+        total = self.model.total
+        self.total.setText(
+            tr("{count} tickets").format(count=f"{total:,}") if total != 1 else tr("1 ticket")
+        )
+        reading_id = self._reading()
+        first = self._first_row_when_loaded or reading_id is None
+        self._first_row_when_loaded = False
+        if self.table.currentIndex().isValid():
+            return
+        reading = self.model.row_of(reading_id or 0)
+        if not first and reading is not None:
+            # Sorted again: the ticket being read stays the current one, wherever it went.
+            select_ticket_row(self.table, reading)
+            self.table.scrollTo(self.table.currentIndex())
+        elif first and total:
+            select_ticket_row(self.table, 0)
+        self.selectionChanged.emit()
+
+    def _on_table_current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        ticket_id = current.data(TICKET_ID_ROLE) if current.isValid() else None
+        if ticket_id is not None and ticket_id != self._reading():
+            self.ticketChosen.emit(ticket_id)
+
+
+class QueueTable(QTableView):
+    """The queue table. Rows are chosen whole, so choosing a row by a cell already in
+    sight scrolls up or down only: a long subject never scrolls the Number column out of
+    a narrow table. Moving (Left, Right) to a column out of sight still brings it in."""
+
+    def scrollTo(
+        self,
+        index: QModelIndex | QPersistentModelIndex,
+        hint: QAbstractItemView.ScrollHint = QAbstractItemView.ScrollHint.EnsureVisible,
+    ) -> None:
+        header = self.horizontalHeader()
+        left = header.sectionViewportPosition(index.column())
+        in_sight = left < self.viewport().width() and left + header.sectionSize(index.column()) > 0
+        across = self.horizontalScrollBar().value()
+        super().scrollTo(index, hint)
+        if in_sight:
+            self.horizontalScrollBar().setValue(across)
+
+
+def configure_queue_table(table: QTableView) -> None:
+    """The queue table's settings that keep it fast at any length: fixed row heights,
+    no resizing to contents, sorting by re-querying the model (no proxy)."""
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+    table.setAlternatingRowColors(True)
+    table.setShowGrid(False)
+    table.setWordWrap(False)
+    table.setSortingEnabled(True)
+    table.setTextElideMode(Qt.TextElideMode.ElideRight)
+    table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+    rows = table.verticalHeader()
+    rows.setVisible(False)
+    rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # no per-row measuring
+    rows.setDefaultSectionSize(ROW_HEIGHT)
+    header = table.horizontalHeader()
+    header.setSectionsMovable(True)
+    header.setHighlightSections(False)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setStretchLastSection(False)
+    header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    for column, width in enumerate(DEFAULT_WIDTHS):
+        table.setColumnWidth(column, width)
+    header.setSortIndicator(COLUMN[SortKey.UPDATED], Qt.SortOrder.DescendingOrder)
+
+
+def select_ticket_row(table: QTableView, row: int) -> None:
+    """Make `row` the one selected ticket, as a click does."""
+    index = table.model().index(row, 1)
+    table.selectionModel().setCurrentIndex(
+        index,
+        QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+    )
