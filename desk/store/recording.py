@@ -203,13 +203,19 @@ class RecordingSlaRepository(SlaRepository):
 
     def write_clocks(self, clocks: Iterable[StoredClocks]) -> None:
         clocks = list(clocks)
+        # Every ticket change recomputes its clocks, and most (a subject, a note) move no
+        # due time: only those that did are announced, or each edit would re-count the
+        # due-time queues of every client.
+        before = self.dues([c.ticket_id for c in clocks])
+        moved = frozenset(
+            c.ticket_id for c in clocks if before.get(c.ticket_id) != (c.due_at, c.at_risk_at)
+        )
         super().write_clocks(clocks)
-        for c in clocks:
-            self._changes.ticket(c.ticket_id)
-        if clocks:
+        for ticket_id in moved:
+            self._changes.ticket(ticket_id)
+        if moved:
             # Due times move tickets into and out of Overdue, At risk and Due today.
-            ids = frozenset(c.ticket_id for c in clocks)
-            self._changes.moved(Moves(tickets=ids, due=True))
+            self._changes.moved(Moves(tickets=moved, due=True))
 
     def stamp_breaches(self, ticket_ids: Sequence[int], clock: Clock, now: datetime) -> list[int]:
         stamped = super().stamp_breaches(ticket_ids, clock, now)

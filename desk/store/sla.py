@@ -258,6 +258,17 @@ class SlaRepository:
             raise NotFound(f"There is no ticket {ticket_id}.")
         return dict(row._mapping)
 
+    def dues(self, ticket_ids: Sequence[int]) -> dict[int, tuple[datetime | None, ...]]:
+        """What the due-time queues (Overdue, At risk, Due today) read of these tickets."""
+        if not ticket_ids:
+            return {}
+        rows = self._conn.execute(
+            select(tickets.c.id, tickets.c.due_at, tickets.c.at_risk_at).where(
+                tickets.c.id.in_(list(ticket_ids))
+            )
+        )
+        return {row.id: (row.due_at, row.at_risk_at) for row in rows}
+
     # --- writing clocks -------------------------------------------------------------
 
     def write_clocks(self, clocks: Iterable[StoredClocks]) -> None:

@@ -56,6 +56,7 @@ READS = {
         "past_due",
         "resolved_before",
         "breach_targets",
+        "dues",
     },
     NotificationRepository: {"for_agent", "unread_count", "supervisors_of"},
     RoutingRepository: {
