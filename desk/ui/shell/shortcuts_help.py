@@ -9,7 +9,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDialog,
     QDialogButtonBox,
     QHeaderView,
     QLabel,
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..common.desk_dialog import DeskDialog
 from ..common.labels import tr
 from .window_actions import ACTIONS, MENUS, PART_KEYS
 
@@ -54,7 +54,7 @@ def shortcut_groups() -> list[tuple[str, list[tuple[str, str]]]]:
     return groups
 
 
-class ShortcutsDialog(QDialog):
+class ShortcutsDialog(DeskDialog):
     """A list to look at while working: not modal, Escape or Close puts it away."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -76,6 +76,8 @@ class ShortcutsDialog(QDialog):
         self._fill(shortcut_groups())
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
+        # Desk's dialog keys: nothing to fill in, so Enter, Ctrl+Enter and Escape all close.
+        self.set_primary(buttons.button(QDialogButtonBox.StandardButton.Close))
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.keys, 1)
