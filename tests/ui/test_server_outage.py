@@ -101,3 +101,32 @@ def test_an_outage_is_one_banner_and_the_return_turns_green_by_itself(
     assert back_after < 31
     # And the desk works again: the ticket still reads.
     open_ticket(qtbot, window, ticket_id)
+
+
+def test_an_idle_server_window_sends_nothing_yet_notices_the_server_stop(
+    qtbot, server_window: MainWindow, cluster: Cluster
+):
+    # The listening connection watches the server: no SELECT 1 every few seconds (the
+    # check timer is set to 1 s here), only the presence heartbeat every 10 s.
+    from sqlalchemy import event
+
+    window = server_window
+    sent: list[str] = []
+    engine = window.session.db.engine  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: window.hub.connected, timeout=10_000)
+    wait_idle(qtbot, window, timeout=20_000)
+
+    def count(_conn, _cursor, statement, *_args) -> None:
+        sent.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        qtbot.wait(4000)
+        assert [s for s in sent if "presence" not in s] == []
+        cluster.stop()  # nobody touches the window: the lost listener says so
+        qtbot.waitUntil(lambda: window.banner.isVisible(), timeout=10_000)
+        assert window.connection.text() == "● Not connected"
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    cluster.start()
+    qtbot.waitUntil(lambda: not window.banner.isVisible(), timeout=35_000)

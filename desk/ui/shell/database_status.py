@@ -2,6 +2,9 @@
 
 `DatabaseMonitor` learns from every background job's outcome (`TaskRunner.jobFinished`)
 and from a cheap check on a timer (the local file's identity; a server's `SELECT 1`).
+On a server whose change listener is connected (`follow`), that connection is the check:
+its socket, with TCP keepalives, notices a server going away at once, so a healthy idle
+window sends nothing but its presence heartbeat; the timer runs only while it is down.
 A file deleted, moved or replaced, or a server that stops answering, becomes one status,
 shown by one non-modal `DatabaseBanner`; a server is tried again with backoff (1, 2, 4 …
 30 s) and the status clears by itself when it answers. Failures of work started before
@@ -22,6 +25,7 @@ from desk.domain.errors import DatabaseError, DatabaseGone, DatabaseReadOnly, Da
 from desk.services import health
 from desk.services.database import Database
 
+from ..common.change_hub import ChangeHub
 from ..common.labels import tr
 from ..common.tasks import TaskRunner
 
@@ -94,6 +98,13 @@ class DatabaseMonitor(QObject):
         self._countdown.timeout.connect(self._on_countdown_timeout)
         runner.jobFinished.connect(self._on_runner_job_finished)
         self._periodic.start()
+        #: The change listener's connection is up: it watches the server, the timer rests.
+        self._listening = False
+
+    def follow(self, hub: ChangeHub) -> None:
+        """Let `hub`'s listening connection stand in for the periodic check (a server)."""
+        hub.connectedChanged.connect(self._on_hub_connected_changed)
+        self._on_hub_connected_changed(hub.connected, check=False)
 
     @property
     def status(self) -> DatabaseStatus:
@@ -177,6 +188,15 @@ class DatabaseMonitor(QObject):
             # Maybe an outage, maybe just this statement: a check tells them apart.
             self.check_now()
 
+    def _on_hub_connected_changed(self, connected: bool, *, check: bool = True) -> None:
+        self._listening = connected
+        if connected:
+            self._periodic.stop()
+        elif self._problem is None:
+            self._periodic.start()
+        if check:  # lost: is it the server? back: does it answer again?
+            self.check_now()
+
     def _problem_is_gone(self) -> bool:
         return isinstance(self._problem, DatabaseGone)
 
@@ -208,7 +228,8 @@ class DatabaseMonitor(QObject):
         self._ok_since = time.monotonic()
         self._retry.stop()
         self._countdown.stop()
-        self._periodic.start()
+        if not self._listening:
+            self._periodic.start()
         self._emit()
         self.recovered.emit()
 

@@ -95,6 +95,8 @@ class MainWindow(QMainWindow):
             local=session.backend == "sqlite",
             where=session.database_description,
         )
+        if session.backend != "sqlite":
+            self.monitor.follow(hub)
         self._writable = True
         self.banner = DatabaseBanner(session.database_description)
         self.status = DeskStatusBar(session.database_description)
