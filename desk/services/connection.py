@@ -44,6 +44,10 @@ class ServerAddress:
         """The name its password is kept under in the credential store."""
         return f"{self.user}@{self.host}:{self.port}/{self.database}"
 
+    def as_user(self, user: str) -> ServerAddress:
+        """The same server, signed in to as `user` (an agent's own login)."""
+        return ServerAddress(self.host, self.port, self.database, user)
+
 
 @dataclass(frozen=True, slots=True)
 class DatabaseChoice:

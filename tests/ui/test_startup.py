@@ -13,8 +13,8 @@ from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
 from desk.gui import _acting_agent
-from desk.services import directory as people
 from desk.services.database import open_database
+from desk.services.sign_in import sign_in
 from desk.ui.common.dialogs import FormDialog
 from desk.ui.common.tasks import TaskRunner
 
@@ -93,5 +93,5 @@ def test_an_empty_desk_asks_for_its_first_admin(qapp, tmp_path):
         "Pat Admin",
         "admin",
     )
-    assert people.sign_in(db, "pat", "long enough password").id == agent.id
+    assert sign_in(db, "pat", "long enough password").agent.id == agent.id
     db.close()

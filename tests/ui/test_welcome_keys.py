@@ -17,6 +17,7 @@ from desk.app import Paths
 from desk.gui import DATABASE_SETTING, DeskApp, _acting_agent
 from desk.services import directory as people
 from desk.services.database import open_database
+from desk.services.sign_in import sign_in
 from desk.ui.admin.connection_dialog import ConnectionDialog
 from desk.ui.common.desk_dialog import DeskDialog
 from desk.ui.common.error_report import ErrorReporter
@@ -89,7 +90,7 @@ def test_enter_after_the_password_makes_the_first_admin(qtbot, qapp, tmp_path):
             "Pat Admin",
             "admin",
         )
-        assert people.sign_in(db, "pat", "short but longer").id == agent.id
+        assert sign_in(db, "pat", "short but longer").agent.id == agent.id
     finally:
         db.close()
 
@@ -175,7 +176,7 @@ def test_connect_to_an_empty_desk_and_make_its_admin_by_keyboard(qtbot, desk_on_
     assert seen
     assert desk.window.session.agent.login == "pat"
     assert str(fresh) in desk.window.session.database_description
-    assert people.sign_in(desk.db, "pat", "short but longer").name == "Pat Admin"
+    assert sign_in(desk.db, "pat", "short but longer").agent.name == "Pat Admin"
     assert desk.settings.value(DATABASE_SETTING) == f"sqlite:///{fresh}"
 
 
