@@ -21,6 +21,7 @@ from desk.store.unit_of_work import SqlDatabase, SqlUnitOfWork
 
 from . import demo_content as content
 from . import directory
+from .sign_in import DEMO_DESK
 from .tickets import event_entries
 
 DEMO_DAYS = 120
@@ -123,6 +124,9 @@ def ensure_demo_desk(db: SqlDatabase, summary: DemoSummary | None = None) -> Dem
                 "This database already has agents; seed the demo into an empty database.",
             )
         admin = directory.create_first_admin(db, *content.ADMIN, password=password)
+        with db.write() as uow:  # `desk --demo` and --as may act without a password here
+            uow.settings.set(DEMO_DESK, "yes")
+            uow.commit()
         shared_hash = directory.hash_password(password)  # Argon2 is slow on purpose: once will do
         assert admin.id is not None
         teams = {

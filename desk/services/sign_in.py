@@ -207,6 +207,58 @@ def sign_in_on_server(url: str, login: str, password: str) -> tuple[SqlDatabase,
     return db, signed_in
 
 
+#: The desk setting that marks a demo desk (set by desk.services.demo).
+DEMO_DESK = "demo_desk"
+
+
+def act_as(db: Database, login: str) -> SignedIn:
+    """`desk --as LOGIN` and the demo's supervisor: an agent at work without typing a
+    password. Refused (SignInRefused) for an agent who has a password, except on a demo
+    desk; on a server, for anyone but the login this connection signed in as, unless the
+    connection is the desk owner's on a demo desk."""
+    login = validation.clean_text(
+        "login", "The login", login, limit=validation.LOGIN_MAX, required=True
+    ).lower()
+    with db.read() as uow:
+        stored = uow.credentials.by_login(login)
+        role = uow.credentials.current_user()
+        demo = uow.settings.get(DEMO_DESK) == "yes"
+        connected = uow.credentials.by_login(role) if role else None
+    if stored is None or not stored.agent.active:
+        raise NotFound(f"There is no active agent with the login “{login}”.")
+    if role is not None:
+        if connected is not None and connected.agent.id == stored.agent.id:
+            return SignedIn(stored.agent, stored.must_change_password)
+        if connected is None and demo:
+            return SignedIn(stored.agent, False)
+        raise SignInRefused(
+            "On a shared server you are the login you connect as: connect as "
+            f"postgresql://{login}@… instead of using --as."
+        )
+    if stored.password_hash and not demo:
+        raise SignInRefused(
+            f"“{login}” has a password: sign in with it. (--as is only for the demo desk "
+            "and for agents without a password.)"
+        )
+    return SignedIn(stored.agent, False)
+
+
+def resume(db: Database, login: str, desk_id: str) -> SignedIn | None:
+    """The agent signed in before, when the same desk (`desk_id`) was opened again (its
+    file put back): still signed in if still an active agent without a forced change
+    there; None when they must sign in."""
+    login = validation.clean_text(
+        "login", "The login", login, limit=validation.LOGIN_MAX, required=True
+    ).lower()
+    desk_id = validation.clean_text("desk", "The desk's id", desk_id, limit=64, required=True)
+    with db.read() as uow:
+        same_desk = uow.settings.get("desk_id") == desk_id
+        stored = uow.credentials.by_login(login) if same_desk else None
+    if stored is None or not stored.agent.active or stored.must_change_password:
+        return None
+    return SignedIn(stored.agent, False)
+
+
 def change_password(
     db: Database, agent_id: int, current: str, new: str, repeat: str, *, url: str | None = None
 ) -> None:

@@ -627,6 +627,18 @@ def catalogue(db, w: World, ticket: int, version: int) -> list[tuple[str, Call, 
             {"login": "text?", "password": "text?"},
         ),
         (
+            "resume",
+            lambda **k: sign_in.resume(db, k["login"], k["desk"]),
+            {"login": "admin", "desk": "not this desk"},
+            {"login": "text", "desk": "text"},
+        ),
+        (
+            "act_as",
+            lambda **k: sign_in.act_as(db, k["login"]),
+            {"login": "admin"},
+            {"login": "text"},
+        ),
+        (
             "sign_in_on_server",
             lambda **k: sign_in.sign_in_on_server(k["url"], k["login"], k["password"]),
             {"url": "sqlite:///nowhere.sqlite3", "login": "admin", "password": "a-password"},
