@@ -60,7 +60,7 @@ class ResetPasswordDialog(FormDialog):
         )
         self.make_up = QPushButton(tr("&Make one up"))
         self.make_up.clicked.connect(self._on_make_up_clicked)
-        self.add_field("password", tr("&Temporary password"), self.password, self.make_up)
+        self.add_field("password", tr("Temporary password"), self.password, self.make_up)
         self.submitted.connect(self._on_submitted)
 
     def _on_make_up_clicked(self) -> None:

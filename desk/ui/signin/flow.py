@@ -127,6 +127,7 @@ class SignInFlow:
             attempt,
             login=str(login),
             offer_keep=offer_keep,
+            on_server=on_server,
             parent=self.parent,
         )
         self.dialog = dialog

@@ -46,9 +46,9 @@ class ChangePasswordDialog(FormDialog):
         self._runner = runner
         self._change = change
         self._forced_from = forced_from
-        self.current = self.add_field("current", tr("&Current password"), password_field())
-        self.new = self.add_field("new", tr("&New password"), password_field())
-        self.repeat = self.add_field("repeat", tr("&Repeat it"), password_field())
+        self.current = self.add_field("current", tr("Current password"), password_field())
+        self.new = self.add_field("new", tr("New password"), password_field())
+        self.repeat = self.add_field("repeat", tr("Repeat the new one"), password_field())
         self.caps_lock = caps_lock_label(self.current, self.new, self.repeat, parent=self)
         self._form.addRow("", self.caps_lock)
         if forced_from is not None:

@@ -57,14 +57,15 @@ class SignInDialog(FormDialog):
         *,
         login: str = "",
         offer_keep: bool = True,
+        on_server: bool = False,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(
-            tr("Sign in to Desk"),
-            tr("Sign in to the desk at {where}.").format(where=where),
-            tr("Sign in"),
-            parent,
+        intro = (
+            tr("Sign in with your own login on this server.")
+            if on_server
+            else tr("Sign in to work on this desk.")
         )
+        super().__init__(tr("Sign in to Desk"), f"{intro}\n{where}", tr("Sign in"), parent)
         self.setObjectName("signInDialog")
         self._runner = runner
         self._attempt = attempt
@@ -74,8 +75,8 @@ class SignInDialog(FormDialog):
         self._refusal = ""
         if self.cancel_button is not None:
             self.cancel_button.setText(tr("Quit"))
-        self.login = self.add_field("login", tr("&Login"), QLineEdit(login))
-        self.password = self.add_field("password", tr("&Password"), password_field())
+        self.login = self.add_field("login", tr("Login"), QLineEdit(login))
+        self.password = self.add_field("password", tr("Password"), password_field())
         self.caps_lock = caps_lock_label(self.login, self.password, parent=self)
         self._form.addRow("", self.caps_lock)
         self.keep = QCheckBox(tr("&Keep me signed in on this computer"))
@@ -108,8 +109,11 @@ class SignInDialog(FormDialog):
 
     def show_problem(self, exc: BaseException) -> None:
         super().show_problem(exc)
-        if not isinstance(exc, SignInRefused):
-            return
+        if isinstance(exc, SignInRefused):
+            self._show_refusal(exc)
+        self.adjustSize()  # room for the words, not squeezed fields
+
+    def _show_refusal(self, exc: SignInRefused) -> None:
         self.password.clear()
         self.password.setFocus(Qt.FocusReason.OtherFocusReason)
         self._refusal = exc.message
