@@ -124,9 +124,6 @@ def ensure_demo_desk(db: SqlDatabase, summary: DemoSummary | None = None) -> Dem
                 "This database already has agents; seed the demo into an empty database.",
             )
         admin = directory.create_first_admin(db, *content.ADMIN, password=password)
-        with db.write() as uow:  # `desk --demo` and --as may act without a password here
-            uow.settings.set(DEMO_DESK, "yes")
-            uow.commit()
         shared_hash = directory.hash_password(password)  # Argon2 is slow on purpose: once will do
         assert admin.id is not None
         teams = {
@@ -155,6 +152,10 @@ def ensure_demo_desk(db: SqlDatabase, summary: DemoSummary | None = None) -> Dem
                 default_team_id=teams[team].id,
                 default_priority=priority,
             )
+    with db.write() as uow:  # `desk --demo` and --as may act without a password here
+        if uow.settings.get(DEMO_DESK) != "yes":
+            uow.settings.set(DEMO_DESK, "yes")
+            uow.commit()
     with db.read() as uow:
         agents = {a.login: a for a in uow.agents.all()}
         teams = {t.name: t for t in uow.teams.all()}
