@@ -34,6 +34,8 @@ class DeskStatusBar(QStatusBar):
         self.sign_out = QToolButton(objectName="signOutButton")
         self.sign_out.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.sign_out.setAutoRaise(True)
+        # Reached by the mouse or Ctrl+Shift+L: never the window's first focus.
+        self.sign_out.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.database = ElidedLabel(where, "muted")
         self.connection = QLabel(objectName="connection")
         for label in (self.busy, self.agent, self.sign_out, self.database, self.connection):
