@@ -114,6 +114,7 @@ def seed(
     started = time.perf_counter()
     before = ticket_count(db)
     if before >= target:
+        ensure_demo_desk(db)  # a desk seeded before it was marked as the demo (--as)
         return SeedReport(before, before, 0, 0, 0.0, long_thread_ticket(db) or 0)
     rng = random.Random(rng_seed + before)
     desk = ensure_demo_desk(db)

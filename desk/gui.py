@@ -15,12 +15,12 @@ from PySide6.QtWidgets import QApplication, QLineEdit
 from desk import __version__
 from desk.app import SQLITE_SUFFIX, Paths, setup_logging
 from desk.domain.errors import DatabaseError, DeskError
-from desk.domain.model import Agent, Role
-from desk.services import connection, desk_settings, queries
+from desk.domain.model import Agent
+from desk.services import connection, desk_settings, kept_sign_in, queries
 from desk.services import directory as people
 from desk.services.connection import Connected
-from desk.services.database import missing_database_file, open_database
-from desk.services.demo import DEMO_LOGIN, seed_demo
+from desk.services.database import Database, missing_database_file, open_database
+from desk.services.demo import seed_demo
 from desk.store.unit_of_work import SqlDatabase
 from desk.ui.admin.connection_dialog import ConnectionDialog
 from desk.ui.admin.desk_settings_dialog import system_phone_region
@@ -32,8 +32,9 @@ from desk.ui.common.labels import tr
 from desk.ui.common.session import DeskSession
 from desk.ui.common.style import ThemeChooser
 from desk.ui.common.tasks import TaskRunner
-from desk.ui.shell.main_window import MainWindow
+from desk.ui.shell.main_window import MainWindow, close_owned_windows
 from desk.ui.shell.start_up import StartProgress, ask_to_create_desk, start_up_problem_box
+from desk.ui.signin.flow import SignInFlow
 
 log = logging.getLogger(__name__)
 DEMO_TICKETS = 3000
@@ -114,6 +115,10 @@ class DeskApp(QObject):
         #: --quit-after has fired: leaving now is what was asked for, not a failure.
         self.quitting = False
         self.connection_dialog: ConnectionDialog | None = None
+        #: The id of the desk the window is on.
+        self.desk_id = ""
+        #: Who is signing in (its dialog on screen), for tests and screenshots.
+        self.sign_in_flow: SignInFlow | None = None
         #: Chosen at start in the connection dialog; remembered once the desk opened on it.
         self._chosen: Connected | None = None
 
@@ -207,14 +212,28 @@ class DeskApp(QObject):
         return dialog.result_connection.db
 
     def show_desk(self, db: SqlDatabase, args: argparse.Namespace) -> bool:
-        """The window on `db`, replacing the one shown (and its database) if any."""
+        """The window on `db` for whoever signs in, replacing the one shown (and its
+        database) if any; False when nobody signed in."""
         self.end_progress()
         runner = TaskRunner()
         self._quit_later()  # an empty desk asks for its first admin before any window
-        agent = _acting_agent(db, args, self.settings, runner)
-        if agent is None:
+        self.sign_in_flow = SignInFlow(self.settings, runner, _first_admin_here)
+        at = self.sign_in_flow.start(
+            db,
+            as_login=getattr(args, "login", None),
+            demo=getattr(args, "demo", False),
+            resume=getattr(args, "resume", None),
+        )
+        if at is None:
             return False
-        self.settings.setValue("session/login", agent.login)
+        if at.db is not db:  # a server: the agent's own connection replaces the first one
+            db.close()
+        assert isinstance(at.db, SqlDatabase)
+        self._open_window(at.db, at.agent, runner)
+        return True
+
+    def _open_window(self, db: SqlDatabase, agent: Agent, runner: TaskRunner) -> None:
+        self.desk_id = desk_settings.desk_id(db)  # kept: the file may go away later
         hub = ChangeHub()
         hub.watch(db)  # before anything is read, so nothing written meanwhile is missed
         session = DeskSession(db, agent, queries.directory(db), db.description, db.backend)
@@ -229,20 +248,54 @@ class DeskApp(QObject):
         )
         window.connectRequested.connect(self.choose_database)
         window.reopenRequested.connect(self.reopen_database)
+        window.signOutRequested.connect(self.sign_out)
         old_window, old_db, old_hub = self.window, self.db, self.hub
         self.window, self.db, self.hub = window, db, hub
         window.show()
         if os.environ.get(FIRST_PAINT_PROBE):
             _report_first_paint(window)
         if old_window is not None:
-            old_window.close()  # keeps its layout and drafts
+            if old_window.isVisible():
+                old_window.close()  # keeps its layout and drafts
             old_window.deleteLater()
         if old_hub is not None:
             old_hub.stop()
             old_hub.deleteLater()
         if old_db is not None and old_db is not db:
             old_db.close()
-        return True
+
+    def sign_out(self) -> None:
+        """File › Sign out / switch agent: the window closes down to the sign-in dialog.
+
+        Nothing of this agent's stays for the next: the dialogs the window opened are
+        closed, its layout saved under this agent, the drafts are on disk under this
+        agent, the kept sign-in of this computer is forgotten; the next agent gets a
+        new window (their own layout, queue and drafts)."""
+        window, db = self.window, self.db
+        if window is None or db is None:
+            return
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        app.setQuitOnLastWindowClosed(False)  # the sign-in dialog comes after the window
+        try:
+            try:
+                kept_sign_in.forget_sign_in(db)
+            except DeskError as exc:
+                log.warning("the kept sign-in could not be forgotten: %s", exc.message)
+            close_owned_windows(window)
+            window.close()
+            log.info("%s signed out", window.session.agent.login)
+            runner = TaskRunner()
+            self.sign_in_flow = SignInFlow(self.settings, runner, _first_admin_here)
+            at = self.sign_in_flow.ask(db)
+        finally:
+            app.setQuitOnLastWindowClosed(True)
+        if at is None:  # Quit in the sign-in dialog
+            self.quitting = True
+            QTimer.singleShot(0, app.quit)
+            return
+        assert isinstance(at.db, SqlDatabase)
+        self._open_window(at.db, at.agent, runner)
 
     # --- switching ----------------------------------------------------------------------------
 
@@ -264,20 +317,25 @@ class DeskApp(QObject):
         window, db = self.window, self.db
         assert window is not None and db is not None
         url = db.safe_url
+        # The same desk again: whoever is signed in stays so, if it is the same desk and
+        # they are still an active agent in it (else they sign in).
+        resume = (window.session.agent.login, self.desk_id)
         window.runner.run(
             lambda: connection.reopen(url),
-            self._on_connection_dialog_connected,
+            lambda result: self._on_connection_dialog_connected(result, resume),
             lambda exc: window.banner.show_reopen_problem(error_text(exc)),
             what=tr("Reopening the database"),
         )
 
-    def _on_connection_dialog_connected(self, result: Connected) -> None:
+    def _on_connection_dialog_connected(
+        self, result: Connected, resume: tuple[str, str] | None = None
+    ) -> None:
         # The same process moves to the new database: a new window on it (the acting agent
         # is found again there), then the old window and database are closed. Nothing is
         # kept from the old database, so nothing can be written to the wrong one. The
         # choice is remembered only once the move is made: an empty desk whose first
         # admin was not created leaves Desk (and its next start) where it was.
-        switch = argparse.Namespace(login=None, demo=False)
+        switch = argparse.Namespace(login=None, demo=False, resume=resume)
         if not self.show_desk(result.db, switch):
             chosen = result.db.description
             result.db.close()
@@ -342,21 +400,15 @@ def _report_first_paint(window: MainWindow) -> None:
 def _acting_agent(
     db: SqlDatabase, args: argparse.Namespace, settings: QSettings, runner: TaskRunner
 ) -> Agent | None:
-    """Who is at the desk (until sign-in arrives): --as, the demo's supervisor, the last
-    one here, or the first admin, made now on an empty desk."""
-    directory = queries.directory(db)
-    by_login = {a.login: a for a in directory.agents if a.active}
-    wanted = args.login or (DEMO_LOGIN if args.demo else settings.value("session/login"))
-    if wanted:
-        if wanted in by_login:
-            return by_login[wanted]
-        if args.login:
-            raise DeskError(
-                tr("There is no active agent with the login “{login}”.").format(login=args.login)
-            )
-    admins = [a for a in by_login.values() if a.role == Role.ADMIN]
-    if admins or by_login:
-        return (admins or list(by_login.values()))[0]
+    """Who is at the desk: see desk.ui.signin.flow (the first admin, made now on an empty
+    desk; --as and the demo where no password is needed; else the sign-in)."""
+    flow = SignInFlow(settings, runner, _first_admin_here)
+    at = flow.start(db, as_login=getattr(args, "login", None), demo=getattr(args, "demo", False))
+    return None if at is None else at.agent
+
+
+def _first_admin_here(db: Database, runner: TaskRunner) -> Agent | None:
+    assert isinstance(db, SqlDatabase)
     agent = first_admin_dialog(db, runner)
     if agent is not None:  # a new desk's first run: phone numbers as this computer's country
         desk_settings.settle_phone_region(db, system_phone_region())

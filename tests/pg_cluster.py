@@ -29,21 +29,36 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+#: The superuser's password in a cluster that checks passwords (scram-sha-256).
+SUPERUSER_PASSWORD = "superuser-secret"
+
+
 class Cluster:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, auth: str = "trust") -> None:
         self.root = root
         self.data = root / "data"
         self.port = _free_port()
         self.log = root / "server.log"
+        #: How TCP connections are authenticated (pg_hba.conf's method for "host" lines).
+        self.auth = auth
+
+    @property
+    def _superuser(self) -> str:
+        return "postgres" if self.auth == "trust" else f"postgres:{SUPERUSER_PASSWORD}"
 
     @property
     def url(self) -> str:
-        """The empty database "desk"."""
-        return f"postgresql://postgres@127.0.0.1:{self.port}/desk"
+        """The empty database "desk", as the superuser."""
+        return f"postgresql://{self._superuser}@127.0.0.1:{self.port}/desk"
 
     @property
     def admin_url(self) -> str:
-        return f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
+        return f"postgresql://{self._superuser}@127.0.0.1:{self.port}/postgres"
+
+    def url_for(self, user: str, password: str | None = None) -> str:
+        """The database "desk" as `user` (with `password`, if one is given)."""
+        secret = f":{password}" if password is not None else ""
+        return f"postgresql://{user}{secret}@127.0.0.1:{self.port}/desk"
 
     def _run(self, *command: str) -> None:
         prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
@@ -52,8 +67,22 @@ class Cluster:
             raise RuntimeError(f"{command[0]} failed: {done.stdout}{done.stderr}")
 
     def init(self) -> None:
+        if self.auth == "trust":
+            self._run(
+                str(BIN / "initdb"), "-D", str(self.data), "-U", "postgres", "-A", "trust",
+                "--no-sync", "-E", "UTF8",
+            )  # fmt: skip
+            return
+        # Passwords checked over TCP (what a real server's pg_hba.conf says); the local
+        # socket stays trusted so that pg_ctl and createdb need none.
+        password_file = self.root / "superuser-password"
+        password_file.write_text(SUPERUSER_PASSWORD + "\n")
+        if os.geteuid() == 0:
+            user = pwd.getpwnam("postgres")
+            os.chown(password_file, user.pw_uid, user.pw_gid)
         self._run(
-            str(BIN / "initdb"), "-D", str(self.data), "-U", "postgres", "-A", "trust",
+            str(BIN / "initdb"), "-D", str(self.data), "-U", "postgres",
+            f"--auth-host={self.auth}", "--auth-local=trust", f"--pwfile={password_file}",
             "--no-sync", "-E", "UTF8",
         )  # fmt: skip
 
@@ -87,11 +116,16 @@ class Cluster:
             process.send_signal(signal.SIGCONT)
 
     def create_database(self) -> None:
-        self._run(str(BIN / "createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "desk")  # fmt: skip
+        self._run(str(BIN / "createdb"), "-h", str(self.root), "-p", str(self.port), "-U", "postgres", "desk")  # fmt: skip
+
+    def sql(self, statement: str) -> None:
+        """Run `statement` as the superuser (over the local socket), in the database "desk"."""
+        self._run(str(BIN / "psql"), "-h", str(self.root), "-p", str(self.port), "-U", "postgres", "-d", "desk", "-v", "ON_ERROR_STOP=1", "-c", statement)  # fmt: skip
 
 
-def throwaway_cluster() -> Iterator[Cluster]:
-    """A started cluster with an empty database "desk"; skipped without the binaries."""
+def throwaway_cluster(auth: str = "trust") -> Iterator[Cluster]:
+    """A started cluster with an empty database "desk"; skipped without the binaries.
+    `auth` is how TCP connections are authenticated ("trust", "scram-sha-256")."""
     missing_runuser = os.geteuid() == 0 and shutil.which("runuser") is None
     if not (BIN / "initdb").exists() or missing_runuser:
         if REQUIRE_POSTGRES:
@@ -101,7 +135,7 @@ def throwaway_cluster() -> Iterator[Cluster]:
     if os.geteuid() == 0:  # initdb refuses root: the cluster belongs to postgres
         user = pwd.getpwnam("postgres")
         os.chown(root, user.pw_uid, user.pw_gid)
-    cluster = Cluster(root)
+    cluster = Cluster(root, auth)
     try:
         cluster.init()
         cluster.start()

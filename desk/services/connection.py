@@ -44,6 +44,10 @@ class ServerAddress:
         """The name its password is kept under in the credential store."""
         return f"{self.user}@{self.host}:{self.port}/{self.database}"
 
+    def as_user(self, user: str) -> ServerAddress:
+        """The same server, signed in to as `user` (an agent's own login)."""
+        return ServerAddress(self.host, self.port, self.database, user)
+
 
 @dataclass(frozen=True, slots=True)
 class DatabaseChoice:
@@ -214,7 +218,14 @@ def connect(choice: DatabaseChoice, password: str = "", *, remember: bool = Fals
     db = SqlDatabase.open(choice.url(password))
     warning = None
     if choice.server is not None:
-        if remember and password:
+        if remember and password and _is_agents_own_login(db):
+            # An agent's own login is their sign-in: kept nowhere, asked at each start.
+            forget_password(choice.server)
+            warning = (
+                f"“{choice.server.user}” is an agent's own login, whose password Desk never "
+                "keeps: you will sign in with it at each start."
+            )
+        elif remember and password:
             try:
                 remember_password(choice.server, password)
             except CredentialStoreUnavailable as exc:
@@ -222,6 +233,12 @@ def connect(choice: DatabaseChoice, password: str = "", *, remember: bool = Fals
         else:
             forget_password(choice.server)
     return Connected(db, choice, warning)
+
+
+def _is_agents_own_login(db: SqlDatabase) -> bool:
+    with db.read() as uow:
+        role = uow.credentials.current_user()
+        return role is not None and uow.credentials.by_login(role) is not None
 
 
 def reopen(url: str) -> Connected:

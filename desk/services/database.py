@@ -26,6 +26,16 @@ class Database(Protocol):
         """Raises DatabaseGone (the local file left its path) or DatabaseUnavailable."""
         ...
 
+    @property
+    def description(self) -> str:
+        """Where it is, in words ("desk.sqlite3", "desk on db.example.com")."""
+        ...
+
+    @property
+    def safe_url(self) -> str:
+        """Its URL without any password: what may be remembered or shown."""
+        ...
+
     def server_version(self) -> str:
         """ "SQLite 3.45.1", "PostgreSQL 16.4 …" (the About box); raises DatabaseUnavailable."""
         ...

@@ -21,6 +21,7 @@ from desk.store.unit_of_work import SqlDatabase, SqlUnitOfWork
 
 from . import demo_content as content
 from . import directory
+from .sign_in import DEMO_DESK
 from .tickets import event_entries
 
 DEMO_DAYS = 120
@@ -151,6 +152,10 @@ def ensure_demo_desk(db: SqlDatabase, summary: DemoSummary | None = None) -> Dem
                 default_team_id=teams[team].id,
                 default_priority=priority,
             )
+    with db.write() as uow:  # `desk --demo` and --as may act without a password here
+        if uow.settings.get(DEMO_DESK) != "yes":
+            uow.settings.set(DEMO_DESK, "yes")
+            uow.commit()
     with db.read() as uow:
         agents = {a.login: a for a in uow.agents.all()}
         teams = {t.name: t for t in uow.teams.all()}

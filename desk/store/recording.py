@@ -21,10 +21,12 @@ from desk.domain.calendars import BusinessCalendar
 from desk.domain.changes import ChangeRecorder, Directory, Moves, moves_of
 from desk.domain.model import Agent, Category, Customer, Team
 from desk.domain.routing_rules import Rule, Strategy
+from desk.domain.sign_in import Failures
 from desk.domain.sla import Clock, SlaPlan
 from desk.domain.sla_history import ManualDue
 from desk.domain.ticket import Ticket
 
+from .credentials import CredentialRepository
 from .directory import AgentRepository, CategoryRepository, CustomerRepository, TeamRepository
 from .housekeeping import NotificationRepository
 from .routing import RoutingRepository, StoredRule
@@ -97,6 +99,46 @@ class RecordingAgentRepository(AgentRepository):
     def set_capacity(self, agent_id: int, capacity: int | None) -> None:
         super().set_capacity(agent_id, capacity)
         self._changes.directory(Directory.AGENTS)
+
+
+class RecordingCredentialRepository(CredentialRepository):
+    """A lock, a forced change and the kept sign-ins are the admin's to see on the agent
+    (directory: agents). A wrong password that locks nothing, and a kept sign-in being
+    used, are bookkeeping no view shows: recorded, they would make every client re-read
+    its directory at each mistyped password."""
+
+    def __init__(self, conn: Connection, changes: ChangeRecorder) -> None:
+        super().__init__(conn)
+        self._changes = changes
+
+    def set_failures(self, agent_id: int, failures: Failures) -> None:
+        before = self.for_agent(agent_id)
+        super().set_failures(agent_id, failures)
+        was_locked = before is not None and before.failures.locked_until is not None
+        if was_locked or failures.locked_until is not None:
+            self._changes.directory(Directory.AGENTS)
+
+    def set_password(
+        self, agent_id: int, password_hash: str | None, *, must_change: bool, now: datetime
+    ) -> None:
+        super().set_password(agent_id, password_hash, must_change=must_change, now=now)
+        self._changes.directory(Directory.AGENTS)
+
+    def add_token(self, agent_id: int, token_hash: str, workstation: str, now: datetime) -> None:
+        super().add_token(agent_id, token_hash, workstation, now)
+        self._changes.directory(Directory.AGENTS)
+
+    def delete_token(self, token_hash: str) -> int:
+        deleted = super().delete_token(token_hash)
+        if deleted:
+            self._changes.directory(Directory.AGENTS)
+        return deleted
+
+    def delete_tokens(self, agent_id: int) -> int:
+        deleted = super().delete_tokens(agent_id)
+        if deleted:
+            self._changes.directory(Directory.AGENTS)
+        return deleted
 
 
 class RecordingTeamRepository(TeamRepository):

@@ -20,6 +20,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    false,
     true,
 )
 
@@ -74,6 +75,28 @@ agents = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("capacity", Integer),  # most open tickets routing gives them; None: no limit
     Column("away_until", UTCDateTime),  # away until then, available again afterwards
+    # Signing in (desk.domain.sign_in): an admin's reset makes the next sign-in change the
+    # password first; recent wrong passwords slow the login down and then lock it, here
+    # in the database so that every workstation sees the same lock.
+    Column("must_change_password", Boolean, nullable=False, server_default=false()),
+    Column("password_changed_at", UTCDateTime),
+    Column("failed_sign_ins", Integer, nullable=False, server_default="0"),
+    Column("last_failed_sign_in_at", UTCDateTime),
+    Column("locked_until", UTCDateTime),
+)
+
+# "Keep me signed in on this computer": the token itself is in that computer's credential
+# store; only its SHA-256 is here (a random 256-bit token needs no slow hash).
+sign_in_tokens = Table(
+    "sign_in_tokens",
+    metadata,
+    _id(),
+    Column("agent_id", ForeignKey("agents.id", ondelete="CASCADE"), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("last_used_at", UTCDateTime, nullable=False),
+    Column("workstation", String(200), nullable=False, server_default=""),
+    Index(None, "agent_id"),
 )
 
 team_members = Table(

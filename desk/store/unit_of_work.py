@@ -52,6 +52,7 @@ class SqlUnitOfWork:
     tickets: TicketRepository
     customers: CustomerRepository
     agents: AgentRepository
+    credentials: recording.RecordingCredentialRepository
     teams: TeamRepository
     categories: CategoryRepository
     queues: QueueReader
@@ -109,6 +110,7 @@ class SqlUnitOfWork:
         self.tickets = recording.RecordingTicketRepository(conn, changes)
         self.customers = recording.RecordingCustomerRepository(conn, changes)
         self.agents = recording.RecordingAgentRepository(conn, changes)
+        self.credentials = recording.RecordingCredentialRepository(conn, changes)
         self.teams = recording.RecordingTeamRepository(conn, changes)
         self.categories = recording.RecordingCategoryRepository(conn, changes)
         self.queues = QueueReader(conn)

@@ -33,9 +33,11 @@ from desk.services import (
     health,
     housekeeping,
     intake,
+    kept_sign_in,
     live,
     queries,
     routing_rules,
+    sign_in,
 )
 from desk.services import database as database_service
 from desk.services import sla as sla_service
@@ -378,7 +380,7 @@ def catalogue(db, w: World, ticket: int, version: int) -> list[tuple[str, Call, 
         ),
         (
             "hash_password",
-            lambda **k: directory.hash_password(k["password"]),
+            lambda **k: sign_in.hash_password(k["password"]),
             {"password": "secret-password"},
             {"password": "nottext"},
         ),
@@ -620,9 +622,61 @@ def catalogue(db, w: World, ticket: int, version: int) -> list[tuple[str, Call, 
         ),
         (
             "sign_in",
-            lambda **k: directory.sign_in(db, k["login"], k["password"]),
+            lambda **k: sign_in.sign_in(db, k["login"], k["password"]),
             {"login": "admin", "password": "wrong-password"},
             {"login": "text?", "password": "text?"},
+        ),
+        (
+            "resume",
+            lambda **k: sign_in.resume(db, k["login"], k["desk"]),
+            {"login": "admin", "desk": "not this desk"},
+            {"login": "text", "desk": "text"},
+        ),
+        (
+            "act_as",
+            lambda **k: sign_in.act_as(db, k["login"]),
+            {"login": "admin"},
+            {"login": "text"},
+        ),
+        (
+            "sign_in_on_server",
+            lambda **k: sign_in.sign_in_on_server(k["url"], k["login"], k["password"]),
+            {"url": "sqlite:///nowhere.sqlite3", "login": "admin", "password": "a-password"},
+            {"url": "text", "login": "text?", "password": "text?"},
+        ),
+        (
+            "change_password",
+            lambda **k: sign_in.change_password(
+                db, k["agent"], k["current"], k["new"], k["repeat"]
+            ),
+            {
+                "agent": w.agent,
+                "current": "not the password",
+                "new": "a new password",
+                "repeat": "a new password",
+            },
+            {"agent": "id", "current": "text?", "new": "text", "repeat": "text"},
+        ),
+        (
+            "reset_password",
+            lambda **k: sign_in.reset_password(db, k["actor"], k["agent"], k["password"]),
+            {"actor": w.supervisor, "agent": w.agent, "password": "a temporary one"},
+            {"actor": "id", "agent": "id", "password": "text"},
+        ),
+        *[
+            (
+                name,
+                lambda name=name, **k: getattr(sign_in, name)(db, k["actor"], k["agent"]),
+                {"actor": w.supervisor, "agent": w.agent},
+                {"actor": "id", "agent": "id"},
+            )
+            for name in ("unlock", "revoke_tokens", "sign_in_state")
+        ],
+        (
+            "keep_sign_in",
+            lambda **k: kept_sign_in.keep_sign_in(db, k["agent"], k["workstation"]),
+            {"agent": 99_999, "workstation": "desk-pc"},
+            {"agent": "id", "workstation": "text?"},
         ),
         # choosing a database (nothing is opened for a bad argument)
         (
@@ -882,7 +936,8 @@ def test_the_catalogue_covers_every_public_service_function(db, world: World):
 
     names = {entry[0].split(".")[0] for entry in catalogue(db, world, 1, 1)}
     modules = (work, queries, directory, connection, database_service, demo, intake, routing_rules)
-    for module in (*modules, desk_settings, live, health, sla_service, housekeeping):
+    others = (desk_settings, live, health, sla_service, housekeeping, sign_in, kept_sign_in)
+    for module in (*modules, *others):
         public = {
             name
             for name, obj in vars(module).items()
@@ -918,6 +973,13 @@ def test_the_catalogue_covers_every_public_service_function(db, world: World):
             "list_plans",
             "close_cutoff",
             "list_rules",
+            # Sign-in's questions of the database alone, and of this computer.
+            "is_server",
+            "connected_agent",
+            "kept_sign_in",
+            "forget_sign_in",
+            "can_keep_sign_in",
+            "workstation_name",
         }
         assert public <= names, sorted(public - names)
 

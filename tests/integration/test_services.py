@@ -13,8 +13,9 @@ from desk.domain.errors import (
     ValidationError,
 )
 from desk.domain.model import Channel, Level, Priority, TicketStatus
+from desk.domain.sign_in import SignInRefused
 from desk.domain.thread import EntryKind, EventType
-from desk.services import directory, queries
+from desk.services import directory, queries, sign_in
 from desk.services import tickets as work
 from desk.services.intake import IntakeRequest, NewCaller, log_ticket
 
@@ -283,9 +284,9 @@ def test_passwords_are_argon2_and_sign_in_checks_them(db, world: World):
         agent = uow.agents.by_login("nina")
         stored = uow.agents.password_hash(agent.id)
     assert stored.startswith("$argon2id$")
-    assert directory.sign_in(db, "Nina", "s3cret-pass").login == "nina"
-    with pytest.raises(PermissionDenied, match="login or password is not right"):
-        directory.sign_in(db, "nina", "wrong")
+    assert sign_in.sign_in(db, "Nina", "s3cret-pass").agent.login == "nina"
+    with pytest.raises(SignInRefused, match="Wrong login or password"):
+        sign_in.sign_in(db, "nina", "wrong")
 
 
 def test_bulk_actions_report_what_they_could_not_do(db, world: World):

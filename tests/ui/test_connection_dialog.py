@@ -14,12 +14,16 @@ from sqlalchemy import make_url
 from desk.app import Paths
 from desk.gui import DATABASE_SETTING, DeskApp
 from desk.services.connection import KEYRING_SERVICE
+from desk.services.demo import DEMO_LOGIN
+from desk.services.sign_in import DEMO_DESK
+from desk.store.unit_of_work import SqlDatabase
 from desk.ui.admin.connection_dialog import ConnectionDialog
 from desk.ui.common.error_report import ErrorReporter
 from desk.ui.common.style import ThemeChooser
 from desk.ui.common.tasks import TaskRunner
 
 from ..integration.test_connection import free_port
+from .test_welcome_keys import sign_in_when_asked
 
 
 @pytest.fixture
@@ -179,6 +183,7 @@ def test_connecting_moves_the_desk_and_the_next_start_opens_it(
     shutil.copy(demo_template, second_file)
     desk = desk_app()
     desk.settings.setValue(DATABASE_SETTING, f"sqlite:///{first_file}")
+    desk.args.login = DEMO_LOGIN  # the demo desk lets --as in without a password
     assert desk.start()
     first_window = desk.window
     assert str(first_file) in first_window.session.database_description
@@ -187,8 +192,10 @@ def test_connecting_moves_the_desk_and_the_next_start_opens_it(
     dialog = desk.connection_dialog
     assert dialog.local_button.isChecked() and dialog.file.text() == str(first_file)
     dialog.file.setText(str(second_file))
+    signed = sign_in_when_asked(qtbot, DEMO_LOGIN, "demo-password")
     dialog.submit_button.click()
     qtbot.waitUntil(lambda: desk.window is not first_window, timeout=15_000)
+    assert signed, "another desk: whoever works there signs in"
     assert str(second_file) in desk.window.session.database_description
     assert desk.window.isVisible() and not first_window.isVisible()
     assert "Connected to Local file" in desk.window.statusBar().currentMessage()
@@ -198,7 +205,9 @@ def test_connecting_moves_the_desk_and_the_next_start_opens_it(
     desk.window.close()
     desk.close()
     again = desk_app()
+    remembered = sign_in_when_asked(qtbot, DEMO_LOGIN, "demo-password")
     assert again.start()
+    assert remembered and remembered[0].field("login").text() == DEMO_LOGIN
     assert str(second_file) in again.window.session.database_description
 
 
@@ -215,7 +224,13 @@ def test_a_remembered_server_opens_with_the_password_from_the_store(
     remembered = f"postgresql://{parts.username}@{parts.host}:{parts.port}/{parts.database}"
     key = f"{parts.username}@{parts.host}:{parts.port}/{parts.database}"
     credential_store.set_password(KEYRING_SERVICE, key, "from-the-store")
+    owner = SqlDatabase.open(db_url)
+    with owner.write() as uow:  # the owner's connection acts by --as only on a demo desk
+        uow.settings.set(DEMO_DESK, "yes")
+        uow.commit()
+    owner.close()
     app = desk_app()
+    app.args.login = "sam"
     app.settings.setValue(DATABASE_SETTING, remembered)
     assert app.start()
     assert opened == [remembered.replace("@", ":from-the-store@", 1)]

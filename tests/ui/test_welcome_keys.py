@@ -17,6 +17,8 @@ from desk.app import Paths
 from desk.gui import DATABASE_SETTING, DeskApp, _acting_agent
 from desk.services import directory as people
 from desk.services.database import open_database
+from desk.services.demo import DEMO_LOGIN
+from desk.services.sign_in import sign_in
 from desk.ui.admin.connection_dialog import ConnectionDialog
 from desk.ui.common.desk_dialog import DeskDialog
 from desk.ui.common.error_report import ErrorReporter
@@ -27,6 +29,7 @@ from ..integration.test_connection import free_port
 from .test_dialog_keys import CTRL, focused, press, type_text
 
 WELCOME = "Welcome to Desk"
+DEMO_PASSWORD = "demo-password"
 
 
 def when_modal(qtbot, title: str, steps: Callable[[DeskDialog], None]) -> list[DeskDialog]:
@@ -49,6 +52,26 @@ def when_modal(qtbot, title: str, steps: Callable[[DeskDialog], None]) -> list[D
 
     QTimer.singleShot(0, look)
     return seen
+
+
+SIGN_IN = "Sign in to Desk"
+
+
+def sign_in_when_asked(qtbot, login: str, password: str) -> list[DeskDialog]:
+    """Answer the sign-in dialog once it is up, by keyboard: the login (unless it is
+    remembered), Tab, the password, Enter."""
+
+    def steps(dialog) -> None:
+        if dialog.field("login").text() != login:
+            assert focused() is dialog.field("login")
+            press(Qt.Key.Key_A, CTRL)
+            type_text(login)
+            press(Qt.Key.Key_Tab)
+        assert focused() is dialog.field("password")
+        type_text(password)
+        press(Qt.Key.Key_Return)
+
+    return when_modal(qtbot, SIGN_IN, steps)
 
 
 def field_error(dialog, key: str) -> str:
@@ -89,7 +112,7 @@ def test_enter_after_the_password_makes_the_first_admin(qtbot, qapp, tmp_path):
             "Pat Admin",
             "admin",
         )
-        assert people.sign_in(db, "pat", "short but longer").id == agent.id
+        assert sign_in(db, "pat", "short but longer").agent.id == agent.id
     finally:
         db.close()
 
@@ -155,13 +178,15 @@ def connect_to_new_file(qtbot, desk: DeskApp, path: Path) -> ConnectionDialog:
 
 
 @pytest.fixture
-def desk_on_demo(desk_app, demo_template: Path, tmp_path: Path) -> tuple[DeskApp, str]:
+def desk_on_demo(qtbot, desk_app, demo_template: Path, tmp_path: Path) -> tuple[DeskApp, str]:
     first = tmp_path / "first.sqlite3"
     shutil.copy(demo_template, first)
     desk = desk_app()
     url = f"sqlite:///{first}"
     desk.settings.setValue(DATABASE_SETTING, url)
+    signed = sign_in_when_asked(qtbot, DEMO_LOGIN, DEMO_PASSWORD)
     assert desk.start()
+    assert signed, "plain desk on a desk with agents asks who signs in"
     return desk, url
 
 
@@ -175,7 +200,7 @@ def test_connect_to_an_empty_desk_and_make_its_admin_by_keyboard(qtbot, desk_on_
     assert seen
     assert desk.window.session.agent.login == "pat"
     assert str(fresh) in desk.window.session.database_description
-    assert people.sign_in(desk.db, "pat", "short but longer").name == "Pat Admin"
+    assert sign_in(desk.db, "pat", "short but longer").agent.name == "Pat Admin"
     assert desk.settings.value(DATABASE_SETTING) == f"sqlite:///{fresh}"
 
 

@@ -12,6 +12,7 @@ import inspect
 import pytest
 
 from desk.store import recording
+from desk.store.credentials import CredentialRepository
 from desk.store.directory import (
     AgentRepository,
     CategoryRepository,
@@ -38,6 +39,14 @@ READS = {
         "lock_for_first_admin",
     },
     TeamRepository: {"get", "maybe", "all", "memberships"},
+    CredentialRepository: {
+        "by_login",
+        "for_agent",
+        "current_user",
+        "token",
+        "tokens",
+        "count_tokens",
+    },
     CategoryRepository: {"all", "get", "maybe"},
     CustomerRepository: {"get", "by_email", "by_phone", "lookup"},
     DeskSettingsRepository: {"get"},
@@ -76,6 +85,13 @@ WRITES = {
     TicketRepository: {"get", "add", "save", "touch", "append_history"},
     AgentRepository: {"add", "set_availability", "set_capacity"},
     TeamRepository: {"add", "add_member"},
+    CredentialRepository: {
+        "set_failures",
+        "set_password",
+        "add_token",
+        "delete_token",
+        "delete_tokens",
+    },
     CategoryRepository: {"add"},
     CustomerRepository: {"add", "add_or_get", "update"},
     DeskSettingsRepository: {"set"},
@@ -97,11 +113,16 @@ THROUGH_OTHERS = {
     TicketRepository: {"append"},
     # The round-robin cursor's row: bookkeeping no view shows (see recording.py).
     RoutingRepository: {"lock_team", "advance_cursor"},
+    # A kept sign-in's "last used": bookkeeping no view shows (see recording.py).
+    # A server login's password is the server's, not a table's; `set_password` (always
+    # with it) records the change.
+    CredentialRepository: {"touch_token", "set_server_password"},
 }
 RECORDING = {
     TicketRepository: recording.RecordingTicketRepository,
     AgentRepository: recording.RecordingAgentRepository,
     TeamRepository: recording.RecordingTeamRepository,
+    CredentialRepository: recording.RecordingCredentialRepository,
     CategoryRepository: recording.RecordingCategoryRepository,
     CustomerRepository: recording.RecordingCustomerRepository,
     DeskSettingsRepository: recording.RecordingSettingsRepository,

@@ -1,5 +1,8 @@
 """The window's layout, remembered in the settings between runs: its size and place, the
-panes' widths, the ticket's split, and the queue table's columns (order and widths)."""
+panes' widths, the ticket's split, and the queue table's columns (order and widths).
+
+Each agent's own, per desk (`agent_prefix`): on a counter PC that agents share, the next
+agent to sign in gets their layout, not the last one's."""
 
 from __future__ import annotations
 
@@ -8,6 +11,9 @@ from collections.abc import Callable
 from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtWidgets import QHeaderView, QMainWindow, QSplitter
 
+from desk.services import desk_settings
+
+from ..common.session import DeskSession
 from ..queues.queue_pane import TABLE_MIN_WIDTH
 
 QUEUES_MIN_WIDTH = 140
@@ -22,8 +28,10 @@ class LayoutMemory:
         panes: QSplitter,
         ticket: QSplitter,
         columns: QHeaderView,
+        prefix: str = "",
     ) -> None:
         self._settings = settings
+        self._prefix = prefix
         self._window, self._panes = window, panes
         self._parts: dict[str, tuple[Callable[[], QByteArray], Callable[[QByteArray], object]]] = {
             "window/geometry": (window.saveGeometry, window.restoreGeometry),
@@ -45,12 +53,17 @@ class LayoutMemory:
 
     def save(self) -> None:
         for key, (save, _restore) in self._parts.items():
-            self._settings.setValue(key, save())
+            self._settings.setValue(self._prefix + key, save())
         self._settings.sync()
 
     def _stored(self, key: str) -> QByteArray | None:
-        value = self._settings.value(key)
+        value = self._settings.value(self._prefix + key)
         return QByteArray(value) if isinstance(value, QByteArray | bytes) else None
+
+
+def agent_prefix(session: DeskSession) -> str:
+    """Where the agent's layout on this desk is kept in the settings."""
+    return f"agents/{desk_settings.desk_id(session.db)}-{session.agent_id}/"
 
 
 def default_pane_widths(panes: QSplitter, width: int) -> list[int]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent
-from PySide6.QtWidgets import QMainWindow, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QMainWindow, QSplitter, QVBoxLayout, QWidget
 
 from desk.domain.changes import Changes
 from desk.domain.ticket import format_number
@@ -31,7 +31,7 @@ from ..ticket.ticket_pane import TicketPane
 from . import window_actions
 from .database_status import DatabaseBanner, DatabaseMonitor
 from .help_windows import HelpWindows
-from .layout_memory import QUEUES_MIN_WIDTH, LayoutMemory
+from .layout_memory import QUEUES_MIN_WIDTH, LayoutMemory, agent_prefix
 from .selected_tickets import SelectedTickets
 from .session_keeper import SessionKeeper
 from .status import DeskStatusBar, WindowProblems
@@ -42,6 +42,8 @@ class MainWindow(QMainWindow):
     connectRequested = Signal()
     #: The banner's "Reopen the file": the owner opens the same database again.
     reopenRequested = Signal()
+    #: File › Sign out / switch agent: the owner closes this window down to the sign-in.
+    signOutRequested = Signal()
 
     # Built from window_actions.ACTIONS, one `<name>_action` each.
     new_action: QAction
@@ -59,6 +61,8 @@ class MainWindow(QMainWindow):
     reopen_action: QAction
     connect_action: QAction
     desk_settings_action: QAction
+    change_password_action: QAction
+    sign_out_action: QAction
     quit_action: QAction
     shortcuts_action: QAction
     about_action: QAction
@@ -122,10 +126,15 @@ class MainWindow(QMainWindow):
             self.actions_by_name[s.name] for s in window_actions.ACTIONS if s.writes
         ]
         self._wire()
-        self.status.show_agent(session.agent)
+        self.status.show_agent(session.agent, self.sign_out_action)
         self.monitor.announce()
         self.layout_memory = LayoutMemory(
-            settings, self, self.main_splitter, self.detail_splitter, self.table.horizontalHeader()
+            settings,
+            self,
+            self.main_splitter,
+            self.detail_splitter,
+            self.table.horizontalHeader(),
+            agent_prefix(session),
         )
         self.layout_memory.restore()
         self.show_queue(self.queues.current_key() or "mine")
@@ -235,6 +244,11 @@ class MainWindow(QMainWindow):
 
         edit_desk_settings(self.session, self.runner, self, self.problems.message)
 
+    def change_password(self) -> None:
+        from ..signin.password_dialogs import change_my_password
+
+        change_my_password(self.session, self.runner, self, self.problems.message)
+
     def _on_session_keeper_session_changed(self, session: DeskSession) -> None:
         # The directory changed (a new team, a renamed agent, a new help topic): the
         # session is frozen, so each part that shows the directory gets the new one.
@@ -261,3 +275,16 @@ class MainWindow(QMainWindow):
         self.hub.stop()
         self.runner.wait(3000)
         super().closeEvent(event)
+
+
+def close_owned_windows(window: QWidget) -> None:
+    """Close every window `window` opened (intake form, help, a dialog left open): at a
+    sign-out none of them may stay on screen for the next agent."""
+    for widget in QApplication.topLevelWidgets():
+        if widget is window or not widget.isVisible():
+            continue
+        owner = widget.parentWidget()
+        while owner is not None and owner is not window:
+            owner = owner.parentWidget()
+        if owner is window:
+            widget.close()

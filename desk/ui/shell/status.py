@@ -7,8 +7,8 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QObject, QSize, Qt
-from PySide6.QtGui import QPainter, QPaintEvent
-from PySide6.QtWidgets import QLabel, QMessageBox, QStatusBar, QWidget
+from PySide6.QtGui import QAction, QPainter, QPaintEvent
+from PySide6.QtWidgets import QLabel, QMessageBox, QStatusBar, QToolButton, QWidget
 
 from desk.domain.errors import DatabaseError, DeskError
 from desk.domain.model import Agent
@@ -30,17 +30,27 @@ class DeskStatusBar(QStatusBar):
         self.busy = QLabel(tr("Working…"), objectName="busy")
         self.busy.hide()
         self.agent = QLabel(objectName="muted")
+        #: Sign out / switch agent, beside who is signed in (a shared counter PC).
+        self.sign_out = QToolButton(objectName="signOutButton")
+        self.sign_out.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.sign_out.setAutoRaise(True)
+        # Reached by the mouse or Ctrl+Shift+L: never the window's first focus.
+        self.sign_out.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.database = ElidedLabel(where, "muted")
         self.connection = QLabel(objectName="connection")
-        for label in (self.busy, self.agent, self.database, self.connection):
+        for label in (self.busy, self.agent, self.sign_out, self.database, self.connection):
             self.addPermanentWidget(label)
 
-    def show_agent(self, agent: Agent) -> None:
+    def show_agent(self, agent: Agent, sign_out: QAction | None = None) -> None:
         self.agent.setText(
             tr("Signed in as {name} ({role})").format(
                 name=agent.name, role=labels.role_label(agent.role).lower()
             )
         )
+        if sign_out is not None:
+            self.sign_out.setDefaultAction(sign_out)
+            self.sign_out.setText(tr("Sign out"))
+        self.sign_out.setVisible(sign_out is not None)
 
     def show_status(self, status: DatabaseStatus) -> None:
         """The connection light, as the database monitor last found the database."""

@@ -201,6 +201,21 @@ ACTIONS: tuple[ActionSpec, ...] = (
         ),
         writes=True,
     ),
+    ActionSpec(
+        "change_password",
+        QT_TRANSLATE_NOOP("Desk", "Change my password…"),
+        lambda w: w.change_password(),
+        writes=True,
+    ),
+    ActionSpec(
+        "sign_out",
+        QT_TRANSLATE_NOOP("Desk", "Sign out / switch agent…"),
+        lambda w: w.signOutRequested.emit(),
+        ("Ctrl+Shift+L",),
+        tip=QT_TRANSLATE_NOOP(
+            "Desk", "Close the window down to the sign-in, for the next agent at this computer"
+        ),
+    ),
     ActionSpec("quit", QT_TRANSLATE_NOOP("Desk", "Quit"), lambda w: w.close(), ("Ctrl+Q",)),
     ActionSpec(
         "shortcuts",
@@ -220,7 +235,17 @@ VIEW_MENU = QT_TRANSLATE_NOOP("Desk", "&View")  # where the theme chooser goes
 MENUS: tuple[tuple[str, tuple[str | None, ...]], ...] = (
     (
         QT_TRANSLATE_NOOP("Desk", "&File"),
-        ("new", "refresh", None, "connect", "desk_settings", None, "quit"),
+        (
+            "new",
+            "refresh",
+            None,
+            "connect",
+            "desk_settings",
+            None,
+            "change_password",
+            "sign_out",
+            "quit",
+        ),
     ),
     (
         QT_TRANSLATE_NOOP("Desk", "&Ticket"),
