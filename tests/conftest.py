@@ -140,7 +140,7 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 _TABLES = (
     "routing_cursors, routing_rules, presence, change_log, notifications, manual_dues,"
     " housekeeping_leases, topic_plans, sla_plans, business_calendars, thread_entries,"
-    " tickets, customer_terms, customers, categories, team_members, teams, agents"
+    " tickets, customer_terms, customers, categories, team_members, teams, audit_log, agents"
 )
 
 
