@@ -154,7 +154,7 @@ def move_topic_among_siblings(db: Database, actor_id: int, topic_id: int, offset
     """Move a topic up (offset -1) or down (+1) among the topics under the same parent
     (admins); the order is the one intake and the editor offer them in."""
     topic_id = validation.clean_id("topic", "help topic", topic_id)
-    if offset not in (-1, 1):
+    if isinstance(offset, bool) or offset not in (-1, 1):
         raise ValidationError.single("offset", "A topic moves one place up or down.")
     with db.write() as uow:
         actor = acting_agent(uow, actor_id, Permission.MANAGE_DESK)
