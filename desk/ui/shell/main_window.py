@@ -59,6 +59,7 @@ class MainWindow(QMainWindow):
     reopen_action: QAction
     connect_action: QAction
     desk_settings_action: QAction
+    administration_action: QAction
     quit_action: QAction
     shortcuts_action: QAction
     about_action: QAction
@@ -84,6 +85,7 @@ class MainWindow(QMainWindow):
             hub.watch(session.db)  # type: ignore[arg-type]
         self.hub = hub
         self.intake = None
+        self.administration = None
         self.setWindowTitle(tr("Desk — {name}").format(name=session.agent.name))
         self.session_keeper = SessionKeeper(session, self.ops, hub, self)
         self.ticket_actions = TicketActions(session, self.ops, self)
@@ -232,6 +234,13 @@ class MainWindow(QMainWindow):
         from ..admin.desk_settings_dialog import edit_desk_settings
 
         edit_desk_settings(self.session, self.runner, self, self.problems.message)
+
+    def open_administration(self) -> None:
+        from ..admin.admin_window import show_administration
+
+        self.administration = show_administration(
+            self.administration, self.session, self.ops, self.hub, self
+        )
 
     def _on_session_keeper_session_changed(self, session: DeskSession) -> None:
         # The directory changed (a new team, a renamed agent, a new help topic): the

@@ -201,6 +201,14 @@ ACTIONS: tuple[ActionSpec, ...] = (
         ),
         writes=True,
     ),
+    ActionSpec(
+        "administration",
+        QT_TRANSLATE_NOOP("Desk", "Administration…"),
+        lambda w: w.open_administration(),
+        ("Ctrl+Shift+M",),
+        visible_when=lambda w: can(w.session.agent, Permission.MANAGE_MEMBERS),
+        tip=QT_TRANSLATE_NOOP("Desk", "Agents, teams, help topics, desk settings, the audit log"),
+    ),
     ActionSpec("quit", QT_TRANSLATE_NOOP("Desk", "Quit"), lambda w: w.close(), ("Ctrl+Q",)),
     ActionSpec(
         "shortcuts",
@@ -220,7 +228,7 @@ VIEW_MENU = QT_TRANSLATE_NOOP("Desk", "&View")  # where the theme chooser goes
 MENUS: tuple[tuple[str, tuple[str | None, ...]], ...] = (
     (
         QT_TRANSLATE_NOOP("Desk", "&File"),
-        ("new", "refresh", None, "connect", "desk_settings", None, "quit"),
+        ("new", "refresh", None, "connect", "desk_settings", "administration", None, "quit"),
     ),
     (
         QT_TRANSLATE_NOOP("Desk", "&Ticket"),
