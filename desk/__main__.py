@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from desk import __version__
+from desk import __version__, admin_cli
 from desk.app import SQLITE_SUFFIX, Paths, resolve_paths, sqlite_url
 from desk.domain.errors import BadDatabaseURL, DeskError
 
@@ -51,6 +51,7 @@ def _parser() -> argparse.ArgumentParser:
     keep.add_argument(
         "--db", dest="keep_db", metavar="URL", help="database (default: the local one)"
     )
+    admin_cli.add_parser(commands)
     return parser
 
 
@@ -187,6 +188,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return seed_demo_command(database_url(args.seed_db or args.db, paths), args.tickets)
         if args.command == "housekeeping":
             return housekeeping_command(database_url(args.keep_db or args.db, paths))
+        if args.command == "admin":
+            return admin_cli.run(args, database_url(args.admin_db or args.db, paths))
         progress = _show_first_start_progress(args, paths)
         from desk.gui import run_gui  # loads Qt widgets, SQLAlchemy, Alembic: a second or so
 

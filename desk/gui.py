@@ -237,6 +237,7 @@ class DeskApp(QObject):
         hub = ChangeHub()
         hub.watch(db)  # before anything is read, so nothing written meanwhile is missed
         session = DeskSession(db, agent, queries.directory(db), db.description, db.backend)
+        desk_settings.apply_number_prefix(db)  # ticket numbers as this desk writes them
         window = MainWindow(
             session,
             self.settings,

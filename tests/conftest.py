@@ -141,7 +141,7 @@ _TABLES = (
     "routing_cursors, routing_rules, presence, change_log, notifications, manual_dues,"
     " housekeeping_leases, topic_plans, sla_plans, business_calendars, thread_entries,"
     " tickets, customer_terms, customers, categories, team_members, teams, sign_in_tokens,"
-    " agents"
+    " audit_log, agents"
 )
 
 

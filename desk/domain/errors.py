@@ -142,3 +142,25 @@ class DatabaseReadOnly(DatabaseError):
     def __init__(self, path: str) -> None:
         self.path = path
         super().__init__(f"Read-only: {path} cannot be changed, so changes cannot be saved.")
+
+
+class RecordConflict(DeskError):
+    """Someone else changed an agent, team, help topic or setting after the acting admin
+    read it: `what` names it ("the agent Sam Agent"), `changes` says who did what since."""
+
+    def __init__(self, what: str, changes: Sequence[ChangeByOther]) -> None:
+        self.what = what
+        self.changes = tuple(changes)
+        if self.changes:
+            last = self.changes[-1]
+            text = (
+                f"{what[:1].upper()}{what[1:]} was changed by {last.who} at "
+                f"{last.at:%Y-%m-%d %H:%M} UTC after you opened it ({last.what}). "
+                "Reload to see the change; nothing of yours was saved."
+            )
+        else:
+            text = (
+                f"{what[:1].upper()}{what[1:]} was changed by someone else after you opened "
+                "it. Reload to see the change; nothing of yours was saved."
+            )
+        super().__init__(text)

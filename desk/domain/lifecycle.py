@@ -280,6 +280,10 @@ def transfer(
 ) -> Change:
     """Hand the ticket to another team's queue (escalation); the assignee lets go of it."""
     _refuse_when_done(ticket, "transfer")
+    if not team.active:
+        raise ValidationError.single(
+            "team", f"The team {team.name} is deactivated and takes no tickets; choose another."
+        )
     if ticket.team_id == team.id:
         raise ActionNotAllowed(f"{ticket.number} is already with {team.name}.")
     event = _ev(

@@ -85,6 +85,7 @@ class Agent:
     active: bool = True
     capacity: int | None = None  # most open tickets routing gives them; None: no limit
     away_until: datetime | None = None  # away until then; available again by itself after
+    version: int = 1  # counts admin edits: a second admin's stale edit is refused
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +93,8 @@ class Team:
     id: int | None
     name: str
     description: str = ""
+    active: bool = True  # a deactivated team takes no new tickets
+    version: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +107,10 @@ class Category:
     default_team_id: int | None
     default_priority: Priority = Priority.NORMAL
     path: str = ""  # "Hardware › Printer", filled in when read
+    active: bool = True
+    position: int = 0  # among the topics under the same parent
+    version: int = 1
+    description: str = ""
 
     @property
     def display_name(self) -> str:

@@ -12,11 +12,16 @@ class Permission(StrEnum):
     WORK_TICKETS = "work_tickets"  # intake, claim, reply, note, transfer, status changes
     ASSIGN_OTHERS = "assign_others"  # assign, reassign and release other agents' tickets
     MANAGE_DESK = "manage_desk"  # agents, teams, help topics, desk settings
+    # Who is in which team: supervisors run their teams day to day (who takes the
+    # network calls this week) without being able to add people, roles or teams.
+    MANAGE_MEMBERS = "manage_members"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.AGENT: frozenset({Permission.WORK_TICKETS}),
-    Role.SUPERVISOR: frozenset({Permission.WORK_TICKETS, Permission.ASSIGN_OTHERS}),
+    Role.SUPERVISOR: frozenset(
+        {Permission.WORK_TICKETS, Permission.ASSIGN_OTHERS, Permission.MANAGE_MEMBERS}
+    ),
     Role.ADMIN: frozenset(Permission),
 }
 
@@ -24,6 +29,7 @@ _WHY = {
     Permission.WORK_TICKETS: "work tickets",
     Permission.ASSIGN_OTHERS: "assign or release other agents' tickets (supervisors and admins can)",
     Permission.MANAGE_DESK: "manage the desk: agents, teams, help topics and settings (admins can)",
+    Permission.MANAGE_MEMBERS: "change who is in a team (supervisors and admins can)",
 }
 
 

@@ -2,17 +2,112 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from desk.domain import validation
 from desk.domain.errors import ValidationError
 from desk.domain.permissions import Permission
+from desk.domain.ticket import NUMBER_PREFIX, PREFIX_PATTERN, set_number_prefix
 from desk.store.unit_of_work import SqlUnitOfWork
 
+from . import audit
 from .database import Database
 from .tickets import acting_agent
 
 DESK_ID = "desk_id"
 #: The country whose phone numbers may be typed without a country code (ISO 3166, "GB").
 PHONE_REGION = "phone_region"
+#: What the desk calls itself (the window's title, the About box).
+DESK_NAME = "desk_name"
+#: What ticket numbers start with ("HD-" in HD-000123).
+TICKET_PREFIX = "ticket_prefix"
+DEFAULT_DESK_NAME = "Help desk"
+DESK_NAME_MAX = 80
+
+
+@dataclass(frozen=True, slots=True)
+class DeskSettings:
+    """The settings every agent's Desk shares."""
+
+    desk_name: str
+    phone_region: str
+    ticket_prefix: str
+
+
+def read_settings(db: Database) -> DeskSettings:
+    with db.read() as uow:
+        return _stored(uow)
+
+
+def _stored(uow: SqlUnitOfWork) -> DeskSettings:
+    return DeskSettings(
+        desk_name=uow.settings.get(DESK_NAME) or DEFAULT_DESK_NAME,
+        phone_region=stored_phone_region(uow),
+        ticket_prefix=uow.settings.get(TICKET_PREFIX) or NUMBER_PREFIX,
+    )
+
+
+def clean_prefix(prefix: object) -> str:
+    typed = validation.storable("ticket_prefix", "The prefix", prefix).strip().upper()
+    if not PREFIX_PATTERN.match(typed):
+        raise ValidationError.single(
+            "ticket_prefix",
+            "A ticket number prefix is a letter, then up to 7 letters or digits, and an "
+            "optional dash: HD-, IT-, SD.",
+        )
+    return typed
+
+
+def save_settings(
+    db: Database, actor_id: int, *, desk_name: str, phone_region: str, ticket_prefix: str
+) -> DeskSettings:
+    """Change the desk's name, phone country and ticket number prefix (admins), with one
+    audit entry for what changed. A new prefix shows on every ticket at once (numbers
+    are ids: `HD-000123` becomes `IT-000123`, and the old form is still found)."""
+    name, code, prefix = validation.collect(
+        lambda: validation.clean_text(
+            "desk_name", "The desk's name", desk_name, limit=DESK_NAME_MAX, required=True
+        ),
+        lambda: validation.clean_phone_region(phone_region),
+        lambda: clean_prefix(ticket_prefix),
+    )
+    with db.write() as uow:
+        actor = acting_agent(uow, actor_id, Permission.MANAGE_DESK)
+        before = _stored(uow)
+        after = DeskSettings(name, code, prefix)
+        changed = {
+            key: (getattr(before, key), getattr(after, key))
+            for key in ("desk_name", "phone_region", "ticket_prefix")
+            if getattr(before, key) != getattr(after, key)
+        }
+        keys = {
+            "desk_name": DESK_NAME,
+            "phone_region": PHONE_REGION,
+            "ticket_prefix": TICKET_PREFIX,
+        }
+        for key, (_old, new) in changed.items():
+            uow.settings.set(keys[key], new)
+        if changed:
+            audit.record(
+                uow,
+                actor,
+                "settings.change",
+                "Changed the desk settings: " + ", ".join(k.replace("_", " ") for k in changed),
+                before={k: old for k, (old, _new) in changed.items()},
+                after={k: new for k, (_old, new) in changed.items()},
+            )
+        uow.commit()
+    set_number_prefix(prefix)
+    return after
+
+
+def apply_number_prefix(db: Database) -> str:
+    """Make this program show the desk's ticket number prefix (on opening a desk, and
+    when the change feed says it changed)."""
+    with db.read() as uow:
+        prefix = uow.settings.get(TICKET_PREFIX) or NUMBER_PREFIX
+    set_number_prefix(prefix)
+    return prefix
 
 
 def desk_id(db: Database) -> str:
@@ -43,8 +138,18 @@ def set_phone_region(db: Database, actor_id: int, region: str) -> str:
     their country: they are stored with it (E.164)."""
     code = validation.clean_phone_region(region)
     with db.write() as uow:
-        acting_agent(uow, actor_id, Permission.MANAGE_DESK)
+        actor = acting_agent(uow, actor_id, Permission.MANAGE_DESK)
+        before = stored_phone_region(uow)
         uow.settings.set(PHONE_REGION, code)
+        if before != code:
+            audit.record(
+                uow,
+                actor,
+                "settings.change",
+                "Changed the desk settings: phone region",
+                before={"phone_region": before},
+                after={"phone_region": code},
+            )
         uow.commit()
     return code
 

@@ -14,6 +14,7 @@ from desk.domain.model import Agent, Availability, Category, Priority, Role, Tea
 from desk.domain.permissions import Permission
 from desk.domain.sign_in import PASSWORD_MAX, PASSWORD_MIN
 
+from . import audit
 from .database import Database
 from .sign_in import hash_password
 from .tickets import acting_agent
@@ -60,6 +61,17 @@ def _clean_agent(
     return login, name, email, password
 
 
+def _agent_snapshot(agent: Agent, teams: Sequence[str]) -> dict[str, object]:
+    return {
+        "login": agent.login,
+        "name": agent.name,
+        "email": agent.email,
+        "role": agent.role,
+        "active": agent.active,
+        "teams": sorted(teams),
+    }
+
+
 def has_agents(db: Database) -> bool:
     with db.read() as uow:
         return uow.agents.count() > 0
@@ -76,6 +88,15 @@ def create_first_admin(
             raise PermissionDenied("This desk already has agents; ask an admin to add you.")
         agent = Agent(None, login, name, email, Role.ADMIN)
         created = uow.agents.add(agent, hash_password(password), uow.now())
+        audit.record(
+            uow,
+            created,
+            "agent.create",
+            f"Created the desk's first admin, {created.name} ({created.login})",
+            entity_id=created.id,
+            version=created.version,
+            after=_agent_snapshot(created, []),
+        )
         uow.commit()
     return created
 
@@ -101,12 +122,22 @@ def create_agent(
         raise ValidationError.single("password", "The password's hash must be text.")
     stored = password_hash or hash_password(password)
     with db.write() as uow:
-        acting_agent(uow, actor_id, Permission.MANAGE_DESK)
+        actor = acting_agent(uow, actor_id, Permission.MANAGE_DESK)
         created = uow.agents.add(Agent(None, login, name, email, role), stored, uow.now())
         assert created.id is not None
+        names = []
         for team_id in team_ids:
-            uow.teams.get(team_id)
+            names.append(uow.teams.get(team_id).name)
             uow.teams.add_member(team_id, created.id)
+        audit.record(
+            uow,
+            actor,
+            "agent.create",
+            f"Added the agent {created.name} ({created.login}) as {created.role.value}",
+            entity_id=created.id,
+            version=created.version,
+            after=_agent_snapshot(created, names),
+        )
         uow.commit()
     return created
 
@@ -117,8 +148,17 @@ def create_team(db: Database, actor_id: int, name: str, description: str = "") -
     )
     description = validation.clean_text("description", "The description", description, limit=400)
     with db.write() as uow:
-        acting_agent(uow, actor_id, Permission.MANAGE_DESK)
+        actor = acting_agent(uow, actor_id, Permission.MANAGE_DESK)
         team = uow.teams.add(Team(None, name, description), uow.now())
+        audit.record(
+            uow,
+            actor,
+            "team.create",
+            f"Added the team {team.name}",
+            entity_id=team.id,
+            version=team.version,
+            after={"name": team.name, "description": team.description, "active": True},
+        )
         uow.commit()
     return team
 
@@ -127,10 +167,19 @@ def add_team_member(db: Database, actor_id: int, team_id: int, agent_id: int) ->
     team_id = validation.clean_id("team", "team", team_id)
     agent_id = validation.clean_id("agent", "agent", agent_id)
     with db.write() as uow:
-        acting_agent(uow, actor_id, Permission.MANAGE_DESK)
-        uow.teams.get(team_id)
-        uow.agents.get(agent_id)
-        uow.teams.add_member(team_id, agent_id)
+        actor = acting_agent(uow, actor_id, Permission.MANAGE_MEMBERS)
+        team = uow.teams.get(team_id)
+        agent = uow.agents.get(agent_id)
+        if (team_id, agent_id) not in set(uow.teams.memberships()):
+            uow.teams.add_member(team_id, agent_id)
+            audit.record(
+                uow,
+                actor,
+                "team.members",
+                f"Added {agent.name} to the team {team.name}",
+                entity_id=team_id,
+                after={"added": agent.name},
+            )
         uow.commit()
 
 
@@ -151,13 +200,27 @@ def create_category(
     default_team_id = validation.clean_id("team", "team", default_team_id, optional=True)
     default_priority = validation.clean_choice("priority", "priority", Priority, default_priority)
     with db.write() as uow:
-        acting_agent(uow, actor_id, Permission.MANAGE_DESK)
+        actor = acting_agent(uow, actor_id, Permission.MANAGE_DESK)
         if parent_id is not None:
             uow.categories.get(parent_id)
         if default_team_id is not None:
             uow.teams.get(default_team_id)
         category = uow.categories.add(
             Category(None, name, parent_id, default_team_id, default_priority)
+        )
+        audit.record(
+            uow,
+            actor,
+            "topic.create",
+            f"Added the help topic {category.display_name}",
+            entity_id=category.id,
+            version=category.version,
+            after={
+                "name": category.name,
+                "path": category.display_name,
+                "default_team": uow.teams.get(default_team_id).name if default_team_id else None,
+                "default_priority": category.default_priority.name.lower(),
+            },
         )
         uow.commit()
     return category

@@ -21,11 +21,12 @@ from desk.domain.routing import (
     route_into_team,
     with_assignment,
 )
-from desk.domain.routing_json import checked_rule, rule_from_json
+from desk.domain.routing_json import checked_rule, rule_from_json, rule_to_json
 from desk.domain.routing_rules import Facts, Rule, Strategy, referenced_ids
 from desk.domain.routing_words import explain, match_text, rule_sentence
 from desk.store.unit_of_work import SqlUnitOfWork
 
+from . import audit
 from .database import Database
 from .routing import base_context, facts_of
 from .tickets import acting_agent
@@ -89,6 +90,10 @@ def list_rules(db: Database) -> list[RuleView]:
         return _views(uow)
 
 
+def _rule_snapshot(rule: Rule) -> dict[str, object]:
+    return {"name": rule.name, "enabled": rule.enabled, "body": rule_to_json(rule)}
+
+
 def _view(uow: SqlUnitOfWork, rule_id: int) -> RuleView:
     return next(v for v in _views(uow) if v.rule.id == rule_id)
 
@@ -102,6 +107,15 @@ def add_rule(db: Database, actor_id: int, rule: Rule | Mapping[str, object]) -> 
         stored = uow.routing.add_rule(rule, uow.now(), actor.id)
         assert stored.rule.id is not None
         view = _view(uow, stored.rule.id)
+        audit.record(
+            uow,
+            actor,
+            "routing.rule_create",
+            f"Added the routing rule {rule.name}",
+            entity_id=stored.rule.id,
+            version=stored.version,
+            after=_rule_snapshot(stored.rule),
+        )
         uow.commit()
     return view
 
@@ -126,8 +140,18 @@ def update_rule(
         if given_as_body:  # a body says nothing of on or off: the rule stays as it was
             rule = replace(rule, enabled=stored.rule.enabled)
         _check_references(uow, rule)
-        uow.routing.save_rule(rule, expected_version, uow.now(), actor.id)
+        saved = uow.routing.save_rule(rule, expected_version, uow.now(), actor.id)
         view = _view(uow, rule_id)
+        audit.record(
+            uow,
+            actor,
+            "routing.rule_edit",
+            f"Changed the routing rule {rule.name}",
+            entity_id=rule_id,
+            version=saved.version,
+            before=_rule_snapshot(stored.rule),
+            after=_rule_snapshot(saved.rule),
+        )
         uow.commit()
     return view
 
@@ -140,8 +164,18 @@ def enable_rule(db: Database, actor_id: int, rule_id: int, enabled: bool) -> Rul
         actor = acting_agent(uow, actor_id, Permission.MANAGE_DESK)
         stored = uow.routing.rule(rule_id)
         if stored.rule.enabled != enabled:
-            uow.routing.save_rule(
+            saved = uow.routing.save_rule(
                 replace(stored.rule, enabled=enabled), stored.version, uow.now(), actor.id
+            )
+            audit.record(
+                uow,
+                actor,
+                "routing.rule_enable" if enabled else "routing.rule_disable",
+                f"Switched the routing rule {stored.rule.name} {'on' if enabled else 'off'}",
+                entity_id=rule_id,
+                version=saved.version,
+                before={"enabled": stored.rule.enabled},
+                after={"enabled": enabled},
             )
         view = _view(uow, rule_id)
         uow.commit()
@@ -151,8 +185,17 @@ def enable_rule(db: Database, actor_id: int, rule_id: int, enabled: bool) -> Rul
 def delete_rule(db: Database, actor_id: int, rule_id: int) -> None:
     rule_id = validation.clean_id("rule", "routing rule", rule_id)
     with db.write() as uow:
-        acting_agent(uow, actor_id, Permission.MANAGE_DESK)
+        actor = acting_agent(uow, actor_id, Permission.MANAGE_DESK)
+        stored = uow.routing.rule(rule_id)
         uow.routing.delete_rule(rule_id)
+        audit.record(
+            uow,
+            actor,
+            "routing.rule_delete",
+            f"Deleted the routing rule {stored.rule.name}",
+            entity_id=rule_id,
+            before=_rule_snapshot(stored.rule),
+        )
         uow.commit()
 
 
@@ -160,7 +203,7 @@ def reorder_rules(db: Database, actor_id: int, rule_ids: Sequence[int]) -> list[
     """The rules tried in this order; `rule_ids` names every rule once."""
     rule_ids = validation.clean_ids("rules", "routing rule", rule_ids)
     with db.write() as uow:
-        acting_agent(uow, actor_id, Permission.MANAGE_DESK)
+        actor = acting_agent(uow, actor_id, Permission.MANAGE_DESK)
         current = [s.rule.id for s in uow.routing.rules()]
         if sorted(rule_ids) != sorted(current) or len(set(rule_ids)) != len(rule_ids):
             raise ValidationError.single(
@@ -168,6 +211,15 @@ def reorder_rules(db: Database, actor_id: int, rule_ids: Sequence[int]) -> list[
             )
         uow.routing.reorder(rule_ids)
         views = _views(uow)
+        if rule_ids != current:
+            audit.record(
+                uow,
+                actor,
+                "routing.reorder",
+                "Changed the order of the routing rules",
+                before={"order": current},
+                after={"order": list(rule_ids)},
+            )
         uow.commit()
     return views
 
@@ -183,9 +235,18 @@ def set_team_assignment(
         if strategy == Strategy.AGENT:
             raise ValidationError.single("strategy", "A team assigns round-robin or by load.")
     with db.write() as uow:
-        acting_agent(uow, actor_id, Permission.MANAGE_DESK)
-        uow.teams.get(team_id)
+        actor = acting_agent(uow, actor_id, Permission.MANAGE_DESK)
+        team = uow.teams.get(team_id)
         uow.routing.set_team_assignment(team_id, strategy)
+        audit.record(
+            uow,
+            actor,
+            "routing.team_assignment",
+            f"The team {team.name} now assigns "
+            + (strategy.value.replace("_", " ") if strategy else "nobody by itself"),
+            entity_id=team_id,
+            after={"strategy": strategy.value if strategy else None},
+        )
         uow.commit()
 
 

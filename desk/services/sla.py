@@ -18,10 +18,17 @@ from desk.domain.sla_clock import ClockReading, ClockState, preview, read_clocks
 from desk.domain.sla_history import ManualDue
 from desk.domain.sla_wording import explanation
 from desk.domain.thread import EntryKind, EventType
+from desk.store.sla_codec import (
+    escalations_json,
+    holidays_json,
+    pause_json,
+    targets_json,
+    week_json,
+)
 from desk.store.tickets import NewEntry
 from desk.store.unit_of_work import SqlUnitOfWork
 
-from . import clocks
+from . import audit, clocks
 from .database import Database
 from .tickets import acting_agent
 
@@ -61,6 +68,26 @@ def _calendar(name: object, zone: object, hours: object, holidays: object) -> Bu
     return BusinessCalendar.weekly(zone, week, days, name=name)
 
 
+def _calendar_snapshot(calendar: BusinessCalendar) -> dict[str, object]:
+    return {
+        "name": calendar.name,
+        "zone": calendar.zone,
+        "week": week_json(calendar),
+        "holidays": holidays_json(calendar),
+    }
+
+
+def _plan_snapshot(plan: SlaPlan) -> dict[str, object]:
+    return {
+        "name": plan.name,
+        "calendar_id": plan.calendar_id,
+        "targets": targets_json(plan),
+        "at_risk_percent": plan.at_risk_percent,
+        "pause": pause_json(plan),
+        "escalations": escalations_json(plan),
+    }
+
+
 def create_calendar(
     db: Database,
     actor_id: int,
@@ -74,6 +101,13 @@ def create_calendar(
     with db.write() as uow:
         actor = acting_agent(uow, actor_id, Permission.MANAGE_DESK)
         added = uow.sla.add_calendar(calendar, actor.id, uow.now())
+        audit.record(
+            uow,
+            actor,
+            "sla.calendar_create",
+            f"Added the business calendar {added.name}",
+            after=_calendar_snapshot(added),
+        )
         uow.commit()
     return added
 
@@ -95,11 +129,20 @@ def update_calendar(
     calendar = _calendar(name, zone, hours, holidays)
     with db.write() as uow:
         actor = acting_agent(uow, actor_id, Permission.MANAGE_DESK)
-        uow.sla.calendar(calendar_id)
+        before = uow.sla.calendar(calendar_id)
         saved = uow.sla.save_calendar(
             replace(calendar, id=calendar_id, version=expected_version), actor.id, uow.now()
         )
         _next_epoch(uow)
+        audit.record(
+            uow,
+            actor,
+            "sla.calendar_edit",
+            f"Changed the business calendar {saved.name}",
+            entity_id=calendar_id,
+            before=_calendar_snapshot(before),
+            after=_calendar_snapshot(saved),
+        )
         uow.commit()
     return saved
 
@@ -201,6 +244,14 @@ def create_plan(db: Database, actor_id: int, fields: PlanFields) -> SlaPlan:
         actor = acting_agent(uow, actor_id, Permission.MANAGE_DESK)
         _check_references(uow, plan)
         added = uow.sla.add_plan(plan, actor.id, uow.now())
+        audit.record(
+            uow,
+            actor,
+            "sla.plan_create",
+            f"Added the SLA plan {added.name}",
+            entity_id=added.id,
+            after=_plan_snapshot(added),
+        )
         uow.commit()
     return added
 
@@ -215,10 +266,19 @@ def update_plan(
     plan = _plan(fields, plan_id, expected_version)
     with db.write() as uow:
         actor = acting_agent(uow, actor_id, Permission.MANAGE_DESK)
-        uow.sla.plan(plan_id)
+        before = uow.sla.plan(plan_id)
         _check_references(uow, plan)
         saved = uow.sla.save_plan(plan, actor.id, uow.now())
         _next_epoch(uow)
+        audit.record(
+            uow,
+            actor,
+            "sla.plan_edit",
+            f"Changed the SLA plan {saved.name}",
+            entity_id=plan_id,
+            before=_plan_snapshot(before),
+            after=_plan_snapshot(saved),
+        )
         uow.commit()
     return saved
 
@@ -233,12 +293,21 @@ def set_topic_plan(db: Database, actor_id: int, category_id: int, plan_id: int |
     category_id = validation.clean_id("category", "help topic", category_id)
     plan_id = validation.clean_id("plan", "SLA plan", plan_id, optional=True)
     with db.write() as uow:
-        acting_agent(uow, actor_id, Permission.MANAGE_DESK)
-        uow.categories.get(category_id)
-        if plan_id is not None:
-            uow.sla.plan(plan_id)
+        actor = acting_agent(uow, actor_id, Permission.MANAGE_DESK)
+        topic = uow.categories.get(category_id)
+        plan = uow.sla.plan(plan_id) if plan_id is not None else None
+        before = uow.sla.topic_plans().get(category_id)
         uow.sla.set_topic_plan(category_id, plan_id)
         _next_epoch(uow)
+        audit.record(
+            uow,
+            actor,
+            "sla.topic_plan",
+            f"Set the SLA plan of {topic.display_name} to {plan.name if plan else 'none of its own'}",
+            entity_id=category_id,
+            before={"plan_id": before},
+            after={"plan_id": plan_id},
+        )
         uow.commit()
 
 
@@ -246,11 +315,19 @@ def set_default_plan(db: Database, actor_id: int, plan_id: int | None) -> None:
     """The desk's plan for tickets whose help topic has none (None: no promise)."""
     plan_id = validation.clean_id("plan", "SLA plan", plan_id, optional=True)
     with db.write() as uow:
-        acting_agent(uow, actor_id, Permission.MANAGE_DESK)
-        if plan_id is not None:
-            uow.sla.plan(plan_id)
+        actor = acting_agent(uow, actor_id, Permission.MANAGE_DESK)
+        plan = uow.sla.plan(plan_id) if plan_id is not None else None
+        before = uow.settings.get(clocks.DEFAULT_PLAN) or None
         uow.settings.set(clocks.DEFAULT_PLAN, "" if plan_id is None else str(plan_id))
         _next_epoch(uow)
+        audit.record(
+            uow,
+            actor,
+            "sla.default_plan",
+            f"Set the desk's default SLA plan to {plan.name if plan else 'none'}",
+            before={"plan_id": int(before) if before else None},
+            after={"plan_id": plan_id},
+        )
         uow.commit()
 
 
@@ -260,9 +337,23 @@ def set_auto_close(db: Database, actor_id: int, days: int, business_days: bool =
     days = validation.clean_count("days", "Days before closing", days, high=365)
     business_days = validation.clean_flag("business_days", "Business days", business_days)
     with db.write() as uow:
-        acting_agent(uow, actor_id, Permission.MANAGE_DESK)
+        actor = acting_agent(uow, actor_id, Permission.MANAGE_DESK)
+        before = {
+            "days": uow.settings.get(AUTO_CLOSE_DAYS),
+            "business_days": uow.settings.get(AUTO_CLOSE_BUSINESS),
+        }
         uow.settings.set(AUTO_CLOSE_DAYS, str(days))
         uow.settings.set(AUTO_CLOSE_BUSINESS, "1" if business_days else "0")
+        audit.record(
+            uow,
+            actor,
+            "sla.auto_close",
+            f"Resolved tickets now close after {days} {'business ' if business_days else ''}day(s)"
+            if days
+            else "Resolved tickets are no longer closed automatically",
+            before=before,
+            after={"days": str(days), "business_days": "1" if business_days else "0"},
+        )
         uow.commit()
 
 

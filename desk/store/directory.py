@@ -6,7 +6,18 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, delete, func, insert, intersect, select, update
+from sqlalchemy import (
+    Connection,
+    Row,
+    Update,
+    and_,
+    delete,
+    func,
+    insert,
+    intersect,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 
 from desk.domain.errors import NotFound
@@ -32,7 +43,25 @@ def _agent(row: Row[Any]) -> Agent:
         active=row.active,
         capacity=row.capacity,
         away_until=row.away_until,
+        version=row.version,
     )
+
+
+def _team(row: Row[Any]) -> Team:
+    return Team(row.id, row.name, row.description, row.active, row.version)
+
+
+def _update_unique(conn: Connection, statement: Update, value: object) -> int:
+    """Run an UPDATE in a savepoint; a broken unique constraint (a name another team
+    has) is a ValidationError naming the field. Returns the rows changed."""
+    try:
+        with conn.begin_nested():
+            return conn.execute(statement).rowcount
+    except IntegrityError as exc:
+        refusal = as_validation_error(exc, value)
+        if refusal is None:
+            raise
+        raise refusal from exc
 
 
 class AgentRepository:
@@ -110,6 +139,69 @@ class AgentRepository:
             )
         )
 
+    def update(self, agent: Agent, expected_version: int) -> bool:
+        """Write the agent's name, email, role and whether they are active, if nobody did
+        since `expected_version` (False: someone did). Their name on tickets follows."""
+        changed = self._conn.execute(
+            update(agents)
+            .where(agents.c.id == agent.id, agents.c.version == expected_version)
+            .values(
+                name=agent.name,
+                email=agent.email,
+                role=agent.role,
+                active=agent.active,
+                version=expected_version + 1,
+            )
+        ).rowcount
+        return bool(changed)
+
+    def rename_on_tickets(self, agent_id: int, after_id: int, upto_id: int) -> int:
+        """Give the agent's tickets with ids in (after_id, upto_id] their current name
+        (see `TeamRepository.rename_on_tickets`); how many changed."""
+        return _spread_name(self._conn, agents, tickets.c.assignee_id, agent_id, after_id, upto_id)
+
+    def stale_ticket_names(self, agent_id: int) -> int:
+        return _count_stale(self._conn, agents, tickets.c.assignee_id, agent_id)
+
+    def set_teams(self, agent_id: int, team_ids: Iterable[int]) -> None:
+        """The agent is in exactly these teams afterwards."""
+        wanted = set(team_ids)
+        have = set(self.team_ids(agent_id))
+        if have - wanted:
+            self._conn.execute(
+                delete(team_members).where(
+                    team_members.c.agent_id == agent_id,
+                    team_members.c.team_id.in_(sorted(have - wanted)),
+                )
+            )
+        for team_id in sorted(wanted - have):
+            insert_or_nothing(
+                self._conn,
+                team_members,
+                {"team_id": team_id, "agent_id": agent_id},
+                ["team_id", "agent_id"],
+            )
+
+    def open_ticket_ids(self, agent_id: int, limit: int = 10_000) -> list[int]:
+        """The agent's tickets still being worked (new, open, pending), oldest first."""
+        return list(
+            self._conn.scalars(
+                select(tickets.c.id)
+                .where(tickets.c.assignee_id == agent_id, tickets.c.is_active)
+                .order_by(tickets.c.id)
+                .limit(limit)
+            )
+        )
+
+    def open_ticket_counts(self) -> dict[int, int]:
+        """Agent id -> how many tickets they have open."""
+        rows = self._conn.execute(
+            select(tickets.c.assignee_id, func.count())
+            .where(tickets.c.is_active, tickets.c.assignee_id.is_not(None))
+            .group_by(tickets.c.assignee_id)
+        )
+        return {row[0]: row[1] for row in rows}
+
 
 class TeamRepository:
     def __init__(self, conn: Connection) -> None:
@@ -119,14 +211,14 @@ class TeamRepository:
         row = self._conn.execute(select(teams).where(teams.c.id == team_id)).first()
         if row is None:
             raise NotFound(f"There is no team with id {team_id}.")
-        return Team(row.id, row.name, row.description)
+        return _team(row)
 
     def maybe(self, team_id: int | None) -> Team | None:
         return None if team_id is None else self.get(team_id)
 
     def all(self) -> list[Team]:
         rows = self._conn.execute(select(teams).order_by(teams.c.name))
-        return [Team(row.id, row.name, row.description) for row in rows]
+        return [_team(row) for row in rows]
 
     def add(self, team: Team, now: datetime) -> Team:
         """Insert the team; a name another team has (or just took) is a ValidationError."""
@@ -149,14 +241,71 @@ class TeamRepository:
         values = {"team_id": team_id, "agent_id": agent_id}
         insert_or_nothing(self._conn, team_members, values, ["team_id", "agent_id"])
 
+    def remove_member(self, team_id: int, agent_id: int) -> None:
+        self._conn.execute(
+            delete(team_members).where(
+                team_members.c.team_id == team_id, team_members.c.agent_id == agent_id
+            )
+        )
+
+    def update(self, team: Team, expected_version: int) -> bool:
+        """Write the team's name, description and whether it is active, if nobody did
+        since `expected_version` (False: someone did). The name on its tickets is spread
+        afterwards by `rename_on_tickets`, in short batches."""
+        return bool(
+            _update_unique(
+                self._conn,
+                update(teams)
+                .where(teams.c.id == team.id, teams.c.version == expected_version)
+                .values(
+                    name=team.name,
+                    description=team.description,
+                    active=team.active,
+                    version=expected_version + 1,
+                ),
+                team.name,
+            )
+        )
+
+    def ticket_id_range(self) -> tuple[int, int]:
+        """The lowest and highest ticket id (0, 0 on a desk without tickets)."""
+        low, high = self._conn.execute(select(func.min(tickets.c.id), func.max(tickets.c.id))).one()
+        return (low or 0, high or 0)
+
+    def rename_on_tickets(self, team_id: int, after_id: int, upto_id: int) -> int:
+        """Give the team's tickets with ids in (after_id, upto_id] its current name; how
+        many changed. A range of ids is a primary-key range: each batch reads and locks
+        only its own rows, however many tickets the desk has. On PostgreSQL rows another
+        agent has locked are skipped (SKIP LOCKED) rather than waited for: the caller's
+        last pass picks them up once they are free."""
+        return _spread_name(self._conn, teams, tickets.c.team_id, team_id, after_id, upto_id)
+
+    def stale_ticket_names(self, team_id: int) -> int:
+        """How many of the team's tickets still show another name (0 once a rename is
+        spread)."""
+        return _count_stale(self._conn, teams, tickets.c.team_id, team_id)
+
+    def open_ticket_counts(self) -> dict[int, int]:
+        """Team id -> how many tickets are open in it."""
+        rows = self._conn.execute(
+            select(tickets.c.team_id, func.count())
+            .where(tickets.c.is_active, tickets.c.team_id.is_not(None))
+            .group_by(tickets.c.team_id)
+        )
+        return {row[0]: row[1] for row in rows}
+
 
 class CategoryRepository:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
-    def all(self) -> list[Category]:
-        """Every active help topic, with its path, parents before children."""
-        rows = list(self._conn.execute(select(categories).where(categories.c.active)))
+    def all(self, *, include_inactive: bool = False) -> list[Category]:
+        """Every active help topic (and the deactivated ones too if asked), with its path,
+        parents before children."""
+        query = select(categories)
+        if not include_inactive:
+            query = query.where(categories.c.active)
+        rows = list(self._conn.execute(query))
         by_id = {row.id: row for row in rows}
 
         def path(row: Row[Any]) -> str:
@@ -168,13 +317,24 @@ class CategoryRepository:
             return " › ".join(reversed(parts))
 
         found = [
-            Category(r.id, r.name, r.parent_id, r.default_team_id, r.default_priority, path(r))
+            Category(
+                r.id,
+                r.name,
+                r.parent_id,
+                r.default_team_id,
+                r.default_priority,
+                path(r),
+                r.active,
+                r.position,
+                r.version,
+                r.description,
+            )
             for r in rows
         ]
         return sorted(found, key=lambda c: c.path.casefold())
 
-    def get(self, category_id: int) -> Category:
-        for category in self.all():
+    def get(self, category_id: int, *, include_inactive: bool = False) -> Category:
+        for category in self.all(include_inactive=include_inactive):
             if category.id == category_id:
                 return category
         raise NotFound(f"There is no help topic with id {category_id}.")
@@ -183,6 +343,7 @@ class CategoryRepository:
         return None if category_id is None else self.get(category_id)
 
     def add(self, category: Category) -> Category:
+        """Insert the topic, last among its siblings."""
         new_id = self._conn.execute(
             insert(categories)
             .values(
@@ -190,10 +351,89 @@ class CategoryRepository:
                 parent_id=category.parent_id,
                 default_team_id=category.default_team_id,
                 default_priority=category.default_priority,
+                description=category.description,
+                position=self._next_position(category.parent_id),
             )
             .returning(categories.c.id)
         ).scalar_one()
         return self.get(new_id)
+
+    def _next_position(self, parent_id: int | None) -> int:
+        highest = self._conn.execute(
+            select(func.max(categories.c.position)).where(
+                categories.c.parent_id.is_(None)
+                if parent_id is None
+                else categories.c.parent_id == parent_id
+            )
+        ).scalar()
+        return 0 if highest is None else highest + 1
+
+    def update(self, category: Category, expected_version: int) -> bool:
+        """Write the topic's name, parent, defaults, description and whether it is active,
+        if nobody did since `expected_version` (False: someone did). A topic moved under
+        another parent goes last among its new siblings."""
+        assert category.id is not None
+        now = self._conn.execute(
+            select(categories.c.parent_id).where(categories.c.id == category.id)
+        ).first()
+        moved = now is not None and now.parent_id != category.parent_id
+        values: dict[str, Any] = {
+            "name": category.name,
+            "parent_id": category.parent_id,
+            "default_team_id": category.default_team_id,
+            "default_priority": category.default_priority,
+            "description": category.description,
+            "active": category.active,
+            "version": expected_version + 1,
+        }
+        if moved:
+            values["position"] = self._next_position(category.parent_id)
+        return bool(
+            self._conn.execute(
+                update(categories)
+                .where(categories.c.id == category.id, categories.c.version == expected_version)
+                .values(values)
+            ).rowcount
+        )
+
+    def reorder(self, ordered_ids: Iterable[int]) -> None:
+        """Siblings in this order (positions 0, 1, 2, ...). Versions stay: an order is
+        not an edit of the topic, and must not refuse another admin's edit of it."""
+        for position, category_id in enumerate(ordered_ids):
+            self._conn.execute(
+                update(categories).where(categories.c.id == category_id).values(position=position)
+            )
+
+
+def _name_column(source: Any) -> Any:
+    return tickets.c.team_name if source is teams else tickets.c.assignee_name
+
+
+def _spread_name(
+    conn: Connection, source: Any, key: Any, source_id: int, after_id: int, upto_id: int
+) -> int:
+    name = select(source.c.name).where(source.c.id == source_id).scalar_subquery()
+    column = _name_column(source)
+    stale = select(tickets.c.id).where(
+        tickets.c.id > after_id,
+        tickets.c.id <= upto_id,
+        key == source_id,
+        column.is_distinct_from(name),
+    )
+    if conn.dialect.name == "postgresql":
+        stale = stale.with_for_update(skip_locked=True)
+    return conn.execute(
+        update(tickets).where(tickets.c.id.in_(stale)).values({column.name: name})
+    ).rowcount
+
+
+def _count_stale(conn: Connection, source: Any, key: Any, source_id: int) -> int:
+    name = select(source.c.name).where(source.c.id == source_id).scalar_subquery()
+    return conn.execute(
+        select(func.count())
+        .select_from(tickets)
+        .where(key == source_id, _name_column(source).is_distinct_from(name))
+    ).scalar_one()
 
 
 def _customer(row: Row[Any]) -> Customer:

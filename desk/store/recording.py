@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from desk.domain.audit import NewAuditEntry
 from desk.domain.calendars import BusinessCalendar
 from desk.domain.changes import ChangeRecorder, Directory, Moves, moves_of
 from desk.domain.model import Agent, Category, Customer, Team
@@ -26,6 +27,7 @@ from desk.domain.sla import Clock, SlaPlan
 from desk.domain.sla_history import ManualDue
 from desk.domain.ticket import Ticket
 
+from .audit import AuditRepository
 from .credentials import CredentialRepository
 from .directory import AgentRepository, CategoryRepository, CustomerRepository, TeamRepository
 from .housekeeping import NotificationRepository
@@ -100,6 +102,25 @@ class RecordingAgentRepository(AgentRepository):
         super().set_capacity(agent_id, capacity)
         self._changes.directory(Directory.AGENTS)
 
+    def update(self, agent: Agent, expected_version: int) -> bool:
+        updated = super().update(agent, expected_version)
+        if updated:
+            self._changes.directory(Directory.AGENTS)
+        return updated
+
+    def set_teams(self, agent_id: int, team_ids: Iterable[int]) -> None:
+        super().set_teams(agent_id, team_ids)
+        self._changes.directory(Directory.TEAMS)
+
+    def rename_on_tickets(self, agent_id: int, after_id: int, upto_id: int) -> int:
+        # Queue tables re-read their rows on an agents change: the names on them with it.
+        # Ticket versions stay: a name spread is no edit of the ticket, and bumping them
+        # would refuse every agent saving one of these tickets meanwhile.
+        changed = super().rename_on_tickets(agent_id, after_id, upto_id)
+        if changed:
+            self._changes.directory(Directory.AGENTS)
+        return changed
+
 
 class RecordingCredentialRepository(CredentialRepository):
     """A lock, a forced change and the kept sign-ins are the admin's to see on the agent
@@ -155,6 +176,23 @@ class RecordingTeamRepository(TeamRepository):
         super().add_member(team_id, agent_id)
         self._changes.directory(Directory.TEAMS)
 
+    def remove_member(self, team_id: int, agent_id: int) -> None:
+        super().remove_member(team_id, agent_id)
+        self._changes.directory(Directory.TEAMS)
+
+    def update(self, team: Team, expected_version: int) -> bool:
+        updated = super().update(team, expected_version)
+        if updated:
+            self._changes.directory(Directory.TEAMS)
+        return updated
+
+    def rename_on_tickets(self, team_id: int, after_id: int, upto_id: int) -> int:
+        # As for agents: a teams change makes queue tables re-read their rows.
+        changed = super().rename_on_tickets(team_id, after_id, upto_id)
+        if changed:
+            self._changes.directory(Directory.TEAMS)
+        return changed
+
 
 class RecordingCategoryRepository(CategoryRepository):
     def __init__(self, conn: Connection, changes: ChangeRecorder) -> None:
@@ -165,6 +203,16 @@ class RecordingCategoryRepository(CategoryRepository):
         added = super().add(category)
         self._changes.directory(Directory.TOPICS)
         return added
+
+    def update(self, category: Category, expected_version: int) -> bool:
+        updated = super().update(category, expected_version)
+        if updated:
+            self._changes.directory(Directory.TOPICS)
+        return updated
+
+    def reorder(self, ordered_ids: Iterable[int]) -> None:
+        super().reorder(ordered_ids)
+        self._changes.directory(Directory.TOPICS)
 
 
 class RecordingCustomerRepository(CustomerRepository):
@@ -201,9 +249,23 @@ class RecordingSettingsRepository(DeskSettingsRepository):
 
 
 #: Not desk settings, but keys in `Changes.settings` all the same: a view that shows SLA
-#: plans and calendars, or the notification list, re-reads on these.
+#: plans and calendars, the notification list or the audit log re-reads on these.
 SLA_SETTINGS = "sla"
 NOTIFICATIONS = "notifications"
+AUDIT_LOG = "audit_log"
+
+
+class RecordingAuditRepository(AuditRepository):
+    """An entry written is an admin change every audit page shows: recorded for them."""
+
+    def __init__(self, conn: Connection, changes: ChangeRecorder) -> None:
+        super().__init__(conn)
+        self._changes = changes
+
+    def record(self, entry: NewAuditEntry) -> int:
+        new_id = super().record(entry)
+        self._changes.setting(AUDIT_LOG)
+        return new_id
 
 
 class RecordingSlaRepository(SlaRepository):

@@ -59,6 +59,9 @@ teams = Table(
     Column("created_at", UTCDateTime, nullable=False),
     # How a ticket transferred into the team is assigned (None: it waits in the queue).
     Column("auto_assign", StrEnumType(Strategy, 24)),
+    # A deactivated team takes no new tickets; its queue stays for the ones it has.
+    Column("active", Boolean, nullable=False, server_default=true()),
+    Column("version", Integer, nullable=False, server_default="1"),  # counts admin edits
 )
 
 agents = Table(
@@ -75,6 +78,7 @@ agents = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("capacity", Integer),  # most open tickets routing gives them; None: no limit
     Column("away_until", UTCDateTime),  # away until then, available again afterwards
+    Column("version", Integer, nullable=False, server_default="1"),  # counts admin edits
     # Signing in (desk.domain.sign_in): an admin's reset makes the next sign-in change the
     # password first; recent wrong passwords slow the login down and then lock it, here
     # in the database so that every workstation sees the same lock.
@@ -116,6 +120,9 @@ categories = Table(
     Column("default_team_id", ForeignKey("teams.id")),
     Column("default_priority", IntEnumType(Priority), nullable=False),
     Column("active", Boolean, nullable=False, server_default=true()),
+    Column("position", Integer, nullable=False, server_default="0"),  # among its siblings
+    Column("description", String(400), nullable=False, server_default=""),
+    Column("version", Integer, nullable=False, server_default="1"),  # counts admin edits
 )
 
 customers = Table(
@@ -364,4 +371,28 @@ routing_cursors = Table(
     metadata,
     Column("team_id", ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True),
     Column("last_agent_id", Integer),
+)
+
+# Every admin change (an agent added, a team renamed, a setting, an SLA plan, a routing
+# rule), written in the same transaction as the change: who, when, what, the record's
+# version after it, and the record before and after as JSON. Never updated or deleted.
+audit_log = Table(
+    "audit_log",
+    metadata,
+    _id(),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("actor_id", ForeignKey("agents.id")),
+    Column("actor_name", String(v.NAME_MAX), nullable=False),
+    Column("kind", String(40), nullable=False),  # "agent.deactivate", "team.rename", ...
+    Column("entity", String(24), nullable=False),  # "agent", "team", "topic", "settings", ...
+    Column("entity_id", Integer),
+    Column("entity_version", Integer),
+    Column("summary", String(400), nullable=False),
+    Column("before", JSON),
+    Column("after", JSON),
+    Index("ix_audit_log_actor", "actor_id", "id"),
+    Index("ix_audit_log_kind", "kind", "id"),
+    Index("ix_audit_log_entity", "entity", "entity_id", "id"),
+    Index("ix_audit_log_created", "created_at", "id"),
+    sqlite_autoincrement=True,
 )

@@ -63,6 +63,7 @@ class SqlUnitOfWork:
     presence: PresenceRepository
     routing: RoutingRepository
     change_log: change_log.ChangeLogRepository
+    audit: recording.RecordingAuditRepository
     #: What the repositories wrote; the change log's row and the listeners get it at commit.
     changes: ChangeRecorder
 
@@ -122,6 +123,7 @@ class SqlUnitOfWork:
         self.presence = PresenceRepository(conn, self._feed.client_id, changes)
         self.routing = recording.RecordingRoutingRepository(conn, changes)
         self.change_log = change_log.ChangeLogRepository(conn)
+        self.audit = recording.RecordingAuditRepository(conn, changes)
         return self
 
     def commit(self) -> None:

@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
+from desk.domain.audit import AuditFilter
 from desk.domain.calendars import BusinessCalendar
 from desk.domain.errors import DeskError, NotFound, ValidationError
 from desk.domain.model import ID_MAX, Availability, Channel, Level, Priority, Role, TicketStatus
@@ -26,11 +27,14 @@ from desk.domain.queues import QueueFilter, QueueQuery, SortKey
 from desk.domain.routing_rules import ALWAYS, AddNote, Facts, Pattern, Rule, SetTeam, Strategy
 from desk.domain.sla import Clock, Targets, plan
 from desk.services import (
+    administration,
+    audit,
     connection,
     demo,
     desk_settings,
     directory,
     health,
+    help_topics,
     housekeeping,
     intake,
     kept_sign_in,
@@ -146,6 +150,13 @@ HOSTILE: dict[str, st.SearchStrategy[Any]] = {
         st.floats(),
         # Blank is no hostile port: shared_server reads it as the default port, by design.
         st.text(max_size=5).filter(lambda t: t.strip() != "" and not t.strip().isdigit()),
+    ),
+    "offset": st.one_of(
+        st.none(),
+        st.booleans(),
+        st.floats(),
+        st.text(max_size=3),
+        st.integers().filter(abs).filter(lambda n: abs(n) != 1),
     ),
     "thing?": st.one_of(st.integers(), st.text(max_size=5), st.just(object())),
     "thing": st.one_of(st.none(), st.integers(), st.text(max_size=5), st.just(object())),
@@ -524,6 +535,160 @@ def catalogue(db, w: World, ticket: int, version: int) -> list[tuple[str, Call, 
             lambda **k: directory.set_capacity(db, k["actor"], k["agent"], k["capacity"]),
             {"actor": w.supervisor, "agent": a, "capacity": 3},
             {"actor": "id", "agent": "id", "capacity": "count?"},
+        ),
+        # administration (issue 12)
+        (
+            "update_agent",
+            lambda **k: administration.update_agent(
+                db,
+                k["actor"],
+                k["agent"],
+                k["version"],
+                name=k["name"],
+                email=k["email"],
+                role=k["role"],
+                team_ids=k["teams"],
+            ),
+            {
+                "actor": w.admin,
+                "agent": a,
+                "version": 1,
+                "name": "Sam",
+                "email": None,
+                "role": Role.AGENT,
+                "teams": [w.service_desk],
+            },
+            {
+                "actor": "id",
+                "agent": "id",
+                "version": "version",
+                "name": "text",
+                "email": "text?",
+                "role": "role",
+                "teams": "ids",
+            },
+        ),
+        (
+            "set_agent_active",
+            lambda **k: administration.set_agent_active(
+                db, k["actor"], k["agent"], k["version"], k["active"]
+            ),
+            {"actor": w.admin, "agent": a, "version": 1, "active": False},
+            {"actor": "id", "agent": "id", "version": "version", "active": "flag"},
+        ),
+        (
+            "release_open_tickets",
+            lambda **k: administration.release_open_tickets(db, k["actor"], k["agent"]),
+            {"actor": w.supervisor, "agent": a},
+            {"actor": "id", "agent": "id"},
+        ),
+        (
+            "update_team",
+            lambda **k: administration.update_team(
+                db, k["actor"], k["team"], k["version"], name=k["name"], description=k["about"]
+            ),
+            {"actor": w.admin, "team": w.sysadmins, "version": 1, "name": "Ops", "about": ""},
+            {"actor": "id", "team": "id", "version": "version", "name": "text", "about": "text?"},
+        ),
+        (
+            "set_team_active",
+            lambda **k: administration.set_team_active(
+                db, k["actor"], k["team"], k["version"], k["active"]
+            ),
+            {"actor": w.admin, "team": w.sysadmins, "version": 1, "active": False},
+            {"actor": "id", "team": "id", "version": "version", "active": "flag"},
+        ),
+        (
+            "set_team_members",
+            lambda **k: administration.set_team_members(db, k["actor"], k["team"], k["agents"]),
+            {"actor": w.supervisor, "team": w.sysadmins, "agents": [a]},
+            {"actor": "id", "team": "id", "agents": "ids"},
+        ),
+        (
+            "spread_team_name",
+            lambda **k: administration.spread_team_name(db, k["team"]),
+            {"team": w.sysadmins},
+            {"team": "id"},
+        ),
+        (
+            "spread_agent_name",
+            lambda **k: administration.spread_agent_name(db, k["agent"]),
+            {"agent": a},
+            {"agent": "id"},
+        ),
+        (
+            "admin_directory",
+            lambda **k: administration.admin_directory(db, k["actor"]),
+            {"actor": w.admin},
+            {"actor": "id"},
+        ),
+        (
+            "update_topic",
+            lambda **k: help_topics.update_topic(
+                db,
+                k["actor"],
+                k["topic"],
+                k["version"],
+                name=k["name"],
+                parent_id=k["parent"],
+                default_team_id=k["team"],
+                default_priority=k["priority"],
+                description=k["about"],
+            ),
+            {
+                "actor": w.admin,
+                "topic": w.email_topic,
+                "version": 1,
+                "name": "Mail",
+                "parent": None,
+                "team": None,
+                "priority": Priority.NORMAL,
+                "about": "",
+            },
+            {
+                "actor": "id",
+                "topic": "id",
+                "version": "version",
+                "name": "text",
+                "parent": "id?",
+                "team": "id?",
+                "priority": "priority",
+                "about": "text?",
+            },
+        ),
+        (
+            "set_topic_active",
+            lambda **k: help_topics.set_topic_active(
+                db, k["actor"], k["topic"], k["version"], k["active"]
+            ),
+            {"actor": w.admin, "topic": w.email_topic, "version": 1, "active": False},
+            {"actor": "id", "topic": "id", "version": "version", "active": "flag"},
+        ),
+        (
+            "move_topic_among_siblings",
+            lambda **k: help_topics.move_topic_among_siblings(
+                db, k["actor"], k["topic"], k["offset"]
+            ),
+            {"actor": w.admin, "topic": w.email_topic, "offset": 1},
+            {"actor": "id", "topic": "id", "offset": "offset"},
+        ),
+        (
+            "audit_page",
+            lambda **k: audit.audit_page(db, k["actor"], k["filter"], k["limit"]),
+            {"actor": w.admin, "filter": AuditFilter(), "limit": 10},
+            {"actor": "id", "filter": "thing", "limit": "count"},
+        ),
+        (
+            "save_settings",
+            lambda **k: desk_settings.save_settings(
+                db,
+                k["actor"],
+                desk_name=k["name"],
+                phone_region=k["region"],
+                ticket_prefix=k["prefix"],
+            ),
+            {"actor": w.admin, "name": "Desk", "region": "GB", "prefix": "IT-"},
+            {"actor": "id", "name": "text", "region": "nottext", "prefix": "nottext"},
         ),
         # routing
         (
@@ -906,6 +1071,7 @@ def _fingerprint(db) -> tuple:
         schema.housekeeping_leases,
         schema.routing_rules,
         schema.routing_cursors,
+        schema.audit_log,
     ]
     with db.read() as uow:
         conn = uow.tickets._conn
@@ -936,8 +1102,9 @@ def test_the_catalogue_covers_every_public_service_function(db, world: World):
 
     names = {entry[0].split(".")[0] for entry in catalogue(db, world, 1, 1)}
     modules = (work, queries, directory, connection, database_service, demo, intake, routing_rules)
+    admin_modules = (administration, help_topics, audit)
     others = (desk_settings, live, health, sla_service, housekeeping, sign_in, kept_sign_in)
-    for module in (*modules, *others):
+    for module in (*modules, *admin_modules, *others):
         public = {
             name
             for name, obj in vars(module).items()
@@ -980,6 +1147,14 @@ def test_the_catalogue_covers_every_public_service_function(db, world: World):
             "forget_sign_in",
             "can_keep_sign_in",
             "workstation_name",
+            # Issue 12: the audit helpers other services call in their own unit of work,
+            # the JSON snapshots they write, the settings a desk is opened with.
+            "conflict",
+            "team_snapshot",
+            "topic_snapshot",
+            "read_settings",
+            "apply_number_prefix",
+            "clean_prefix",
         }
         assert public <= names, sorted(public - names)
 

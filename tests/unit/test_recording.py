@@ -12,6 +12,7 @@ import inspect
 import pytest
 
 from desk.store import recording
+from desk.store.audit import AuditRepository
 from desk.store.credentials import CredentialRepository
 from desk.store.directory import (
     AgentRepository,
@@ -37,8 +38,20 @@ READS = {
         "password_hash",
         "team_ids",
         "lock_for_first_admin",
+        "open_ticket_ids",
+        "open_ticket_counts",
+        "stale_ticket_names",
     },
-    TeamRepository: {"get", "maybe", "all", "memberships"},
+    TeamRepository: {
+        "get",
+        "maybe",
+        "all",
+        "memberships",
+        "ticket_id_range",
+        "stale_ticket_names",
+        "open_ticket_counts",
+    },
+    AuditRepository: {"page", "kinds", "changes_since"},
     CredentialRepository: {
         "by_login",
         "for_agent",
@@ -83,8 +96,17 @@ WRITES = {
     # `get` is overridden to remember what a save moves the ticket away from;
     # `append` writes through `append_history`.
     TicketRepository: {"get", "add", "save", "touch", "append_history"},
-    AgentRepository: {"add", "set_availability", "set_capacity"},
-    TeamRepository: {"add", "add_member"},
+    AgentRepository: {
+        "add",
+        "set_availability",
+        "set_capacity",
+        "update",
+        "set_teams",
+        "rename_on_tickets",
+    },
+    TeamRepository: {"add", "add_member", "remove_member", "update", "rename_on_tickets"},
+    CategoryRepository: {"add", "update", "reorder"},
+    AuditRepository: {"record"},
     CredentialRepository: {
         "set_failures",
         "set_password",
@@ -92,7 +114,6 @@ WRITES = {
         "delete_token",
         "delete_tokens",
     },
-    CategoryRepository: {"add"},
     CustomerRepository: {"add", "add_or_get", "update"},
     DeskSettingsRepository: {"set"},
     SlaRepository: {
@@ -129,6 +150,7 @@ RECORDING = {
     SlaRepository: recording.RecordingSlaRepository,
     NotificationRepository: recording.RecordingNotificationRepository,
     RoutingRepository: recording.RecordingRoutingRepository,
+    AuditRepository: recording.RecordingAuditRepository,
 }
 
 

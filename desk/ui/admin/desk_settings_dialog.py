@@ -1,12 +1,13 @@
-"""Desk › Desk settings…: what every agent's Desk shares (admins), and the first run's
-guess of the desk's country from the computer's own."""
+"""Desk › Desk settings… (and Administration › Desk settings): what every agent's Desk
+shares (admins): the desk's name, its country for phone numbers, the ticket number
+prefix; and the first run's guess of the desk's country from the computer's own."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from PySide6.QtCore import QLocale, Qt
-from PySide6.QtWidgets import QComboBox, QWidget
+from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
 
 from desk.domain.search import fold
 from desk.domain.validation import DEFAULT_PHONE_REGION, phone_country_code, phone_regions
@@ -71,7 +72,7 @@ class DeskSettingsDialog(FormDialog):
         self,
         session: DeskSession,
         runner: TaskRunner,
-        phone_region: str,
+        current: desk_settings.DeskSettings,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(
@@ -84,12 +85,25 @@ class DeskSettingsDialog(FormDialog):
         self.setMinimumWidth(520)
         self._session = session
         self._runner = runner
+        self.desk_name = self.add_field(
+            "desk_name", tr("Desk's name"), QLineEdit(current.desk_name, objectName="deskName")
+        )
         self.region = self.add_field(
-            "phone_region", tr("Country for phone numbers"), region_combo(phone_region)
+            "phone_region", tr("Country for phone numbers"), region_combo(current.phone_region)
         )
         self.region.setToolTip(
             tr("Numbers typed without a country code are read as numbers of this country.")
         )
+        self.prefix = self.add_field(
+            "ticket_prefix",
+            tr("Ticket numbers start with"),
+            QLineEdit(current.ticket_prefix, objectName="ticketPrefix"),
+        )
+        self.prefix.setToolTip(
+            tr("HD- gives HD-000123. Numbers already given out are still found by their old form.")
+        )
+        self._before = current
+        self.saved: desk_settings.DeskSettings | None = None
         self.saved_region: str | None = None
         self.submitted.connect(self._on_submitted)
 
@@ -97,17 +111,25 @@ class DeskSettingsDialog(FormDialog):
         super().show_problem(exc)
         self.adjustSize()  # room for the message under the field, not over the buttons
 
+    def first_field(self) -> QWidget | None:
+        return self.region  # the setting most often changed
+
     def _on_submitted(self, _values: dict[str, object]) -> None:
         db, me, region = self._session.db, self._session.agent_id, typed_region(self.region)
+        name, prefix = self.desk_name.text(), self.prefix.text()
         self._runner.run(
-            lambda: desk_settings.set_phone_region(db, me, region),
+            lambda: desk_settings.save_settings(
+                db, me, desk_name=name, phone_region=region, ticket_prefix=prefix
+            ),
             self._on_saved,
             self.show_problem,
             what=tr("Saving the desk settings"),
         )
 
-    def _on_saved(self, region: str) -> None:
-        self.saved_region = region
+    def _on_saved(self, saved: desk_settings.DeskSettings) -> None:
+        self.saved = saved
+        if saved.phone_region != self._before.phone_region:
+            self.saved_region = saved.phone_region
         self.accept()
 
 
@@ -119,8 +141,8 @@ def edit_desk_settings(
 ) -> None:
     """Read the settings, then open the dialog on them; say what was saved."""
 
-    def show(region: str) -> None:
-        dialog = DeskSettingsDialog(session, runner, region, parent)
+    def show(current: desk_settings.DeskSettings) -> None:
+        dialog = DeskSettingsDialog(session, runner, current, parent)
 
         def finished(accepted: int) -> None:
             if accepted and dialog.saved_region is not None:
@@ -129,6 +151,8 @@ def edit_desk_settings(
                         "Phone numbers without a country code are now read as numbers of {country}."
                     ).format(country=region_name(dialog.saved_region))
                 )
+            elif accepted:
+                on_message(tr("Saved the desk settings."))
             dialog.deleteLater()
 
         dialog.finished.connect(finished)
@@ -136,7 +160,7 @@ def edit_desk_settings(
 
     db = session.db
     runner.run(
-        lambda: desk_settings.phone_region(db),
+        lambda: desk_settings.read_settings(db),
         show,
         lambda exc: on_message(error_text(exc)),
         what=tr("Reading the desk settings"),

@@ -63,6 +63,7 @@ class MainWindow(QMainWindow):
     desk_settings_action: QAction
     change_password_action: QAction
     sign_out_action: QAction
+    administration_action: QAction
     quit_action: QAction
     shortcuts_action: QAction
     about_action: QAction
@@ -88,6 +89,7 @@ class MainWindow(QMainWindow):
             hub.watch(session.db)  # type: ignore[arg-type]
         self.hub = hub
         self.intake = None
+        self.administration = None
         self.setWindowTitle(tr("Desk — {name}").format(name=session.agent.name))
         self.session_keeper = SessionKeeper(session, self.ops, hub, self)
         self.ticket_actions = TicketActions(session, self.ops, self)
@@ -248,6 +250,13 @@ class MainWindow(QMainWindow):
         from ..signin.password_dialogs import change_my_password
 
         change_my_password(self.session, self.runner, self, self.problems.message)
+
+    def open_administration(self) -> None:
+        from ..admin.admin_window import show_administration
+
+        self.administration = show_administration(
+            self.administration, self.session, self.ops, self.hub, self
+        )
 
     def _on_session_keeper_session_changed(self, session: DeskSession) -> None:
         # The directory changed (a new team, a renamed agent, a new help topic): the

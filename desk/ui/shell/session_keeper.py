@@ -13,7 +13,7 @@ from dataclasses import replace
 from PySide6.QtCore import QObject, Signal, Slot
 
 from desk.domain.changes import Changes, Directory
-from desk.services import queries
+from desk.services import desk_settings, queries
 from desk.services.views import DeskDirectory
 
 from ..common.change_hub import ChangeHub
@@ -35,12 +35,31 @@ class SessionKeeper(QObject):
         super().__init__(parent)
         self.session = session
         self._ops = ops
+        self._hub = hub
         hub.changed.connect(self._on_hub_changed)
 
     @Slot(object)
     def _on_hub_changed(self, changes: Changes) -> None:
         if changes.everything or changes.directory & _HELD:
             self.reread()
+        if desk_settings.TICKET_PREFIX in changes.settings:
+            self._reread_prefix()
+
+    def _reread_prefix(self) -> None:
+        """An admin chose another ticket number prefix: every number shown takes it."""
+        db, hub = self.session.db, self._hub
+
+        def applied(_prefix: str) -> None:
+            hub.deliver_now(Changes(everything=True))  # rare: re-read and redraw it all
+
+        self._ops.run(
+            self,
+            lambda: desk_settings.apply_number_prefix(db),
+            applied,
+            lambda _exc: None,
+            what=tr("Reading the ticket number prefix"),
+            latest="prefix",
+        )
 
     def reread(self) -> None:
         db = self.session.db

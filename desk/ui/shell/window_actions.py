@@ -216,6 +216,14 @@ ACTIONS: tuple[ActionSpec, ...] = (
             "Desk", "Close the window down to the sign-in, for the next agent at this computer"
         ),
     ),
+    ActionSpec(
+        "administration",
+        QT_TRANSLATE_NOOP("Desk", "Administration…"),
+        lambda w: w.open_administration(),
+        ("Ctrl+Shift+M",),
+        visible_when=lambda w: can(w.session.agent, Permission.MANAGE_MEMBERS),
+        tip=QT_TRANSLATE_NOOP("Desk", "Agents, teams, help topics, desk settings, the audit log"),
+    ),
     ActionSpec("quit", QT_TRANSLATE_NOOP("Desk", "Quit"), lambda w: w.close(), ("Ctrl+Q",)),
     ActionSpec(
         "shortcuts",
@@ -241,6 +249,7 @@ MENUS: tuple[tuple[str, tuple[str | None, ...]], ...] = (
             None,
             "connect",
             "desk_settings",
+            "administration",
             None,
             "change_password",
             "sign_out",

@@ -210,7 +210,9 @@ class TicketActions(QObject):
 
     def transfer(self, ids: Sequence[int], current_team: int | None = None) -> FormDialog:
         session = self._session
-        teams = [(t.name, t.id) for t in session.directory.teams if t.id != current_team]
+        teams = [
+            (t.name, t.id) for t in session.directory.teams if t.id != current_team and t.active
+        ]
         dialog = FormDialog(
             tr("Transfer {what}").format(what=_what(ids)),
             tr("Hand the ticket to another team's queue. Its assignee lets go of it."),

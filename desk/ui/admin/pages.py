@@ -1,0 +1,42 @@
+"""The pages of the Administration window, in order: one line each. A page is a title,
+a factory taking the window's `AdminContext` (session, operations, change hub, the
+shared lists), and the permission its reader needs. The SLA and routing pages join here:
+
+    PageSpec(QT_TRANSLATE_NOOP("Desk", "Service levels"), make_sla_page, Permission.MANAGE_DESK),
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP
+from PySide6.QtWidgets import QWidget
+
+from desk.domain.permissions import Permission
+
+from .admin_page import AdminContext
+from .agents_page import AgentsPage
+from .audit_page import AuditPage
+from .settings_page import SettingsPage
+from .teams_page import TeamsPage
+from .topics_page import TopicsPage
+
+
+@dataclass(frozen=True, slots=True)
+class PageSpec:
+    title: str  # source text, translated (context "Desk") when shown
+    factory: Callable[[AdminContext], QWidget]
+    #: Who sees the page: admins and supervisors both hold MANAGE_MEMBERS; a page only
+    #: admins see asks MANAGE_DESK. What a reader may change within it, the page decides
+    #: from the services' answer (read-only where they may not).
+    permission: Permission = Permission.MANAGE_MEMBERS
+
+
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec(QT_TRANSLATE_NOOP("Desk", "Agents"), AgentsPage),
+    PageSpec(QT_TRANSLATE_NOOP("Desk", "Teams"), TeamsPage),
+    PageSpec(QT_TRANSLATE_NOOP("Desk", "Help topics"), TopicsPage),
+    PageSpec(QT_TRANSLATE_NOOP("Desk", "Desk settings"), SettingsPage),
+    PageSpec(QT_TRANSLATE_NOOP("Desk", "Audit log"), AuditPage, Permission.MANAGE_DESK),
+)
