@@ -8,11 +8,13 @@ Every ticket change (intake, status, priority, customer message, reply, transfer
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 
 from desk.domain.calendars import BusinessCalendar
+from desk.domain.queues import QueueRow
 from desk.domain.sla import SlaPlan, choose_plan
 from desk.domain.sla_clock import SlaReading, read_clocks
 from desk.domain.sla_history import CalendarVersion, ClockHistory, PlanVersion, history_from_thread
@@ -150,3 +152,49 @@ def refresh(
 def refresh_one(uow: SqlUnitOfWork, ticket: Ticket) -> None:
     """`refresh` for the ticket a service just saved."""
     refresh(uow, [ticket], uow.now())
+
+
+#: Calendars read for the queue table's "time left", per database and (id, version): a
+#: calendar's per-day table is built once and serves every page read after it.
+_CALENDARS: weakref.WeakKeyDictionary[object, dict[tuple[int, int], BusinessCalendar]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def with_time_left(
+    db: object, uow: SqlUnitOfWork, rows: Sequence[QueueRow], now: datetime
+) -> list[QueueRow]:
+    """The rows with the business time left until each one's due time (`due_left`), in
+    the calendar of its ticket's plan: one small read of the plans' calendar versions."""
+    if not any(r.due_at is not None for r in rows):
+        return list(rows)
+    plan_ids = sorted({r.sla_plan_id for r in rows if r.due_at is not None and r.sla_plan_id})
+    versions = uow.sla.plan_calendar_versions(plan_ids)
+    try:
+        cache = _CALENDARS.setdefault(db, {})
+    except TypeError:  # a database that cannot be weakly referenced: no cache
+        cache = {}
+    calendars: dict[int, BusinessCalendar] = {}
+    for plan_id, key in versions.items():
+        if key is None:
+            continue
+        calendar = cache.get(key)
+        if calendar is None:  # new, or edited since: read once (a newer version is kept)
+            calendar = uow.sla.calendar(key[0])
+            cache[(key[0], calendar.version)] = calendar
+        calendars[plan_id] = calendar
+    return [
+        replace(
+            r, due_left=business_left(calendars.get(r.sla_plan_id or 0, ALWAYS_OPEN), now, r.due_at)
+        )
+        if r.due_at is not None
+        else r
+        for r in rows
+    ]
+
+
+def business_left(calendar: BusinessCalendar, now: datetime, due: datetime) -> timedelta:
+    """Business time from `now` to `due`; negative (overdue by) once `due` has passed."""
+    if due >= now:
+        return calendar.elapsed(now, due)
+    return -calendar.elapsed(due, now)

@@ -164,6 +164,21 @@ class SlaRepository:
             raise ConflictError(f"SLA plan “{plan.name}”", [])
         return replace(plan, version=plan.version + 1)
 
+    def plan_calendar_versions(self, plan_ids: Sequence[int]) -> dict[int, tuple[int, int] | None]:
+        """Plan id → its calendar's (id, version), None for a plan counting every hour."""
+        if not plan_ids:
+            return {}
+        rows = self._conn.execute(
+            select(sla_plans.c.id, business_calendars.c.id, business_calendars.c.version)
+            .select_from(
+                sla_plans.outerjoin(
+                    business_calendars, sla_plans.c.calendar_id == business_calendars.c.id
+                )
+            )
+            .where(sla_plans.c.id.in_(sorted(set(plan_ids))))
+        )
+        return {row[0]: (row[1], row[2]) if row[1] is not None else None for row in rows}
+
     def topic_plans(self) -> dict[int, int]:
         """Help topic id → plan id, for the topics that have one of their own."""
         rows = self._conn.execute(select(topic_plans.c.category_id, topic_plans.c.plan_id))

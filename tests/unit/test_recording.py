@@ -46,6 +46,7 @@ READS = {
         "calendar",
         "plans",
         "plan",
+        "plan_calendar_versions",
         "topic_plans",
         "clock_entries",
         "manual_dues",
