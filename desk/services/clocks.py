@@ -19,7 +19,7 @@ from desk.domain.sla import SlaPlan, choose_plan
 from desk.domain.sla_clock import SlaReading, read_clocks
 from desk.domain.sla_history import CalendarVersion, ClockHistory, PlanVersion, history_from_thread
 from desk.domain.ticket import Ticket
-from desk.store.sla import StoredClocks
+from desk.store.sla import ClockTicket, StoredClocks
 from desk.store.unit_of_work import SqlUnitOfWork
 
 #: Desk settings: the plan of tickets whose help topic has none, and the SLA epoch.
@@ -43,7 +43,7 @@ class SlaContext:
     default: SlaPlan | None
     epoch: int
 
-    def plan_for(self, ticket: Ticket) -> SlaPlan | None:
+    def plan_for(self, ticket: Ticket | ClockTicket) -> SlaPlan | None:
         return self.plan_for_topic(ticket.category_id)
 
     def plan_for_topic(self, topic_id: int | None) -> SlaPlan | None:
@@ -88,7 +88,7 @@ def stored_int(uow: SqlUnitOfWork, key: str) -> int | None:
 
 
 def history_of(
-    uow: SqlUnitOfWork, context: SlaContext, tickets: Sequence[Ticket]
+    uow: SqlUnitOfWork, context: SlaContext, tickets: Sequence[Ticket | ClockTicket]
 ) -> dict[int, tuple[SlaPlan | None, ClockHistory | None]]:
     """Each ticket's plan and clock history (None for a ticket no plan covers)."""
     ids = [t.id for t in tickets if t.id is not None]
@@ -134,7 +134,7 @@ def stored(ticket_id: int, plan: SlaPlan | None, reading: SlaReading | None, epo
 
 def refresh(
     uow: SqlUnitOfWork,
-    tickets: Sequence[Ticket],
+    tickets: Sequence[Ticket | ClockTicket],
     now: datetime,
     context: SlaContext | None = None,
 ) -> list[StoredClocks]:

@@ -411,7 +411,7 @@ def recompute_open_tickets(
             ids = uow.sla.behind(context.epoch, after, batch)
             if not ids:
                 break
-            clocks.refresh(uow, uow.sla.tickets(ids), uow.now(), context)
+            clocks.refresh(uow, uow.sla.clock_tickets(ids), uow.now(), context)
             uow.commit()
         done += len(ids)
         after = ids[-1]

@@ -12,10 +12,10 @@ from sqlalchemy import Connection, and_, bindparam, delete, insert, select, true
 
 from desk.domain.calendars import BusinessCalendar
 from desk.domain.errors import ConflictError, NotFound
-from desk.domain.model import TicketStatus
+from desk.domain.model import Priority, TicketStatus
 from desk.domain.sla import Clock, SlaPlan
 from desk.domain.sla_history import ManualDue
-from desk.domain.thread import EventType, ThreadEntry
+from desk.domain.thread import EventType
 from desk.domain.ticket import Ticket
 
 from . import sla_codec as codec
@@ -44,6 +44,27 @@ class StoredClocks:
     due_at: datetime | None
     at_risk_at: datetime | None
     epoch: int
+
+
+@dataclass(frozen=True, slots=True)
+class ClockTicket:
+    """What a recompute reads of a ticket: a few columns, not a whole `Ticket`."""
+
+    id: int
+    created_at: datetime
+    priority: Priority
+    first_responded_at: datetime | None
+    category_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class ClockEvent:
+    """A status, priority or creation event as a clock history reads it."""
+
+    id: int
+    event: EventType
+    data: Mapping[str, Any]
+    created_at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,20 +212,18 @@ class SlaRepository:
 
     # --- what a ticket's clocks are read from -----------------------------------------
 
-    def clock_entries(self, ticket_ids: Sequence[int]) -> dict[int, list[ThreadEntry]]:
+    def clock_entries(self, ticket_ids: Sequence[int]) -> dict[int, list[ClockEvent]]:
         """The status, priority and creation events of each ticket (bodies left out)."""
-        found: dict[int, list[ThreadEntry]] = defaultdict(list)
+        found: dict[int, list[ClockEvent]] = defaultdict(list)
         if not ticket_ids:
             return found
         rows = self._conn.execute(
             select(
-                thread_entries.c.id,
                 thread_entries.c.ticket_id,
-                thread_entries.c.kind,
+                thread_entries.c.id,
                 thread_entries.c.event,
                 thread_entries.c.data,
                 thread_entries.c.created_at,
-                thread_entries.c.ticket_version,
             )
             .where(
                 thread_entries.c.ticket_id.in_(list(ticket_ids)),
@@ -212,21 +231,9 @@ class SlaRepository:
             )
             .order_by(thread_entries.c.ticket_id, thread_entries.c.id)
         )
-        for row in rows:
-            found[row.ticket_id].append(
-                ThreadEntry(
-                    id=row.id,
-                    ticket_id=row.ticket_id,
-                    kind=row.kind,
-                    author_name="",
-                    agent_id=None,
-                    body="",
-                    event=row.event,
-                    data=row.data or {},
-                    created_at=row.created_at,
-                    ticket_version=row.ticket_version,
-                )
-            )
+        events = {e.value: e for e in EventType}
+        for ticket_id, entry_id, event, data, created_at in rows:
+            found[ticket_id].append(ClockEvent(entry_id, events[event], data or {}, created_at))
         return found
 
     def manual_dues(self, ticket_ids: Sequence[int]) -> dict[int, list[ManualDue]]:
@@ -255,6 +262,27 @@ class SlaRepository:
 
     def tickets(self, ticket_ids: Sequence[int]) -> list[Ticket]:
         return tickets_by_id(self._conn, ticket_ids)
+
+    def clock_tickets(self, ticket_ids: Sequence[int]) -> list[ClockTicket]:
+        """What a batch recompute needs of each ticket, by id."""
+        if not ticket_ids:
+            return []
+        priorities = {p.value: p for p in Priority}
+        rows = self._conn.execute(
+            select(
+                tickets.c.id,
+                tickets.c.created_at,
+                tickets.c.priority,
+                tickets.c.first_responded_at,
+                tickets.c.category_id,
+            )
+            .where(tickets.c.id.in_(list(ticket_ids)))
+            .order_by(tickets.c.id)
+        )
+        return [
+            ClockTicket(i, created, priorities[int(priority)], responded, category)
+            for i, created, priority, responded, category in rows
+        ]
 
     def stored_clocks(self, ticket_id: int) -> dict[str, Any]:
         row = self._conn.execute(

@@ -13,7 +13,14 @@ from desk.services import queries
 from desk.services import sla as sla_service
 
 from ..conftest import World
-from .test_sla import H, _desk_plan, _new, at, clock  # noqa: F401  (clock: a fixture)
+from .test_sla import FixedClock, H, _desk_plan, _new, at
+
+
+@pytest.fixture
+def clock(db) -> FixedClock:
+    fixed = FixedClock(at(27, 16, 40))  # a Friday, 16:40 in London
+    db.clock = fixed
+    return fixed
 
 
 def _row(db, ticket_id: int):

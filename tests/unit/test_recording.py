@@ -49,6 +49,7 @@ READS = {
         "plan_calendar_versions",
         "topic_plans",
         "clock_entries",
+        "clock_tickets",
         "manual_dues",
         "tickets",
         "stored_clocks",
