@@ -9,8 +9,9 @@ Every ticket change (intake, status, priority, customer message, reply, transfer
 from __future__ import annotations
 
 import weakref
+from bisect import bisect_right
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from desk.domain.calendars import BusinessCalendar
@@ -19,7 +20,7 @@ from desk.domain.sla import SlaPlan, choose_plan
 from desk.domain.sla_clock import SlaReading, read_clocks
 from desk.domain.sla_history import CalendarVersion, ClockHistory, PlanVersion, history_from_thread
 from desk.domain.ticket import Ticket
-from desk.store.sla import ClockTicket, StoredClocks
+from desk.store.sla import ClockTicket, SavedVersion, StoredClocks
 from desk.store.unit_of_work import SqlUnitOfWork
 
 #: Desk settings: the plan of tickets whose help topic has none, and the SLA epoch.
@@ -42,6 +43,9 @@ class SlaContext:
     parents: Mapping[int, int | None]
     default: SlaPlan | None
     epoch: int
+    #: Every version of each plan and calendar as saved, oldest first.
+    plan_history: Mapping[int, Sequence[SavedVersion]] = field(default_factory=dict)
+    calendar_history: Mapping[int, Sequence[SavedVersion]] = field(default_factory=dict)
 
     def plan_for(self, ticket: Ticket | ClockTicket) -> SlaPlan | None:
         return self.plan_for_topic(ticket.category_id)
@@ -58,6 +62,45 @@ class SlaContext:
         if plan.calendar_id is None:
             return ALWAYS_OPEN
         return self.calendars.get(plan.calendar_id, ALWAYS_OPEN)
+
+    def versions(
+        self, plan: SlaPlan, since: datetime
+    ) -> tuple[tuple[PlanVersion, ...], tuple[CalendarVersion, ...]]:
+        """The versions of `plan` in force from `since` (a ticket's creation) to now, and
+        of the calendars those versions name: each from when it was saved."""
+        plans = _in_force(self.plan_history.get(plan.id or 0, ()), since) or [(since, plan)]
+        calendars: list[tuple[datetime, BusinessCalendar]] = []
+        for n, (start, version) in enumerate(plans):
+            end = plans[n + 1][0] if n + 1 < len(plans) else None
+            if version.calendar_id is None:
+                found = [(start, ALWAYS_OPEN)]
+            else:
+                saved = self.calendar_history.get(version.calendar_id, ())
+                found = _in_force(saved, start, end) or [(start, self.calendar_of(version))]
+            for at, calendar in found:
+                if not calendars or calendars[-1][1] is not calendar:
+                    calendars.append((at, calendar))
+        return (
+            tuple(PlanVersion(at, p) for at, p in plans),
+            tuple(CalendarVersion(at, c) for at, c in calendars),
+        )
+
+
+def _in_force(
+    saved: Sequence[SavedVersion], start: datetime, end: datetime | None = None
+) -> list[tuple[datetime, object]]:  # type: ignore[type-arg]
+    """The version in force at `start` (the first one, if all came later), then each one
+    saved after it and before `end`, with the instant each took over."""
+    if not saved:
+        return []
+    first = max(0, bisect_right([s.saved_at for s in saved], start) - 1)
+    found = [(start, saved[first].value)]
+    for later in saved[first + 1 :]:
+        if end is not None and later.saved_at >= end:
+            break
+        if later.saved_at > start:
+            found.append((later.saved_at, later.value))
+    return found
 
 
 def load_context(uow: SqlUnitOfWork) -> SlaContext:
@@ -76,6 +119,8 @@ def load_context(uow: SqlUnitOfWork) -> SlaContext:
         parents,
         plans.get(stored_int(uow, DEFAULT_PLAN) or 0),
         stored_int(uow, EPOCH) or 0,
+        uow.sla.plan_versions(),
+        uow.sla.calendar_versions(),
     )
 
 
@@ -102,12 +147,16 @@ def history_of(
         if plan is None and not dues:
             found[ticket.id] = (None, None)
             continue
-        in_force = plan or NO_PLAN
+        if plan is None:
+            plans = (PlanVersion(ticket.created_at, NO_PLAN),)
+            calendars = (CalendarVersion(ticket.created_at, ALWAYS_OPEN),)
+        else:
+            plans, calendars = context.versions(plan, ticket.created_at)
         history = history_from_thread(
             ticket,
             entries.get(ticket.id, []),
-            plans=(PlanVersion(ticket.created_at, in_force),),
-            calendars=(CalendarVersion(ticket.created_at, context.calendar_of(in_force)),),
+            plans=plans,
+            calendars=calendars,
             manual_dues=dues,
         )
         found[ticket.id] = (plan, history)

@@ -4,7 +4,7 @@ due times explained or set by hand, and the recompute of open tickets after an e
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from desk.domain import validation
@@ -456,6 +456,16 @@ def mark_notifications_read(db: Database, actor_id: int, ids: Sequence[int] | No
 
 
 @dataclass(frozen=True, slots=True)
+class SavedVersionInfo:
+    """One saved version of a calendar or plan: when, by whom. Due times count each one
+    from the moment it was saved (business time before stays in the version of then)."""
+
+    version: int
+    saved_at: datetime
+    saved_by: str  # the agent's name ("" if unknown)
+
+
+@dataclass(frozen=True, slots=True)
 class ServiceLevels:
     """Everything the admin's service-level screens show, from one snapshot."""
 
@@ -465,6 +475,9 @@ class ServiceLevels:
     default_plan_id: int | None
     auto_close_days: int
     auto_close_business_days: bool
+    #: Calendar id / plan id -> its versions, newest first.
+    calendar_versions: Mapping[int, tuple[SavedVersionInfo, ...]] = field(default_factory=dict)
+    plan_versions: Mapping[int, tuple[SavedVersionInfo, ...]] = field(default_factory=dict)
 
 
 def service_levels(db: Database, actor_id: int) -> ServiceLevels:
@@ -474,6 +487,17 @@ def service_levels(db: Database, actor_id: int) -> ServiceLevels:
         plans = tuple(uow.sla.plans())
         known = {p.id for p in plans}
         default = clocks.stored_int(uow, clocks.DEFAULT_PLAN)
+        names = {a.id: a.name for a in uow.agents.all()}
+
+        def infos(history) -> dict[int, tuple[SavedVersionInfo, ...]]:
+            return {
+                key: tuple(
+                    SavedVersionInfo(v.version, v.saved_at, names.get(v.saved_by, ""))
+                    for v in reversed(saved)
+                )
+                for key, saved in history.items()
+            }
+
         return ServiceLevels(
             tuple(uow.sla.calendars()),
             plans,
@@ -481,6 +505,8 @@ def service_levels(db: Database, actor_id: int) -> ServiceLevels:
             default if default in known else None,
             clocks.stored_int(uow, AUTO_CLOSE_DAYS) or 0,
             uow.settings.get(AUTO_CLOSE_BUSINESS) == "1",
+            infos(uow.sla.calendar_versions()),
+            infos(uow.sla.plan_versions()),
         )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -20,8 +20,10 @@ from desk.domain.ticket import Ticket
 
 from . import sla_codec as codec
 from .schema import (
+    business_calendar_versions,
     business_calendars,
     manual_dues,
+    sla_plan_versions,
     sla_plans,
     thread_entries,
     tickets,
@@ -44,6 +46,16 @@ class StoredClocks:
     due_at: datetime | None
     at_risk_at: datetime | None
     epoch: int
+
+
+@dataclass(frozen=True, slots=True)
+class SavedVersion:
+    """One version of a calendar or plan: the value, when it was saved, and by whom."""
+
+    version: int
+    saved_at: datetime
+    saved_by: int | None
+    value: Any  # BusinessCalendar or SlaPlan
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,7 +145,9 @@ class SlaRepository:
             .values(_calendar_values(calendar, actor_id, now) | {"version": 1})
             .returning(business_calendars.c.id)
         ).scalar_one()
-        return replace(calendar, id=new_id, version=1)
+        added = replace(calendar, id=new_id, version=1)
+        self._keep_calendar_version(added, actor_id, now)
+        return added
 
     def save_calendar(
         self, calendar: BusinessCalendar, actor_id: int | None, now: datetime
@@ -151,7 +165,43 @@ class SlaRepository:
         if changed != 1:
             self.calendar(calendar.id)  # NotFound when it is gone
             raise ConflictError(f"calendar “{calendar.name}”", [])
-        return replace(calendar, version=calendar.version + 1)
+        saved = replace(calendar, version=calendar.version + 1)
+        self._keep_calendar_version(saved, actor_id, now)
+        return saved
+
+    def _keep_calendar_version(
+        self, calendar: BusinessCalendar, actor_id: int | None, now: datetime
+    ) -> None:
+        values = dict(_calendar_values(calendar, actor_id, now))
+        values.pop("updated_at"), values.pop("updated_by")
+        self._conn.execute(
+            insert(business_calendar_versions).values(
+                values
+                | {
+                    "calendar_id": calendar.id,
+                    "version": calendar.version,
+                    "saved_at": now,
+                    "saved_by": actor_id,
+                }
+            )
+        )
+
+    def calendar_versions(self) -> dict[int, list[SavedVersion]]:
+        """Every calendar's versions, oldest first."""
+        v = business_calendar_versions
+        return self._saved_versions(
+            select(
+                v.c.calendar_id.label("id"),
+                v.c.name,
+                v.c.zone,
+                v.c.week,
+                v.c.holidays,
+                v.c.version,
+                v.c.saved_at,
+                v.c.saved_by,
+            ).order_by(v.c.calendar_id, v.c.version),
+            codec.calendar_from_row,
+        )
 
     # --- plans ----------------------------------------------------------------------
 
@@ -171,7 +221,9 @@ class SlaRepository:
             .values(_plan_values(plan, actor_id, now) | {"version": 1})
             .returning(sla_plans.c.id)
         ).scalar_one()
-        return replace(plan, id=new_id, version=1)
+        added = replace(plan, id=new_id, version=1)
+        self._keep_plan_version(added, actor_id, now)
+        return added
 
     def save_plan(self, plan: SlaPlan, actor_id: int | None, now: datetime) -> SlaPlan:
         assert plan.id is not None
@@ -183,7 +235,51 @@ class SlaRepository:
         if changed != 1:
             self.plan(plan.id)
             raise ConflictError(f"SLA plan “{plan.name}”", [])
-        return replace(plan, version=plan.version + 1)
+        saved = replace(plan, version=plan.version + 1)
+        self._keep_plan_version(saved, actor_id, now)
+        return saved
+
+    def _keep_plan_version(self, plan: SlaPlan, actor_id: int | None, now: datetime) -> None:
+        values = _plan_values(plan, actor_id, now)
+        values.pop("updated_at"), values.pop("updated_by")
+        self._conn.execute(
+            insert(sla_plan_versions).values(
+                values
+                | {
+                    "plan_id": plan.id,
+                    "version": plan.version,
+                    "saved_at": now,
+                    "saved_by": actor_id,
+                }
+            )
+        )
+
+    def plan_versions(self) -> dict[int, list[SavedVersion]]:
+        """Every plan's versions, oldest first."""
+        v = sla_plan_versions
+        return self._saved_versions(
+            select(
+                v.c.plan_id.label("id"),
+                v.c.name,
+                v.c.calendar_id,
+                v.c.targets,
+                v.c.at_risk_percent,
+                v.c.pause,
+                v.c.escalations,
+                v.c.version,
+                v.c.saved_at,
+                v.c.saved_by,
+            ).order_by(v.c.plan_id, v.c.version),
+            codec.plan_from_row,
+        )
+
+    def _saved_versions(
+        self, query: Any, decode: Callable[[Any], Any]
+    ) -> dict[int, list[SavedVersion]]:
+        found: dict[int, list[SavedVersion]] = defaultdict(list)
+        for row in self._conn.execute(query):
+            found[row.id].append(SavedVersion(row.version, row.saved_at, row.saved_by, decode(row)))
+        return found
 
     def plan_calendar_versions(self, plan_ids: Sequence[int]) -> dict[int, tuple[int, int] | None]:
         """Plan id → its calendar's (id, version), None for a plan counting every hour."""

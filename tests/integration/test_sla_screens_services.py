@@ -79,3 +79,27 @@ def test_public_holidays_to_pre_fill_a_calendar():
     with pytest.raises(ValidationError) as refused:
         sla_service.public_holidays_for("GB", None, list(range(2020, 2032)))
     assert refused.value.problems[0].field == "years"
+
+
+def test_a_calendar_edit_counts_from_when_it_was_saved(db, world: World, clock):
+    calendar_id, _plan = _desk_plan(db, world)
+    ticket = _new(db, world)  # Friday 16:40, first response within 1 h
+    assert _row(db, ticket).due_at == at(30, 9, 40)
+    # Saturday noon the desk starts opening on Saturdays. The business time before the
+    # edit stays counted as it was: 20 min on Friday, none on Saturday morning (closed
+    # then). From noon the new hours count: the 40 min left run out at 12:40, not at
+    # 09:40 that morning, which would make the ticket overdue before the desk even said.
+    clock.now = at(28, 12, 0)
+    calendar = next(c for c in sla_service.list_calendars(db) if c.id == calendar_id)
+    saturdays = ["09:00-17:00"] * 6 + [""]
+    sla_service.update_calendar(
+        db, world.admin, calendar_id, calendar.version, calendar.name, calendar.zone, saturdays
+    )
+    sla_service.recompute_open_tickets(db)
+    assert _row(db, ticket).due_at == at(28, 12, 40)
+    explained = sla_service.explain_due_times(db, ticket).first_response
+    assert explained is not None and "calendar London office from" in explained.explanation
+    levels = sla_service.service_levels(db, world.admin)
+    versions = levels.calendar_versions[calendar_id]
+    assert [v.version for v in versions] == [2, 1]  # newest first
+    assert versions[0].saved_at == at(28, 12, 0) and versions[0].saved_by

@@ -47,6 +47,8 @@ READS = {
         "plans",
         "plan",
         "plan_calendar_versions",
+        "calendar_versions",
+        "plan_versions",
         "topic_plans",
         "clock_entries",
         "clock_tickets",

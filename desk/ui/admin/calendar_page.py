@@ -74,6 +74,7 @@ class CalendarsPage(ServiceLevelPage):
         super().__init__(session, hub, parent)
         self.setObjectName("calendarsPage")
         self.calendars: dict[int, BusinessCalendar] = {}
+        self.version_infos: dict[int, tuple[sla.SavedVersionInfo, ...]] = {}
         self.editing: BusinessCalendar | None = None  # None: a new calendar
         self.list = QListWidget(objectName="calendarList")
         self.list.currentItemChanged.connect(self._on_list_current_item_changed)
@@ -151,6 +152,9 @@ class CalendarsPage(ServiceLevelPage):
         right_layout.addWidget(self.holidays_error)
         right_layout.addLayout(holiday_buttons)
         right_layout.addLayout(prefill)
+        self.versions = self.versions_list("calendarVersions")
+        right_layout.addWidget(QLabel(tr("Versions"), objectName="sectionHeading"))
+        right_layout.addWidget(self.versions)
         right_layout.addLayout(self.save_row())
         self.list_and_editor(self.list, self.new_button, right)
         self.new_calendar()
@@ -170,6 +174,9 @@ class CalendarsPage(ServiceLevelPage):
 
     def show_levels(self, levels: sla.ServiceLevels) -> None:
         self.calendars = {c.id: c for c in levels.calendars if c.id is not None}
+        self.version_infos = dict(levels.calendar_versions)
+        if self.editing is not None and self.editing.id is not None:
+            self.show_versions(self.versions, self.version_infos.get(self.editing.id, ()))
         chosen = self.editing.id if self.editing is not None else None
         self.list_names(self.list, [(c.name, c.id) for c in levels.calendars], chosen)
         if chosen is not None and chosen in self.calendars:
@@ -207,6 +214,9 @@ class CalendarsPage(ServiceLevelPage):
         self.holidays.setRowCount(0)
         for holiday in calendar.holidays:
             self.add_holiday_row(holiday)
+        self.show_versions(
+            self.versions, () if new else self.version_infos.get(calendar.id or 0, ())
+        )
         self.message.setText(
             tr("A new calendar.") if new else tr("Version {v}.").format(v=calendar.version)
         )

@@ -168,6 +168,9 @@ class SlaPlansPage(ServiceLevelPage):
         right_layout.addLayout(form)
         right_layout.addLayout(preview_row)
         right_layout.addWidget(self.preview)
+        self.versions = self.versions_list("planVersions")
+        right_layout.addWidget(QLabel(tr("Versions"), objectName="sectionHeading"))
+        right_layout.addWidget(self.versions)
         right_layout.addStretch(1)
         right_layout.addLayout(self.save_row())
         self.list_and_editor(self.list, self.new_button, right)
@@ -269,6 +272,8 @@ class SlaPlansPage(ServiceLevelPage):
         team = next((e.team_id for e in escalations if e.kind == EscalationKind.MOVE_TO_TEAM), None)
         self.move_on_breach.setCurrentIndex(max(0, self.move_on_breach.findData(team)))
         self._show_links(None if new else plan.id)
+        infos = self.levels.plan_versions if self.levels is not None else {}
+        self.show_versions(self.versions, () if new else infos.get(plan.id or 0, ()))
         self.message.setText(
             tr("A new plan.") if new else tr("Version {v}.").format(v=plan.version)
         )

@@ -22,7 +22,7 @@ from desk.services import sla
 
 from ..common.change_hub import ChangeHub
 from ..common.dialogs import error_text, mark_invalid, with_error
-from ..common.labels import tr
+from ..common.labels import full_time, tr
 from ..common.ops import Ops
 from ..common.session import DeskSession
 from ..common.tasks import TaskRunner
@@ -93,6 +93,30 @@ class ServiceLevelPage(QWidget):
             if item_id == chosen:
                 items.setCurrentItem(item)
         items.blockSignals(False)
+
+    @staticmethod
+    def versions_list(name: str) -> QListWidget:
+        """The saved versions of what is edited, newest first (each counts from then)."""
+        versions = QListWidget(objectName=name)
+        versions.setMaximumHeight(84)
+        versions.setToolTip(
+            tr(
+                "Each version counts from when it was saved: a ticket's business time "
+                "before an edit stays counted in the version of then."
+            )
+        )
+        return versions
+
+    @staticmethod
+    def show_versions(versions: QListWidget, infos: tuple[sla.SavedVersionInfo, ...]) -> None:
+        versions.clear()
+        for info in infos:
+            text = tr("Version {v} · saved {time}").format(
+                v=info.version, time=full_time(info.saved_at)
+            )
+            if info.saved_by:
+                text += tr(" by {name}").format(name=info.saved_by)
+            versions.addItem(text)
 
     # --- errors at the field ---------------------------------------------------------
 
