@@ -141,7 +141,7 @@ class SlaPlansPage(ServiceLevelPage):
         escalation.addWidget(self.raise_on_breach)
         escalation.addWidget(QLabel(tr("and move to")))
         escalation.addWidget(self.move_on_breach, 1)
-        form.addRow(tr("On a breach"), escalation)
+        form.addRow(tr("On a resolution breach"), escalation)
         self.is_default = QCheckBox(tr("The desk's default plan (tickets whose topic has none)"))
         self.is_default.setObjectName("defaultPlan")
         form.addRow(tr("Default"), self.is_default)
@@ -263,9 +263,7 @@ class SlaPlansPage(ServiceLevelPage):
             field.setText(duration_text(plan.target(clock, priority)))
         self.at_risk.setValue(plan.at_risk_percent or 0)
         self.pause_pending.setChecked(TicketStatus.PENDING in plan.pause)
-        escalations = plan.escalations_on(Clock.RESOLUTION) + plan.escalations_on(
-            Clock.FIRST_RESPONSE
-        )
+        escalations = plan.escalations_on(Clock.RESOLUTION)
         self.raise_on_breach.setChecked(
             any(e.kind == EscalationKind.RAISE_PRIORITY for e in escalations)
         )
@@ -315,7 +313,11 @@ class SlaPlansPage(ServiceLevelPage):
             resolution = values[(priority, Clock.RESOLUTION)]
             if first is not None or resolution is not None:
                 targets[priority] = Targets(first, resolution)
-        escalations: list[Escalation] = []
+        # The editor offers what a resolution breach does; a first-response escalation
+        # set up otherwise is kept as it is.
+        escalations: list[Escalation] = list(
+            self.editing.escalations_on(Clock.FIRST_RESPONSE) if self.editing else ()
+        )
         if self.raise_on_breach.isChecked():
             escalations.append(Escalation(Clock.RESOLUTION, EscalationKind.RAISE_PRIORITY))
         if (team := self.move_on_breach.currentData()) is not None:
