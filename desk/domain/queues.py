@@ -120,7 +120,34 @@ class QueueRow:
     updated_at: datetime
     due_at: datetime | None
     version: int
+    at_risk_at: datetime | None = None
+    sla_plan_id: int | None = None
+    #: Business time left until `due_at` when the row was read (negative: overdue by),
+    #: in the calendar of the ticket's plan; None without a running clock.
+    due_left: timedelta | None = None
 
     @property
     def number(self) -> str:
         return format_number(self.id)
+
+    def due_state(self, now: datetime) -> DueState:
+        """How the row's clock stands at `now`: what the Due column's colour says."""
+        if self.due_at is not None:
+            if self.due_at <= now:
+                return DueState.OVERDUE
+            if self.at_risk_at is not None and self.at_risk_at <= now:
+                return DueState.AT_RISK
+            return DueState.ON_TRACK
+        if self.sla_plan_id is not None and self.status == TicketStatus.PENDING:
+            return DueState.PAUSED  # the plan pauses its clocks while the customer is asked
+        return DueState.NONE
+
+
+class DueState(StrEnum):
+    """A queue row's clock, as the Due column colours it."""
+
+    NONE = "none"  # no running clock: no plan, or the promises are kept or finished
+    ON_TRACK = "on_track"
+    AT_RISK = "at_risk"
+    OVERDUE = "overdue"
+    PAUSED = "paused"

@@ -111,7 +111,10 @@ class SlaPlan:
         return hash((self.id, self.name, self.calendar_id, self.version))
 
     def target(self, clock: Clock, priority: Priority) -> timedelta | None:
-        targets = self.targets.get(Priority(priority))
+        # The keys are Priority members; so is `priority` nearly always (no conversion).
+        targets = self.targets.get(
+            priority if isinstance(priority, Priority) else Priority(priority)
+        )
         return targets.for_clock(clock) if targets else None
 
     def at_risk_after(self, target: timedelta) -> timedelta | None:

@@ -125,7 +125,18 @@ class _Segment:
 
     def ending(self, end: int) -> _Segment:
         business = self.calendar.position_us(end) - self.calendar.position_us(self.start)
-        return replace(self, end=end, business=business)
+        # Not dataclasses.replace: this runs twice per ticket in a bulk recompute.
+        return _Segment(
+            self.start,
+            end,
+            self.mode,
+            self.status,
+            self.priority,
+            self.plan,
+            self.calendar,
+            self.manual,
+            business,
+        )
 
 
 class _Timeline:
@@ -158,7 +169,9 @@ class _Timelines:
     def __init__(self, history: ClockHistory) -> None:
         self.start = start = to_us(history.created_at)
         self.statuses = _Timeline((to_us(s.start), s.status) for s in history.statuses)
-        self.priorities = _Timeline((to_us(p.at), Priority(p.priority)) for p in history.priorities)
+        self.priorities = _Timeline(
+            (to_us(p.at), _priority(p.priority)) for p in history.priorities
+        )
         self.plans = _Timeline((to_us(p.since), p.plan) for p in history.plans)
         self.calendars = _Timeline((to_us(c.since), c.calendar) for c in history.calendars)
         self.manuals = {
@@ -171,6 +184,10 @@ class _Timelines:
         self.span_ends = [to_us(s.end) for s in history.statuses if s.end is not None]
         shared = [self.statuses, self.priorities, self.plans, self.calendars]
         self.cuts = sorted({t for timeline in shared for t in timeline.times} | set(self.span_ends))
+
+
+def _priority(value: Priority | int) -> Priority:
+    return value if isinstance(value, Priority) else Priority(value)
 
 
 def _segments(timelines: _Timelines, clock: Clock, end: int) -> list[_Segment]:

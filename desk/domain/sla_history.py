@@ -9,15 +9,15 @@ them in: which plan a help topic had when is theirs to know.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, Protocol
 
 from .calendars import BusinessCalendar
 from .model import Priority, TicketStatus
 from .sla import Clock, SlaPlan
-from .thread import EventType, ThreadEntry
-from .ticket import Ticket
+from .thread import EventType
 
 # --- the history (what `sla_clock.read_clocks` replays) ----------------------------------
 
@@ -94,6 +94,30 @@ def status_spans(
 # --- from the thread ---------------------------------------------------------------------
 
 
+class TicketFacts(Protocol):
+    """What a history needs of the ticket (a `Ticket` has it; a recompute reads only it)."""
+
+    @property
+    def created_at(self) -> datetime: ...
+    @property
+    def priority(self) -> Priority: ...
+    @property
+    def first_responded_at(self) -> datetime | None: ...
+
+
+class EventFacts(Protocol):
+    """What a history needs of a thread event (a `ThreadEntry` has it)."""
+
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def event(self) -> EventType | None: ...
+    @property
+    def data(self) -> Mapping[str, Any]: ...
+    @property
+    def created_at(self) -> datetime: ...
+
+
 def _priority(name: object) -> Priority | None:
     try:
         return Priority[str(name).upper()]
@@ -102,8 +126,8 @@ def _priority(name: object) -> Priority | None:
 
 
 def history_from_thread(
-    ticket: Ticket,
-    entries: Iterable[ThreadEntry],
+    ticket: TicketFacts,
+    entries: Iterable[EventFacts],
     *,
     plans: Sequence[PlanVersion],
     calendars: Sequence[CalendarVersion],
@@ -113,7 +137,7 @@ def history_from_thread(
     statuses: list[tuple[datetime, TicketStatus]] = []
     priorities: list[PriorityChange] = []
     first_priority: Priority | None = None
-    for entry in sorted(entries, key=lambda e: (e.created_at, e.id)):
+    for entry in sorted(entries, key=lambda e: (e.created_at, e.id or 0)):
         if entry.event == EventType.STATUS_CHANGED and entry.data.get("to"):
             statuses.append((entry.created_at, TicketStatus(entry.data["to"])))
         elif entry.event == EventType.PRIORITY_CHANGED:

@@ -8,16 +8,19 @@ Every ticket change (intake, status, priority, customer message, reply, transfer
 
 from __future__ import annotations
 
+import weakref
+from bisect import bisect_right
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 
 from desk.domain.calendars import BusinessCalendar
+from desk.domain.queues import QueueRow
 from desk.domain.sla import SlaPlan, choose_plan
 from desk.domain.sla_clock import SlaReading, read_clocks
 from desk.domain.sla_history import CalendarVersion, ClockHistory, PlanVersion, history_from_thread
 from desk.domain.ticket import Ticket
-from desk.store.sla import StoredClocks
+from desk.store.sla import ClockTicket, SavedVersion, StoredClocks
 from desk.store.unit_of_work import SqlUnitOfWork
 
 #: Desk settings: the plan of tickets whose help topic has none, and the SLA epoch.
@@ -40,8 +43,11 @@ class SlaContext:
     parents: Mapping[int, int | None]
     default: SlaPlan | None
     epoch: int
+    #: Every version of each plan and calendar as saved, oldest first.
+    plan_history: Mapping[int, Sequence[SavedVersion]] = field(default_factory=dict)
+    calendar_history: Mapping[int, Sequence[SavedVersion]] = field(default_factory=dict)
 
-    def plan_for(self, ticket: Ticket) -> SlaPlan | None:
+    def plan_for(self, ticket: Ticket | ClockTicket) -> SlaPlan | None:
         return self.plan_for_topic(ticket.category_id)
 
     def plan_for_topic(self, topic_id: int | None) -> SlaPlan | None:
@@ -56,6 +62,45 @@ class SlaContext:
         if plan.calendar_id is None:
             return ALWAYS_OPEN
         return self.calendars.get(plan.calendar_id, ALWAYS_OPEN)
+
+    def versions(
+        self, plan: SlaPlan, since: datetime
+    ) -> tuple[tuple[PlanVersion, ...], tuple[CalendarVersion, ...]]:
+        """The versions of `plan` in force from `since` (a ticket's creation) to now, and
+        of the calendars those versions name: each from when it was saved."""
+        plans = _in_force(self.plan_history.get(plan.id or 0, ()), since) or [(since, plan)]
+        calendars: list[tuple[datetime, BusinessCalendar]] = []
+        for n, (start, version) in enumerate(plans):
+            end = plans[n + 1][0] if n + 1 < len(plans) else None
+            if version.calendar_id is None:
+                found = [(start, ALWAYS_OPEN)]
+            else:
+                saved = self.calendar_history.get(version.calendar_id, ())
+                found = _in_force(saved, start, end) or [(start, self.calendar_of(version))]
+            for at, calendar in found:
+                if not calendars or calendars[-1][1] is not calendar:
+                    calendars.append((at, calendar))
+        return (
+            tuple(PlanVersion(at, p) for at, p in plans),
+            tuple(CalendarVersion(at, c) for at, c in calendars),
+        )
+
+
+def _in_force(
+    saved: Sequence[SavedVersion], start: datetime, end: datetime | None = None
+) -> list[tuple[datetime, object]]:  # type: ignore[type-arg]
+    """The version in force at `start` (the first one, if all came later), then each one
+    saved after it and before `end`, with the instant each took over."""
+    if not saved:
+        return []
+    first = max(0, bisect_right([s.saved_at for s in saved], start) - 1)
+    found = [(start, saved[first].value)]
+    for later in saved[first + 1 :]:
+        if end is not None and later.saved_at >= end:
+            break
+        if later.saved_at > start:
+            found.append((later.saved_at, later.value))
+    return found
 
 
 def load_context(uow: SqlUnitOfWork) -> SlaContext:
@@ -74,6 +119,8 @@ def load_context(uow: SqlUnitOfWork) -> SlaContext:
         parents,
         plans.get(stored_int(uow, DEFAULT_PLAN) or 0),
         stored_int(uow, EPOCH) or 0,
+        uow.sla.plan_versions(),
+        uow.sla.calendar_versions(),
     )
 
 
@@ -86,7 +133,7 @@ def stored_int(uow: SqlUnitOfWork, key: str) -> int | None:
 
 
 def history_of(
-    uow: SqlUnitOfWork, context: SlaContext, tickets: Sequence[Ticket]
+    uow: SqlUnitOfWork, context: SlaContext, tickets: Sequence[Ticket | ClockTicket]
 ) -> dict[int, tuple[SlaPlan | None, ClockHistory | None]]:
     """Each ticket's plan and clock history (None for a ticket no plan covers)."""
     ids = [t.id for t in tickets if t.id is not None]
@@ -100,12 +147,16 @@ def history_of(
         if plan is None and not dues:
             found[ticket.id] = (None, None)
             continue
-        in_force = plan or NO_PLAN
+        if plan is None:
+            plans = (PlanVersion(ticket.created_at, NO_PLAN),)
+            calendars = (CalendarVersion(ticket.created_at, ALWAYS_OPEN),)
+        else:
+            plans, calendars = context.versions(plan, ticket.created_at)
         history = history_from_thread(
             ticket,
             entries.get(ticket.id, []),
-            plans=(PlanVersion(ticket.created_at, in_force),),
-            calendars=(CalendarVersion(ticket.created_at, context.calendar_of(in_force)),),
+            plans=plans,
+            calendars=calendars,
             manual_dues=dues,
         )
         found[ticket.id] = (plan, history)
@@ -132,7 +183,7 @@ def stored(ticket_id: int, plan: SlaPlan | None, reading: SlaReading | None, epo
 
 def refresh(
     uow: SqlUnitOfWork,
-    tickets: Sequence[Ticket],
+    tickets: Sequence[Ticket | ClockTicket],
     now: datetime,
     context: SlaContext | None = None,
 ) -> list[StoredClocks]:
@@ -150,3 +201,49 @@ def refresh(
 def refresh_one(uow: SqlUnitOfWork, ticket: Ticket) -> None:
     """`refresh` for the ticket a service just saved."""
     refresh(uow, [ticket], uow.now())
+
+
+#: Calendars read for the queue table's "time left", per database and (id, version): a
+#: calendar's per-day table is built once and serves every page read after it.
+_CALENDARS: weakref.WeakKeyDictionary[object, dict[tuple[int, int], BusinessCalendar]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def with_time_left(
+    db: object, uow: SqlUnitOfWork, rows: Sequence[QueueRow], now: datetime
+) -> list[QueueRow]:
+    """The rows with the business time left until each one's due time (`due_left`), in
+    the calendar of its ticket's plan: one small read of the plans' calendar versions."""
+    if not any(r.due_at is not None for r in rows):
+        return list(rows)
+    plan_ids = sorted({r.sla_plan_id for r in rows if r.due_at is not None and r.sla_plan_id})
+    versions = uow.sla.plan_calendar_versions(plan_ids)
+    try:
+        cache = _CALENDARS.setdefault(db, {})
+    except TypeError:  # a database that cannot be weakly referenced: no cache
+        cache = {}
+    calendars: dict[int, BusinessCalendar] = {}
+    for plan_id, key in versions.items():
+        if key is None:
+            continue
+        calendar = cache.get(key)
+        if calendar is None:  # new, or edited since: read once (a newer version is kept)
+            calendar = uow.sla.calendar(key[0])
+            cache[(key[0], calendar.version)] = calendar
+        calendars[plan_id] = calendar
+    return [
+        replace(
+            r, due_left=business_left(calendars.get(r.sla_plan_id or 0, ALWAYS_OPEN), now, r.due_at)
+        )
+        if r.due_at is not None
+        else r
+        for r in rows
+    ]
+
+
+def business_left(calendar: BusinessCalendar, now: datetime, due: datetime) -> timedelta:
+    """Business time from `now` to `due`; negative (overdue by) once `due` has passed."""
+    if due >= now:
+        return calendar.elapsed(now, due)
+    return -calendar.elapsed(due, now)

@@ -46,6 +46,24 @@ class SweepResult:
     problems: tuple[str, ...] = field(default=())
 
 
+@dataclass
+class _Seen:
+    """What one sweep reads once for all its batches: who supervises each team, the plans."""
+
+    supervisors: dict[int | None, list[int]] = field(default_factory=dict)
+    context: clocks.SlaContext | None = None
+
+    def supervisors_of(self, uow: SqlUnitOfWork, team_id: int | None) -> list[int]:
+        if team_id not in self.supervisors:
+            self.supervisors[team_id] = uow.notifications.supervisors_of(team_id)
+        return self.supervisors[team_id]
+
+    def plans(self, uow: SqlUnitOfWork) -> clocks.SlaContext:
+        if self.context is None:
+            self.context = clocks.load_context(uow)
+        return self.context
+
+
 def sweep(
     db: Database, holder: str, *, release: bool = False, use_lease: bool = True
 ) -> SweepResult:
@@ -61,6 +79,7 @@ def sweep(
     escalated: list[int] = []
     closed: list[int] = []
     problems: list[str] = []
+    seen = _Seen()
     while True:
         with db.write() as uow:
             now = uow.now()
@@ -68,7 +87,7 @@ def sweep(
                 if not breaches and not closed:
                     return SweepResult(False)
                 break
-            done, raised = _breaches(uow, now, problems)
+            done, raised = _breaches(uow, now, problems, seen)
             breaches.extend(done)
             escalated.extend(raised)
             uow.commit()
@@ -98,7 +117,7 @@ def sweep(
 
 
 def _breaches(
-    uow: SqlUnitOfWork, now: datetime, problems: list[str]
+    uow: SqlUnitOfWork, now: datetime, problems: list[str], seen: _Seen
 ) -> tuple[list[tuple[int, Clock]], list[int]]:
     """One batch of breaches: stamped, an event each, the notices, the escalations. All
     in bulk statements: a sweep after a weekend may find thousands."""
@@ -107,15 +126,14 @@ def _breaches(
         return [], []
     recorded: list[tuple[int, Clock]] = []
     for clock in Clock:
-        seen = [d.ticket_id for d in due if d.clock == clock]
-        recorded.extend((t, clock) for t in uow.sla.stamp_breaches(seen, clock, now))
+        past = [d.ticket_id for d in due if d.clock == clock]
+        recorded.extend((t, clock) for t in uow.sla.stamp_breaches(past, clock, now))
     if not recorded:
         return [], []  # other sweepers recorded them first
     dues = {(d.ticket_id, d.clock): d.due for d in due}
     tickets = uow.sla.breach_targets(sorted({t for t, _ in recorded}))
     events = []
     notices: list[tuple[int, int, str, dict[str, object]]] = []
-    supervisors: dict[int | None, list[int]] = {}
     for ticket_id, clock in recorded:
         ticket = tickets[ticket_id]
         data = {"clock": str(clock), "due": dues[(ticket_id, clock)].isoformat()}
@@ -123,15 +141,13 @@ def _breaches(
             EntryKind.EVENT, HOUSEKEEPING.name, None, event=EventType.SLA_BREACHED, data=data
         )
         events.append((ticket_id, ticket.version, entry))
-        if ticket.team_id not in supervisors:
-            supervisors[ticket.team_id] = uow.notifications.supervisors_of(ticket.team_id)
-        to = set(supervisors[ticket.team_id])
+        to = set(seen.supervisors_of(uow, ticket.team_id))
         if ticket.assignee_id is not None:
             to.add(ticket.assignee_id)
         notices.extend((agent, ticket_id, BREACH, data) for agent in sorted(to))
     uow.sla.append_events(events, now)
     uow.notifications.add(notices, now)
-    context = clocks.load_context(uow)
+    context = seen.plans(uow)
     escalated: list[int] = []
     for ticket_id, clock in recorded:
         ticket = tickets[ticket_id]

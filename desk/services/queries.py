@@ -12,6 +12,7 @@ from desk.domain.model import ID_MAX
 from desk.domain.queues import QueueFilter, QueueQuery, QueueRow, SortKey
 from desk.domain.search import customer_terms
 
+from .clocks import with_time_left
 from .database import Database
 from .desk_settings import stored_phone_region
 from .views import CallerMatch, DeskDirectory, TicketDetail
@@ -59,7 +60,7 @@ def queue_page(
     if total is not None:
         total = v.clean_count("total", "The queue's length", total)
     with db.read() as uow:
-        return uow.queues.page(query, offset, limit, total)
+        return with_time_left(db, uow, uow.queues.page(query, offset, limit, total), uow.now())
 
 
 def queue_window(
@@ -69,7 +70,8 @@ def queue_window(
     query, offset, limit = _window(query, offset, limit)
     with db.read() as uow:
         total = uow.queues.count(query)
-        return total, uow.queues.page(query, offset, limit, total)
+        rows = uow.queues.page(query, offset, limit, total)
+        return total, with_time_left(db, uow, rows, uow.now())
 
 
 def queue_pages(
@@ -83,7 +85,11 @@ def queue_pages(
     page_numbers = [v.clean_count("page", "A page number", n, high=high) for n in page_numbers]
     with db.read() as uow:
         total = uow.queues.count(query)
-        pages = {n: uow.queues.page(query, n * limit, limit, total) for n in page_numbers}
+        now = uow.now()
+        pages = {
+            n: with_time_left(db, uow, uow.queues.page(query, n * limit, limit, total), now)
+            for n in page_numbers
+        }
         return total, pages
 
 
@@ -91,7 +97,7 @@ def rows_by_id(db: Database, ticket_ids: list[int]) -> list[QueueRow]:
     """Fresh rows for tickets that changed, for the table to update in place."""
     ticket_ids = v.clean_ids("ticket", "ticket", ticket_ids)
     with db.read() as uow:
-        return uow.queues.rows_by_id(ticket_ids)
+        return with_time_left(db, uow, uow.queues.rows_by_id(ticket_ids), uow.now())
 
 
 def search_tickets(db: Database, text: str, limit: int = 500) -> list[int]:

@@ -4,7 +4,7 @@ due times explained or set by hand, and the recompute of open tickets after an e
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from desk.domain import validation
@@ -18,6 +18,7 @@ from desk.domain.sla_clock import ClockReading, ClockState, preview, read_clocks
 from desk.domain.sla_history import ManualDue
 from desk.domain.sla_wording import explanation
 from desk.domain.thread import EntryKind, EventType
+from desk.store.recording import NOTIFICATIONS, SLA_SETTINGS
 from desk.store.sla_codec import (
     escalations_json,
     holidays_json,
@@ -36,6 +37,10 @@ from .tickets import acting_agent
 #: that an agent's save waits a moment at most for the write lock.
 RECOMPUTE_BATCH = 500
 AUTO_CLOSE_DAYS = "auto_close_days"
+#: Keys in `Changes.settings`: a plan, calendar or topic's plan changed (views showing
+#: them re-read); an agent's notifications changed (the unread count re-reads).
+SLA_CHANGED = SLA_SETTINGS
+NOTIFICATIONS_CHANGED = NOTIFICATIONS
 AUTO_CLOSE_BUSINESS = "auto_close_business_days"
 
 
@@ -383,6 +388,7 @@ class TicketClocks:
     plan_name: str | None
     first_response: ClockView | None
     resolution: ClockView | None
+    calendar_name: str | None = None  # the plan's business hours ("24/7": every hour)
 
 
 def _view(reading: ClockReading) -> ClockView:
@@ -412,7 +418,9 @@ def preview_plan(
     if moment is None:
         raise ValidationError.single("now", "The time is missing.")
     reading = preview(plan, calendar, priority, moment)
-    return TicketClocks(plan.name, _view(reading.first_response), _view(reading.resolution))
+    return TicketClocks(
+        plan.name, _view(reading.first_response), _view(reading.resolution), calendar.name
+    )
 
 
 def explain_due_times(db: Database, ticket_id: int) -> TicketClocks:
@@ -426,8 +434,12 @@ def explain_due_times(db: Database, ticket_id: int) -> TicketClocks:
     if history is None:
         return TicketClocks(None, None, None)
     reading = read_clocks(history, now)
+    calendar = history.calendars[-1].calendar
     return TicketClocks(
-        plan.name if plan else None, _view(reading.first_response), _view(reading.resolution)
+        plan.name if plan else None,
+        _view(reading.first_response),
+        _view(reading.resolution),
+        calendar.name or calendar.zone,
     )
 
 
@@ -490,7 +502,7 @@ def recompute_open_tickets(
             ids = uow.sla.behind(context.epoch, after, batch)
             if not ids:
                 break
-            clocks.refresh(uow, uow.sla.tickets(ids), uow.now(), context)
+            clocks.refresh(uow, uow.sla.clock_tickets(ids), uow.now(), context)
             uow.commit()
         done += len(ids)
         after = ids[-1]
@@ -529,3 +541,82 @@ def mark_notifications_read(db: Database, actor_id: int, ids: Sequence[int] | No
         marked = uow.notifications.mark_read(actor.id, chosen, uow.now())
         uow.commit()
     return marked
+
+
+# --- what the service-level screens read ---------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SavedVersionInfo:
+    """One saved version of a calendar or plan: when, by whom. Due times count each one
+    from the moment it was saved (business time before stays in the version of then)."""
+
+    version: int
+    saved_at: datetime
+    saved_by: str  # the agent's name ("" if unknown)
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceLevels:
+    """Everything the admin's service-level screens show, from one snapshot."""
+
+    calendars: tuple[BusinessCalendar, ...]
+    plans: tuple[SlaPlan, ...]
+    topic_plans: Mapping[int, int]  # help topic id -> its own plan's id
+    default_plan_id: int | None
+    auto_close_days: int
+    auto_close_business_days: bool
+    #: Calendar id / plan id -> its versions, newest first.
+    calendar_versions: Mapping[int, tuple[SavedVersionInfo, ...]] = field(default_factory=dict)
+    plan_versions: Mapping[int, tuple[SavedVersionInfo, ...]] = field(default_factory=dict)
+
+
+def service_levels(db: Database, actor_id: int) -> ServiceLevels:
+    """Calendars, plans, which topics use which plan, the default and auto-close (admins)."""
+    with db.read() as uow:
+        acting_agent(uow, actor_id, Permission.MANAGE_DESK)
+        plans = tuple(uow.sla.plans())
+        known = {p.id for p in plans}
+        default = clocks.stored_int(uow, clocks.DEFAULT_PLAN)
+        names = {a.id: a.name for a in uow.agents.all()}
+
+        def infos(history) -> dict[int, tuple[SavedVersionInfo, ...]]:
+            return {
+                key: tuple(
+                    SavedVersionInfo(v.version, v.saved_at, names.get(v.saved_by, ""))
+                    for v in reversed(saved)
+                )
+                for key, saved in history.items()
+            }
+
+        return ServiceLevels(
+            tuple(uow.sla.calendars()),
+            plans,
+            dict(uow.sla.topic_plans()),
+            default if default in known else None,
+            clocks.stored_int(uow, AUTO_CLOSE_DAYS) or 0,
+            uow.settings.get(AUTO_CLOSE_BUSINESS) == "1",
+            infos(uow.sla.calendar_versions()),
+            infos(uow.sla.plan_versions()),
+        )
+
+
+def public_holidays_for(
+    country: str, region: str | None, years: Sequence[int]
+) -> tuple[Holiday, ...]:
+    """A country's (and region's) public holidays in those years, from the `holidays`
+    library, for the calendar editor to add (it saves them with the calendar)."""
+    from desk.domain.public_holidays import public_holidays
+
+    country, region = validation.collect(
+        lambda: validation.clean_text("country", "The country", country, limit=3, required=True),
+        lambda: validation.clean_text(
+            "subdivision", "The region", "" if region is None else region, limit=10
+        ),
+    )
+    if isinstance(years, str | bytes) or not isinstance(years, Sequence) or not years:
+        raise ValidationError.single("years", "Choose the years to pre-fill.")
+    years = [validation.clean_count("years", "A year", y, low=1900, high=2200) for y in years]
+    if len(years) > 10:
+        raise ValidationError.single("years", "Pre-fill ten years at most at once.")
+    return public_holidays(country, region or None, years=years)

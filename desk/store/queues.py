@@ -61,6 +61,8 @@ ROW_COLUMNS = (
     tickets.c.updated_at,
     tickets.c.due_at,
     tickets.c.version,
+    tickets.c.at_risk_at,
+    tickets.c.sla_plan_id,
 )
 
 DEFERRED_FROM = 500  # pages this deep pick their ids from the index first (a deferred join)

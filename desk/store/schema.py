@@ -176,6 +176,40 @@ sla_plans = Table(
     Column("updated_by", ForeignKey("agents.id")),
 )
 
+# Every version of each calendar and plan as it was saved, from when it was in force: a
+# ticket's due times count the business time before an edit in the calendar of then.
+business_calendar_versions = Table(
+    "business_calendar_versions",
+    metadata,
+    Column(
+        "calendar_id",
+        ForeignKey("business_calendars.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("version", Integer, primary_key=True),
+    Column("name", String(v.CALENDAR_NAME_MAX), nullable=False),
+    Column("zone", String(64), nullable=False),
+    Column("week", JSON, nullable=False),
+    Column("holidays", JSON, nullable=False),
+    Column("saved_at", UTCDateTime, nullable=False),
+    Column("saved_by", ForeignKey("agents.id")),
+)
+
+sla_plan_versions = Table(
+    "sla_plan_versions",
+    metadata,
+    Column("plan_id", ForeignKey("sla_plans.id", ondelete="CASCADE"), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("name", String(v.CALENDAR_NAME_MAX), nullable=False),
+    Column("calendar_id", Integer),  # as the plan had it then (the calendar may be gone)
+    Column("targets", JSON, nullable=False),
+    Column("at_risk_percent", SmallInteger),
+    Column("pause", JSON, nullable=False),
+    Column("escalations", JSON, nullable=False),
+    Column("saved_at", UTCDateTime, nullable=False),
+    Column("saved_by", ForeignKey("agents.id")),
+)
+
 # Which plan a help topic's tickets are under (its sub-topics inherit it).
 topic_plans = Table(
     "topic_plans",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -12,16 +12,18 @@ from sqlalchemy import Connection, and_, bindparam, delete, insert, select, true
 
 from desk.domain.calendars import BusinessCalendar
 from desk.domain.errors import ConflictError, NotFound
-from desk.domain.model import TicketStatus
+from desk.domain.model import Priority, TicketStatus
 from desk.domain.sla import Clock, SlaPlan
 from desk.domain.sla_history import ManualDue
-from desk.domain.thread import EventType, ThreadEntry
+from desk.domain.thread import EventType
 from desk.domain.ticket import Ticket
 
 from . import sla_codec as codec
 from .schema import (
+    business_calendar_versions,
     business_calendars,
     manual_dues,
+    sla_plan_versions,
     sla_plans,
     thread_entries,
     tickets,
@@ -44,6 +46,37 @@ class StoredClocks:
     due_at: datetime | None
     at_risk_at: datetime | None
     epoch: int
+
+
+@dataclass(frozen=True, slots=True)
+class SavedVersion:
+    """One version of a calendar or plan: the value, when it was saved, and by whom."""
+
+    version: int
+    saved_at: datetime
+    saved_by: int | None
+    value: Any  # BusinessCalendar or SlaPlan
+
+
+@dataclass(frozen=True, slots=True)
+class ClockTicket:
+    """What a recompute reads of a ticket: a few columns, not a whole `Ticket`."""
+
+    id: int
+    created_at: datetime
+    priority: Priority
+    first_responded_at: datetime | None
+    category_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class ClockEvent:
+    """A status, priority or creation event as a clock history reads it."""
+
+    id: int
+    event: EventType
+    data: Mapping[str, Any]
+    created_at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +145,9 @@ class SlaRepository:
             .values(_calendar_values(calendar, actor_id, now) | {"version": 1})
             .returning(business_calendars.c.id)
         ).scalar_one()
-        return replace(calendar, id=new_id, version=1)
+        added = replace(calendar, id=new_id, version=1)
+        self._keep_calendar_version(added, actor_id, now)
+        return added
 
     def save_calendar(
         self, calendar: BusinessCalendar, actor_id: int | None, now: datetime
@@ -130,7 +165,43 @@ class SlaRepository:
         if changed != 1:
             self.calendar(calendar.id)  # NotFound when it is gone
             raise ConflictError(f"calendar “{calendar.name}”", [])
-        return replace(calendar, version=calendar.version + 1)
+        saved = replace(calendar, version=calendar.version + 1)
+        self._keep_calendar_version(saved, actor_id, now)
+        return saved
+
+    def _keep_calendar_version(
+        self, calendar: BusinessCalendar, actor_id: int | None, now: datetime
+    ) -> None:
+        values = dict(_calendar_values(calendar, actor_id, now))
+        values.pop("updated_at"), values.pop("updated_by")
+        self._conn.execute(
+            insert(business_calendar_versions).values(
+                values
+                | {
+                    "calendar_id": calendar.id,
+                    "version": calendar.version,
+                    "saved_at": now,
+                    "saved_by": actor_id,
+                }
+            )
+        )
+
+    def calendar_versions(self) -> dict[int, list[SavedVersion]]:
+        """Every calendar's versions, oldest first."""
+        v = business_calendar_versions
+        return self._saved_versions(
+            select(
+                v.c.calendar_id.label("id"),
+                v.c.name,
+                v.c.zone,
+                v.c.week,
+                v.c.holidays,
+                v.c.version,
+                v.c.saved_at,
+                v.c.saved_by,
+            ).order_by(v.c.calendar_id, v.c.version),
+            codec.calendar_from_row,
+        )
 
     # --- plans ----------------------------------------------------------------------
 
@@ -150,7 +221,9 @@ class SlaRepository:
             .values(_plan_values(plan, actor_id, now) | {"version": 1})
             .returning(sla_plans.c.id)
         ).scalar_one()
-        return replace(plan, id=new_id, version=1)
+        added = replace(plan, id=new_id, version=1)
+        self._keep_plan_version(added, actor_id, now)
+        return added
 
     def save_plan(self, plan: SlaPlan, actor_id: int | None, now: datetime) -> SlaPlan:
         assert plan.id is not None
@@ -162,7 +235,66 @@ class SlaRepository:
         if changed != 1:
             self.plan(plan.id)
             raise ConflictError(f"SLA plan “{plan.name}”", [])
-        return replace(plan, version=plan.version + 1)
+        saved = replace(plan, version=plan.version + 1)
+        self._keep_plan_version(saved, actor_id, now)
+        return saved
+
+    def _keep_plan_version(self, plan: SlaPlan, actor_id: int | None, now: datetime) -> None:
+        values = _plan_values(plan, actor_id, now)
+        values.pop("updated_at"), values.pop("updated_by")
+        self._conn.execute(
+            insert(sla_plan_versions).values(
+                values
+                | {
+                    "plan_id": plan.id,
+                    "version": plan.version,
+                    "saved_at": now,
+                    "saved_by": actor_id,
+                }
+            )
+        )
+
+    def plan_versions(self) -> dict[int, list[SavedVersion]]:
+        """Every plan's versions, oldest first."""
+        v = sla_plan_versions
+        return self._saved_versions(
+            select(
+                v.c.plan_id.label("id"),
+                v.c.name,
+                v.c.calendar_id,
+                v.c.targets,
+                v.c.at_risk_percent,
+                v.c.pause,
+                v.c.escalations,
+                v.c.version,
+                v.c.saved_at,
+                v.c.saved_by,
+            ).order_by(v.c.plan_id, v.c.version),
+            codec.plan_from_row,
+        )
+
+    def _saved_versions(
+        self, query: Any, decode: Callable[[Any], Any]
+    ) -> dict[int, list[SavedVersion]]:
+        found: dict[int, list[SavedVersion]] = defaultdict(list)
+        for row in self._conn.execute(query):
+            found[row.id].append(SavedVersion(row.version, row.saved_at, row.saved_by, decode(row)))
+        return found
+
+    def plan_calendar_versions(self, plan_ids: Sequence[int]) -> dict[int, tuple[int, int] | None]:
+        """Plan id → its calendar's (id, version), None for a plan counting every hour."""
+        if not plan_ids:
+            return {}
+        rows = self._conn.execute(
+            select(sla_plans.c.id, business_calendars.c.id, business_calendars.c.version)
+            .select_from(
+                sla_plans.outerjoin(
+                    business_calendars, sla_plans.c.calendar_id == business_calendars.c.id
+                )
+            )
+            .where(sla_plans.c.id.in_(sorted(set(plan_ids))))
+        )
+        return {row[0]: (row[1], row[2]) if row[1] is not None else None for row in rows}
 
     def topic_plans(self) -> dict[int, int]:
         """Help topic id → plan id, for the topics that have one of their own."""
@@ -176,20 +308,18 @@ class SlaRepository:
 
     # --- what a ticket's clocks are read from -----------------------------------------
 
-    def clock_entries(self, ticket_ids: Sequence[int]) -> dict[int, list[ThreadEntry]]:
+    def clock_entries(self, ticket_ids: Sequence[int]) -> dict[int, list[ClockEvent]]:
         """The status, priority and creation events of each ticket (bodies left out)."""
-        found: dict[int, list[ThreadEntry]] = defaultdict(list)
+        found: dict[int, list[ClockEvent]] = defaultdict(list)
         if not ticket_ids:
             return found
         rows = self._conn.execute(
             select(
-                thread_entries.c.id,
                 thread_entries.c.ticket_id,
-                thread_entries.c.kind,
+                thread_entries.c.id,
                 thread_entries.c.event,
                 thread_entries.c.data,
                 thread_entries.c.created_at,
-                thread_entries.c.ticket_version,
             )
             .where(
                 thread_entries.c.ticket_id.in_(list(ticket_ids)),
@@ -197,21 +327,9 @@ class SlaRepository:
             )
             .order_by(thread_entries.c.ticket_id, thread_entries.c.id)
         )
-        for row in rows:
-            found[row.ticket_id].append(
-                ThreadEntry(
-                    id=row.id,
-                    ticket_id=row.ticket_id,
-                    kind=row.kind,
-                    author_name="",
-                    agent_id=None,
-                    body="",
-                    event=row.event,
-                    data=row.data or {},
-                    created_at=row.created_at,
-                    ticket_version=row.ticket_version,
-                )
-            )
+        events = {e.value: e for e in EventType}
+        for ticket_id, entry_id, event, data, created_at in rows:
+            found[ticket_id].append(ClockEvent(entry_id, events[event], data or {}, created_at))
         return found
 
     def manual_dues(self, ticket_ids: Sequence[int]) -> dict[int, list[ManualDue]]:
@@ -240,6 +358,27 @@ class SlaRepository:
 
     def tickets(self, ticket_ids: Sequence[int]) -> list[Ticket]:
         return tickets_by_id(self._conn, ticket_ids)
+
+    def clock_tickets(self, ticket_ids: Sequence[int]) -> list[ClockTicket]:
+        """What a batch recompute needs of each ticket, by id."""
+        if not ticket_ids:
+            return []
+        priorities = {p.value: p for p in Priority}
+        rows = self._conn.execute(
+            select(
+                tickets.c.id,
+                tickets.c.created_at,
+                tickets.c.priority,
+                tickets.c.first_responded_at,
+                tickets.c.category_id,
+            )
+            .where(tickets.c.id.in_(list(ticket_ids)))
+            .order_by(tickets.c.id)
+        )
+        return [
+            ClockTicket(i, created, priorities[int(priority)], responded, category)
+            for i, created, priority, responded, category in rows
+        ]
 
     def stored_clocks(self, ticket_id: int) -> dict[str, Any]:
         row = self._conn.execute(

@@ -1039,6 +1039,18 @@ def _sla_catalogue(db, w: World, ticket: int) -> list[tuple[str, Call, dict, dic
             {"actor": "id", "ids": "ids?"},
         ),
         (
+            "service_levels",
+            lambda **k: s.service_levels(db, k["actor"]),
+            {"actor": w.admin},
+            {"actor": "id"},
+        ),
+        (
+            "public_holidays_for",
+            lambda **k: s.public_holidays_for(k["country"], k["region"], k["years"]),
+            {"country": "GB", "region": None, "years": [2026]},
+            {"country": "text", "region": "text?", "years": "thing"},
+        ),
+        (
             "sweep",
             lambda **k: housekeeping.sweep(
                 db, k["holder"], release=k["release"], use_lease=k["lease"]

@@ -18,6 +18,10 @@ from desk.domain.permissions import Permission
 from .admin_page import AdminContext
 from .agents_page import AgentsPage
 from .audit_page import AuditPage
+from .calendar_page import CalendarsPage
+from .plan_page import SlaPlansPage
+from .service_level_page import ServiceLevelPage
+from .service_levels import AutoClosePage
 from .settings_page import SettingsPage
 from .teams_page import TeamsPage
 from .topics_page import TopicsPage
@@ -33,10 +37,27 @@ class PageSpec:
     permission: Permission = Permission.MANAGE_MEMBERS
 
 
+def _service_level(page: type[ServiceLevelPage]) -> Callable[[AdminContext], QWidget]:
+    return lambda context: page(context.session, context.hub)
+
+
 PAGES: tuple[PageSpec, ...] = (
     PageSpec(QT_TRANSLATE_NOOP("Desk", "Agents"), AgentsPage),
     PageSpec(QT_TRANSLATE_NOOP("Desk", "Teams"), TeamsPage),
     PageSpec(QT_TRANSLATE_NOOP("Desk", "Help topics"), TopicsPage),
     PageSpec(QT_TRANSLATE_NOOP("Desk", "Desk settings"), SettingsPage),
+    PageSpec(
+        QT_TRANSLATE_NOOP("Desk", "Business hours"),
+        _service_level(CalendarsPage),
+        Permission.MANAGE_DESK,
+    ),
+    PageSpec(
+        QT_TRANSLATE_NOOP("Desk", "SLA plans"), _service_level(SlaPlansPage), Permission.MANAGE_DESK
+    ),
+    PageSpec(
+        QT_TRANSLATE_NOOP("Desk", "Auto-close"),
+        _service_level(AutoClosePage),
+        Permission.MANAGE_DESK,
+    ),
     PageSpec(QT_TRANSLATE_NOOP("Desk", "Audit log"), AuditPage, Permission.MANAGE_DESK),
 )

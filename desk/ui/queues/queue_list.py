@@ -17,7 +17,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal, Slot
+from PySide6.QtCore import (
+    QModelIndex,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+    Slot,
+)
 from PySide6.QtGui import QColor, QPainter, QPalette
 from PySide6.QtWidgets import (
     QListWidget,
@@ -37,6 +46,11 @@ from ..common.labels import tr
 from ..common.ops import Ops
 from ..common.session import DeskSession
 
+#: The queues whose members the clock moves (a ticket turns overdue without a write):
+#: counted again each `CLOCK_RECOUNT_MS`.
+CLOCK_QUEUES = frozenset({QueueKind.OVERDUE, QueueKind.AT_RISK, QueueKind.DUE_TODAY})
+CLOCK_RECOUNT_MS = 60_000
+
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 COUNT_ROLE = Qt.ItemDataRole.UserRole + 2
 HEADING_ROLE = Qt.ItemDataRole.UserRole + 3
@@ -52,8 +66,12 @@ class QueueEntry:
 
     def query(self, session: DeskSession, now: datetime | None = None) -> QueueQuery:
         assert self.kind is not None
+        # The agent's own zone: "Due today" ends at their midnight.
         spec = queue_filter(
-            self.kind, now=now or datetime.now(UTC), agent_id=session.agent_id, team_id=self.team_id
+            self.kind,
+            now=now or datetime.now(UTC).astimezone(),
+            agent_id=session.agent_id,
+            team_id=self.team_id,
         )
         return QueueQuery(spec)
 
@@ -73,6 +91,8 @@ def standard_queues(session: DeskSession) -> list[QueueEntry | str]:
         QueueEntry("all_open", tr("All open"), QueueKind.ALL_OPEN),
         QueueEntry("pending", tr("Pending"), QueueKind.PENDING),
         QueueEntry("overdue", tr("Overdue"), QueueKind.OVERDUE),
+        QueueEntry("at_risk", tr("At risk"), QueueKind.AT_RISK),
+        QueueEntry("due_today", tr("Due today"), QueueKind.DUE_TODAY),
         QueueEntry("recently_done", tr("Recently closed"), QueueKind.RECENTLY_DONE),
         QueueEntry("all", tr("All tickets"), QueueKind.ALL),
     ]
@@ -171,6 +191,9 @@ class QueueList(QListWidget):
         self.set_session(session)
         if hub is not None:
             hub.changed.connect(self._on_hub_changed)
+        self._clock = QTimer(self, interval=CLOCK_RECOUNT_MS)
+        self._clock.timeout.connect(self._on_clock_timeout)
+        self._clock.start()
 
     # --- live counts ----------------------------------------------------------------------
 
@@ -226,6 +249,13 @@ class QueueList(QListWidget):
         if self.search_query is not None and (changes.tickets or changes.queues_moved):
             stale.add(SEARCH)  # a search matches words, which no filter describes
         return stale
+
+    def clock_keys(self) -> set[str]:
+        return {key for key, entry in self.entries.items() if entry.kind in CLOCK_QUEUES}
+
+    def _on_clock_timeout(self) -> None:
+        if keys := self.clock_keys():
+            self.recount(keys)
 
     @Slot(object)
     def _on_hub_changed(self, changes: Changes) -> None:

@@ -19,6 +19,7 @@ import logging
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from PySide6.QtCore import (
@@ -35,11 +36,11 @@ from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
 from desk.domain.changes import Changes, Directory
 from desk.domain.model import Priority, TicketStatus
 from desk.domain.presence import Activity, PresenceEntry
-from desk.domain.queues import QueueQuery, QueueRow, SortKey
+from desk.domain.queues import DueState, QueueQuery, QueueRow, SortKey
 from desk.services import live, queries
 from desk.services.database import Database
 
-from ..common import labels
+from ..common import due_labels, labels
 from ..common.change_hub import ChangeHub
 from ..common.labels import tr
 from ..common.ops import Ops
@@ -53,6 +54,11 @@ MAX_PAGES = 30  # 3,000 rows at most in memory, whatever the queue's length
 TICKET_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 #: Who else is on the row's ticket: a list of `PresenceEntry` (empty: nobody).
 PRESENCE_ROLE = Qt.ItemDataRole.UserRole + 2
+#: How the row's clock stands now (a `DueState`): what the Due column's colour says.
+DUE_STATE_ROLE = Qt.ItemDataRole.UserRole + 3
+#: Rows with a running clock are read again this often: the business time left moves on,
+#: and a row turns at risk or overdue without anyone writing.
+DUE_TICK_MS = 60_000
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -110,12 +116,12 @@ def columns() -> list[tuple[SortKey, str]]:
         (SortKey.CUSTOMER, tr("Customer")),
         (SortKey.PRIORITY, tr("Priority")),
         (SortKey.STATUS, tr("Status")),
+        (SortKey.DUE, tr("Due")),  # beside the status: what to work on next
         (SortKey.ASSIGNEE, tr("Assignee")),
         (SortKey.UPDATED, tr("Updated")),
         (SortKey.TEAM, tr("Team")),
         (SortKey.CHANNEL, tr("Channel")),
         (SortKey.CREATED, tr("Created")),
-        (SortKey.DUE, tr("Due")),
     ]
 
 
@@ -182,6 +188,9 @@ class QueueModel(QAbstractTableModel):
         self._replying_icon = _dot(QColor("#e8a317"))
         self._bold = QFont()
         self._bold.setBold(True)
+        self._due_tick = QTimer(self, interval=DUE_TICK_MS)
+        self._due_tick.timeout.connect(self._on_due_tick_timeout)
+        self._due_tick.start()
 
     # --- what is shown ----------------------------------------------------------------
 
@@ -329,6 +338,16 @@ class QueueModel(QAbstractTableModel):
         elif changes.presence:
             self._read_presence([i for i in changes.presence if self.row_of(i) is not None])
 
+    def _on_due_tick_timeout(self) -> None:
+        timed = [
+            shown.row.id
+            for rows in self._pages.values()
+            for shown in rows
+            if shown.row.due_at is not None or shown.row.sla_plan_id is not None
+        ]
+        if timed:
+            self.update_tickets(timed)
+
     def loaded_ids(self) -> list[int]:
         return [shown.row.id for rows in self._pages.values() for shown in rows]
 
@@ -364,8 +383,6 @@ class QueueModel(QAbstractTableModel):
         if not entries:
             self._presence_expiry.stop()
             return
-        from datetime import UTC, datetime
-
         first = min(e.expires_at for e in entries)
         if first.tzinfo is None:
             first = first.replace(tzinfo=UTC)
@@ -422,6 +439,8 @@ class QueueModel(QAbstractTableModel):
             return None
         shown = rows[row % PAGE]
         column = index.column()
+        if column == _DUE_COLUMN and role in _DUE_ROLES:
+            return _due_data(shown.row, role)
         if role == Qt.ItemDataRole.DisplayRole:
             return shown.text[column]
         if role == TICKET_ID_ROLE:
@@ -579,8 +598,38 @@ _ANSWERED = frozenset(
         Qt.ItemDataRole.FontRole,
         TICKET_ID_ROLE,
         PRESENCE_ROLE,
+        DUE_STATE_ROLE,
     }
 )
+_DUE_COLUMN = COLUMN[SortKey.DUE]
+_DUE_ROLES = frozenset(
+    {
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.ForegroundRole,
+        Qt.ItemDataRole.FontRole,
+        DUE_STATE_ROLE,
+    }
+)
+_BOLD_DUE = QFont()
+_BOLD_DUE.setBold(True)
+
+
+def _due_data(row: QueueRow, role: int) -> Any:
+    """The Due column, worked out at paint time: the clock moves on without a write."""
+    now = datetime.now(UTC)
+    if role == Qt.ItemDataRole.DisplayRole:
+        return due_labels.due_text(row, now)
+    state = row.due_state(now)
+    if role == DUE_STATE_ROLE:
+        return state
+    if role == Qt.ItemDataRole.ForegroundRole:
+        return due_labels.due_colour(state)
+    if role == Qt.ItemDataRole.FontRole:
+        return _BOLD_DUE if state == DueState.OVERDUE else None
+    return due_labels.due_tooltip(row, now)
+
+
 _NUMBER_COLUMN = COLUMN[SortKey.NUMBER]
 _PRIORITY_COLUMN = COLUMN[SortKey.PRIORITY]
 _STATUS_COLUMN = COLUMN[SortKey.STATUS]

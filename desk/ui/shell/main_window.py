@@ -34,6 +34,7 @@ from .help_windows import HelpWindows
 from .layout_memory import QUEUES_MIN_WIDTH, LayoutMemory, agent_prefix
 from .selected_tickets import SelectedTickets
 from .session_keeper import SessionKeeper
+from .sla_windows import SlaWindows
 from .status import DeskStatusBar, WindowProblems
 
 
@@ -128,6 +129,7 @@ class MainWindow(QMainWindow):
             self.actions_by_name[s.name] for s in window_actions.ACTIONS if s.writes
         ]
         self._wire()
+        self.sla_window = SlaWindows(self)  # notifications, the sweep, Service levels…
         self.status.show_agent(session.agent, self.sign_out_action)
         self.monitor.announce()
         self.layout_memory = LayoutMemory(
@@ -267,6 +269,7 @@ class MainWindow(QMainWindow):
         self.ticket_pane.set_session(session)
         if self.intake is not None:
             self.intake.set_session(session)
+        self.sla_window.set_session(session)
 
     def _on_monitor_writable_changed(self, writable: bool, _why: str) -> None:
         self._writable = writable
@@ -277,6 +280,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.monitor.stop()
+        self.sla_window.stop()
         self.ticket_pane.leave()
         self.layout_memory.save()
         # The hub serves this window's database alone: a change still on its way (this

@@ -185,6 +185,32 @@ ACTIONS: tuple[ActionSpec, ...] = (
         writes=True,
     ),
     ActionSpec(
+        "set_due",
+        QT_TRANSLATE_NOOP("Desk", "Set due time…"),
+        lambda w: w.ticket_pane.clocks.set_due(),
+        ("Ctrl+Shift+D",),
+        _reading,
+        visible_when=lambda w: w.session.supervises,
+        tip=QT_TRANSLATE_NOOP("Desk", "Set a clock's due time by hand, or go back to the plan's"),
+        writes=True,
+    ),
+    ActionSpec(
+        "notifications",
+        QT_TRANSLATE_NOOP("Desk", "Notifications"),
+        lambda w: w.sla_window.show_notifications(),
+        ("Ctrl+Shift+B",),
+        tip=QT_TRANSLATE_NOOP("Desk", "Breaches of the tickets you work or supervise"),
+    ),
+    ActionSpec(
+        "service_levels",
+        QT_TRANSLATE_NOOP("Desk", "Service levels…"),
+        lambda w: w.sla_window.show_service_levels(),
+        visible_when=lambda w: can(w.session.agent, Permission.MANAGE_DESK),
+        tip=QT_TRANSLATE_NOOP(
+            "Desk", "Business hours, holidays, SLA plans and closing resolved tickets"
+        ),
+    ),
+    ActionSpec(
         "connect",
         QT_TRANSLATE_NOOP("Desk", "Connect to a database…"),
         lambda w: w.connectRequested.emit(),
@@ -271,9 +297,12 @@ MENUS: tuple[tuple[str, tuple[str | None, ...]], ...] = (
             "resolve",
             "close",
             "reopen",
+            None,
+            "set_due",
         ),
     ),
-    (VIEW_MENU, ("find", "refresh")),
+    (VIEW_MENU, ("find", "refresh", None, "notifications")),
+    (QT_TRANSLATE_NOOP("Desk", "&Administration"), ("service_levels",)),
     (QT_TRANSLATE_NOOP("Desk", "&Help"), ("shortcuts", None, "about")),
 )
 
@@ -365,6 +394,9 @@ def build_menus(
         if title == VIEW_MENU and theme is not None:
             menu.addSeparator()
             menu.addMenu(theme.menu(menu))
+        # A menu of actions this agent is not offered (Administration, for an agent) goes.
+        shown = [a for a in menu.actions() if not a.isSeparator() and a.isVisible()]
+        menu.menuAction().setVisible(bool(shown))
 
 
 def build_toolbar(actions: dict[str, QAction]) -> tuple[QToolBar, QLineEdit]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut, QTextCursor
@@ -77,6 +78,11 @@ def _translated_value(key: str, value: str, event: EventType) -> str:
             return labels.level_label(Level[value.upper()]).lower()
         if key == "channel":
             return labels.channel_label(Channel(value)).lower()
+        if event in (EventType.DUE_SET, EventType.SLA_BREACHED):
+            if key == "clock":  # "first_response" is "first response" in the thread
+                return tr("first response") if value == "first_response" else tr("resolution")
+            if key in ("to", "due") and value:
+                return labels.full_time(datetime.fromisoformat(value))
     except (KeyError, ValueError):
         pass
     if value == "none":

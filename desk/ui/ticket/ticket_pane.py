@@ -22,6 +22,7 @@ from ..common.ops import Ops
 from ..common.presence_keeper import PresenceKeeper
 from ..common.session import DeskSession
 from .actions import TicketActions
+from .clocks_panel import ClocksPanel
 from .open_ticket import OpenTicket
 from .thread_view import Composer, ThreadView
 from .ticket_editor import TicketEditor
@@ -53,6 +54,9 @@ class TicketPane(QStackedWidget):
         self.open_ticket = OpenTicket(
             session, self.editor, self.thread, self.composer, ops, hub, self.presence, self
         )
+        #: The ticket's SLA clocks, explained, with "Set due time…" for supervisors.
+        self.clocks = ClocksPanel(session, ops, hub, self)
+        self.clocks.failed.connect(self.failed)
         self.placeholder = QLabel(tr("Select a ticket to see it here."), objectName="placeholder")
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._build_layout()
@@ -73,6 +77,7 @@ class TicketPane(QStackedWidget):
         conversation_layout = QVBoxLayout(conversation)
         conversation_layout.setContentsMargins(14, 6, 14, 12)
         conversation_layout.setSpacing(8)
+        conversation_layout.addWidget(self.clocks)
         conversation_layout.addWidget(self.thread, 1)
         conversation_layout.addWidget(self.composer)
         self.composer.editor.setFixedHeight(96)
@@ -122,6 +127,7 @@ class TicketPane(QStackedWidget):
     def set_session(self, session: DeskSession) -> None:
         self.editor.set_session(session)
         self.open_ticket.set_session(session)
+        self.clocks.set_session(session)
 
     def set_writable(self, writable: bool, why: str = "") -> None:
         self.editor.set_writable(writable, why)
@@ -134,6 +140,8 @@ class TicketPane(QStackedWidget):
 
     def _on_open_ticket_shown(self, detail: TicketDetail) -> None:
         self.setCurrentWidget(self.splitter)
+        if detail.ticket.id != self.clocks.ticket_id:
+            self.clocks.show_ticket(detail.ticket.id)
         self.shown.emit(detail)
 
     def _on_actions_reload_requested(self, ticket_id: int) -> None:
