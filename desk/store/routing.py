@@ -170,13 +170,21 @@ class RoutingRepository:
             .values(last_agent_id=agent_id)
         )
 
-    def lock_agent(self, agent_id: int) -> None:
-        """Hold the agent's row, so that two teams routing to them at once count their
-        open tickets one after the other. FOR NO KEY UPDATE: a transaction that merely
-        references the agent (a ticket saved with them as its updater) holds KEY SHARE,
-        which this does not wait for, so it cannot close a circle with a team's lock."""
+    def lock_agents(self, agent_ids: Iterable[int]) -> None:
+        """Hold the agents' rows (one statement, in id order), so that two teams routing
+        to the same agent at once count their open tickets one after the other. FOR NO
+        KEY UPDATE: a transaction that merely references an agent (a ticket saved with
+        them as its updater) holds KEY SHARE, which this does not wait for, so it cannot
+        close a circle with a team's lock. Nothing to do on SQLite, whose write
+        transaction holds the database's one write lock already."""
+        wanted = sorted(set(agent_ids))
+        if not wanted or self._conn.dialect.name == "sqlite":
+            return
         self._conn.execute(
-            select(agents.c.id).where(agents.c.id == agent_id).with_for_update(key_share=True)
+            select(agents.c.id)
+            .where(agents.c.id.in_(wanted))
+            .order_by(agents.c.id)
+            .with_for_update(key_share=True)
         )
 
     # --- the state routing decides from -------------------------------------------------
@@ -259,6 +267,13 @@ class RoutingRepository:
     def recent_facts(self, last: int) -> list[Facts]:
         """The last `last` tickets logged, oldest first, with their callers' organisation
         and email, in one query (the replay of 1,000 must take well under two seconds)."""
+        return [facts for facts, _assignee in self.recent_tickets(last)]
+
+    def recent_tickets(
+        self, last: int, since: datetime | None = None
+    ) -> list[tuple[Facts, int | None]]:
+        """The last `last` tickets logged (only those logged from `since` on, if given),
+        oldest first: what routing reads of each, and who has it now."""
         query = (
             select(
                 tickets.c.subject,
@@ -272,24 +287,30 @@ class RoutingRepository:
                 tickets.c.impact,
                 tickets.c.team_id,
                 tickets.c.created_at,
+                tickets.c.assignee_id,
             )
             .join(customers, customers.c.id == tickets.c.customer_id)
             .order_by(tickets.c.id.desc())
             .limit(last)
         )
+        if since is not None:
+            query = query.where(tickets.c.created_at >= since)
         found = [
-            Facts(
-                r.subject,
-                r.description,
-                r.channel,
-                r.category_id,
-                r.customer_id,
-                r.organisation,
-                r.email or "",
-                r.priority,
-                r.impact,
-                r.team_id,
-                r.created_at,
+            (
+                Facts(
+                    r.subject,
+                    r.description,
+                    r.channel,
+                    r.category_id,
+                    r.customer_id,
+                    r.organisation,
+                    r.email or "",
+                    r.priority,
+                    r.impact,
+                    r.team_id,
+                    r.created_at,
+                ),
+                r.assignee_id,
             )
             for r in self._conn.execute(query)
         ]

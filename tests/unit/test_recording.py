@@ -67,7 +67,8 @@ READS = {
         "agent_states",
         "topics",
         "recent_facts",
-        "lock_agent",
+        "recent_tickets",
+        "lock_agents",
     },
 }
 WRITES = {
