@@ -29,6 +29,7 @@ from ..queues.queue_pane import QueuePane
 from ..ticket.actions import TicketActions
 from ..ticket.ticket_pane import TicketPane
 from . import window_actions
+from .availability import AvailabilityControl
 from .database_status import DatabaseBanner, DatabaseMonitor
 from .help_windows import HelpWindows
 from .layout_memory import QUEUES_MIN_WIDTH, LayoutMemory
@@ -59,6 +60,8 @@ class MainWindow(QMainWindow):
     reopen_action: QAction
     connect_action: QAction
     desk_settings_action: QAction
+    routing_rules_action: QAction
+    availability_action: QAction
     quit_action: QAction
     shortcuts_action: QAction
     about_action: QAction
@@ -100,6 +103,8 @@ class MainWindow(QMainWindow):
         self.status = DeskStatusBar(session.database_description)
         self.setStatusBar(self.status)
         self.problems = WindowProblems(self.status, errors, self)
+        self.availability = AvailabilityControl(session, self.ops, self.status, self)
+        self.session_keeper.sessionChanged.connect(self.availability.set_session)
         self.help = HelpWindows(self.runner, self)
 
         self.queues = QueueList(session, ops=self.ops, hub=hub)

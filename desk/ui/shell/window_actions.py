@@ -201,6 +201,22 @@ ACTIONS: tuple[ActionSpec, ...] = (
         ),
         writes=True,
     ),
+    ActionSpec(
+        "routing_rules",
+        QT_TRANSLATE_NOOP("Desk", "Routing rules…"),
+        lambda w: _open_routing_rules(w),
+        visible_when=lambda w: can(w.session.agent, Permission.MANAGE_DESK),
+        tip=QT_TRANSLATE_NOOP(
+            "Desk", "Which team and agent new tickets go to, and how each team assigns"
+        ),
+    ),
+    ActionSpec(
+        "availability",
+        QT_TRANSLATE_NOOP("Desk", "My availability…"),
+        lambda w: w.availability.choose(),
+        tip=QT_TRANSLATE_NOOP("Desk", "Available, away (until a date) or off shift"),
+        writes=True,
+    ),
     ActionSpec("quit", QT_TRANSLATE_NOOP("Desk", "Quit"), lambda w: w.close(), ("Ctrl+Q",)),
     ActionSpec(
         "shortcuts",
@@ -220,8 +236,10 @@ VIEW_MENU = QT_TRANSLATE_NOOP("Desk", "&View")  # where the theme chooser goes
 MENUS: tuple[tuple[str, tuple[str | None, ...]], ...] = (
     (
         QT_TRANSLATE_NOOP("Desk", "&File"),
-        ("new", "refresh", None, "connect", "desk_settings", None, "quit"),
+        ("new", "refresh", None, "availability", None, "connect", "desk_settings", None, "quit"),
     ),
+    # Until the Administration window holds its pages (the routing rules among them).
+    (QT_TRANSLATE_NOOP("Desk", "&Administration"), ("routing_rules",)),
     (
         QT_TRANSLATE_NOOP("Desk", "&Ticket"),
         (
@@ -296,6 +314,12 @@ PART_KEYS: tuple[tuple[str, tuple[KeySpec, ...]], ...] = (
 SEARCH_MIN_WIDTH, SEARCH_MAX_WIDTH = 220, 520
 
 
+def _open_routing_rules(w: MainWindow) -> None:
+    from ..admin.routing_window import show_routing_rules
+
+    show_routing_rules(w.session, w.hub, w.ops, w)
+
+
 # --- building them ----------------------------------------------------------------------------
 
 
@@ -328,6 +352,8 @@ def build_menus(
                 menu.addSeparator()
             else:
                 menu.addAction(actions[name])
+        if all(not actions[n].isVisible() for n in names if n is not None):
+            menu.menuAction().setVisible(False)  # Administration, for an agent
         if title == VIEW_MENU and theme is not None:
             menu.addSeparator()
             menu.addMenu(theme.menu(menu))

@@ -1,0 +1,569 @@
+"""A rule's conditions as a tree: groups (all / any, nested) and tests, each edited below
+the tree, each problem shown at the test it is about ("when.all[2].pattern").
+
+The tree holds the rule's JSON body (desk.domain.routing_json's format) in its items, so
+what is saved, what is checked and what is shown are the same value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QSignalBlocker, Qt, QTime, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QStackedWidget,
+    QTimeEdit,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desk.domain.errors import FieldProblem, ValidationError
+from desk.domain.model import Channel, Level, Priority
+from desk.domain.routing import RoutingContext
+from desk.domain.routing_json import condition_from_json
+from desk.domain.routing_rules import check_pattern
+from desk.domain.routing_words import WEEKDAYS, condition_sentence
+
+from ..common import labels
+from ..common.dialogs import mark_invalid
+from ..common.labels import tr
+
+BODY = Qt.ItemDataRole.UserRole
+GROUPS = ("all", "any")
+#: The tests a condition can make, in the order the kind list offers them.
+KINDS: tuple[tuple[str, str], ...] = (
+    ("topic", QT_TRANSLATE_NOOP("Desk", "Help topic (or below)")),
+    ("channel", QT_TRANSLATE_NOOP("Desk", "Channel")),
+    ("customer", QT_TRANSLATE_NOOP("Desk", "Customer")),
+    ("organisation", QT_TRANSLATE_NOOP("Desk", "Organisation")),
+    ("email_domain", QT_TRANSLATE_NOOP("Desk", "Email domain")),
+    ("words", QT_TRANSLATE_NOOP("Desk", "Words in the text")),
+    ("pattern", QT_TRANSLATE_NOOP("Desk", "Pattern in the text")),
+    ("priority", QT_TRANSLATE_NOOP("Desk", "Priority")),
+    ("impact", QT_TRANSLATE_NOOP("Desk", "Impact")),
+    ("time", QT_TRANSLATE_NOOP("Desk", "Time of day")),
+    ("weekday", QT_TRANSLATE_NOOP("Desk", "Weekday")),
+    ("business_hours", QT_TRANSLATE_NOOP("Desk", "Business hours")),
+)
+GROUP_KINDS = (
+    ("all", QT_TRANSLATE_NOOP("Desk", "All of these")),
+    ("any", QT_TRANSLATE_NOOP("Desk", "Any of these")),
+)
+WHERE = (
+    ("either", QT_TRANSLATE_NOOP("Desk", "in the subject or description")),
+    ("subject", QT_TRANSLATE_NOOP("Desk", "in the subject")),
+    ("description", QT_TRANSLATE_NOOP("Desk", "in the description")),
+)
+
+
+def new_body(kind: str) -> dict[str, Any]:
+    """What a test starts as when the admin adds it or changes its kind."""
+    starts: dict[str, Any] = {
+        "words": {"words": [], "in": "either"},
+        "pattern": {"pattern": "", "in": "either"},
+        "time": {"time": ["09:00", "17:00"]},
+        "business_hours": {"business_hours": False},
+    }
+    return dict(starts.get(kind, {kind: []}))
+
+
+def kind_of(body: dict[str, Any]) -> str:
+    return next(k for k in body if k != "in")
+
+
+# --- the editors of one test's values ----------------------------------------------------
+
+
+class _Page(QWidget):
+    """Edits the values of one kind of test."""
+
+    changed = Signal()
+
+    def load(self, body: dict[str, Any]) -> None:  # pragma: no cover - each page has one
+        raise NotImplementedError
+
+    def store(self, body: dict[str, Any]) -> dict[str, Any]:  # pragma: no cover
+        raise NotImplementedError
+
+    def field(self) -> QWidget:
+        return self
+
+
+class _Checklist(_Page):
+    def __init__(self, key: str, choices: Sequence[tuple[str, Any]]) -> None:
+        super().__init__()
+        self.key = key
+        self.list = QListWidget(objectName=f"{key}Choices")
+        self.list.setMaximumHeight(150)
+        for text, value in choices:
+            item = QListWidgetItem(text)
+            item.setData(BODY, value)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            self.list.addItem(item)
+        self.list.itemChanged.connect(lambda _item: self.changed.emit())
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.list)
+
+    def load(self, body: dict[str, Any]) -> None:
+        chosen = set(body.get(self.key) or [])
+        with QSignalBlocker(self.list):
+            for n in range(self.list.count()):
+                item = self.list.item(n)
+                on = item.data(BODY) in chosen
+                item.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
+
+    def store(self, body: dict[str, Any]) -> dict[str, Any]:
+        chosen = [
+            self.list.item(n).data(BODY)
+            for n in range(self.list.count())
+            if self.list.item(n).checkState() == Qt.CheckState.Checked
+        ]
+        return {self.key: chosen}
+
+    def field(self) -> QWidget:
+        return self.list
+
+
+class _TextList(_Page):
+    """Values typed one after another, separated by commas."""
+
+    def __init__(self, key: str, placeholder: str, *, where: bool = False, numbers: bool = False):
+        super().__init__()
+        self.key, self.numbers = key, numbers
+        self.edit = QLineEdit(objectName=f"{key}Values", placeholderText=placeholder)
+        self.edit.textEdited.connect(lambda _t: self.changed.emit())
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.edit, 1)
+        self.where: QComboBox | None = None
+        if where:
+            self.where = _where_combo(self.changed.emit)
+            layout.addWidget(self.where)
+
+    def load(self, body: dict[str, Any]) -> None:
+        self.edit.setText(", ".join(str(v) for v in body.get(self.key) or []))
+        if self.where is not None:
+            _choose(self.where, body.get("in", "either"))
+
+    def store(self, body: dict[str, Any]) -> dict[str, Any]:
+        values: list[Any] = [v.strip() for v in self.edit.text().split(",") if v.strip()]
+        if self.numbers:
+            values = [int(v.lstrip("#")) if v.lstrip("#").isdigit() else v for v in values]
+        stored: dict[str, Any] = {self.key: values}
+        if self.where is not None:
+            stored["in"] = self.where.currentData()
+        return stored
+
+    def field(self) -> QWidget:
+        return self.edit
+
+
+class _PatternPage(_Page):
+    """A regular expression, checked as it is typed: a bad one says where it goes wrong."""
+
+    problem = Signal(str)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.edit = QLineEdit(objectName="patternValue")
+        self.edit.setPlaceholderText(tr("A regular expression, e.g. vpn|tunnel, any case"))
+        self.edit.textEdited.connect(self._on_edit_text_edited)
+        self.where = _where_combo(self.changed.emit)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.edit, 1)
+        layout.addWidget(self.where)
+
+    def _on_edit_text_edited(self, text: str) -> None:
+        self.changed.emit()
+
+    def load(self, body: dict[str, Any]) -> None:
+        self.edit.setText(str(body.get("pattern") or ""))
+        _choose(self.where, body.get("in", "either"))
+
+    def store(self, body: dict[str, Any]) -> dict[str, Any]:
+        return {"pattern": self.edit.text(), "in": self.where.currentData()}
+
+    def field(self) -> QWidget:
+        return self.edit
+
+
+class _TimePage(_Page):
+    def __init__(self) -> None:
+        super().__init__()
+        self.start = QTimeEdit(objectName="timeStart", displayFormat="HH:mm")
+        self.end = QTimeEdit(objectName="timeEnd", displayFormat="HH:mm")
+        for edit in (self.start, self.end):
+            edit.timeChanged.connect(lambda _t: self.changed.emit())
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(QLabel(tr("from")))
+        layout.addWidget(self.start)
+        layout.addWidget(QLabel(tr("until")))
+        layout.addWidget(self.end)
+        layout.addStretch(1)
+
+    def load(self, body: dict[str, Any]) -> None:
+        start, end = (body.get("time") or ["09:00", "17:00"])[:2]
+        for edit, value in ((self.start, start), (self.end, end)):
+            with QSignalBlocker(edit):
+                edit.setTime(QTime.fromString(str(value), "HH:mm"))
+
+    def store(self, body: dict[str, Any]) -> dict[str, Any]:
+        return {"time": [self.start.time().toString("HH:mm"), self.end.time().toString("HH:mm")]}
+
+    def field(self) -> QWidget:
+        return self.start
+
+
+class _HoursPage(_Page):
+    def __init__(self) -> None:
+        super().__init__()
+        self.choice = QComboBox(objectName="businessHours")
+        self.choice.addItem(tr("outside business hours"), False)
+        self.choice.addItem(tr("inside business hours"), True)
+        self.choice.currentIndexChanged.connect(lambda _i: self.changed.emit())
+        self.calendar = QLabel(objectName="muted", wordWrap=True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.choice)
+        layout.addWidget(self.calendar)
+
+    def load(self, body: dict[str, Any]) -> None:
+        with QSignalBlocker(self.choice):
+            _choose(self.choice, body.get("business_hours") is not False)
+
+    def store(self, body: dict[str, Any]) -> dict[str, Any]:
+        return {"business_hours": bool(self.choice.currentData())}
+
+    def field(self) -> QWidget:
+        return self.choice
+
+
+class _GroupPage(_Page):
+    def __init__(self) -> None:
+        super().__init__()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        hint = QLabel(tr("A group holds tests and groups: add them with the buttons above."))
+        hint.setWordWrap(True)
+        hint.setObjectName("muted")
+        layout.addWidget(hint)
+
+    def load(self, body: dict[str, Any]) -> None:
+        pass
+
+    def store(self, body: dict[str, Any]) -> dict[str, Any]:
+        return body
+
+
+def _where_combo(changed: Callable[[], None]) -> QComboBox:
+    box = QComboBox(objectName="where")
+    for value, text in WHERE:
+        box.addItem(tr(text), value)
+    box.currentIndexChanged.connect(lambda _i: changed())
+    return box
+
+
+def _choose(box: QComboBox, value: object) -> None:
+    with QSignalBlocker(box):
+        box.setCurrentIndex(max(0, box.findData(value)))
+
+
+# --- the tree ----------------------------------------------------------------------------
+
+
+class ConditionTree(QWidget):
+    """The conditions of one rule: a tree of groups and tests and the editor of the one
+    selected. `changed` whenever the admin changes anything."""
+
+    changed = Signal()
+
+    def __init__(self, topics: Sequence[tuple[str, int]], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ctx = RoutingContext(now=_EPOCH)
+        self._problems: dict[int, str] = {}  # id(item) -> its problem
+        self.tree = QTreeWidget(objectName="conditionTree")
+        self.tree.setHeaderHidden(True)
+        self.tree.setMinimumHeight(120)
+        self.tree.currentItemChanged.connect(self._on_tree_current_item_changed)
+        self.add_test = QPushButton(tr("Add &test"), objectName="addTest")
+        self.add_group = QPushButton(tr("Add &group"), objectName="addGroup")
+        self.remove = QPushButton(tr("Remo&ve"), objectName="removeCondition")
+        self.add_test.clicked.connect(lambda: self._add({"words": [], "in": "either"}))
+        self.add_group.clicked.connect(lambda: self._add({"any": []}))
+        self.remove.clicked.connect(self._on_remove_clicked)
+        buttons = QHBoxLayout()
+        for b in (self.add_test, self.add_group, self.remove):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+
+        self.kind = QComboBox(objectName="conditionKind")
+        self.kind.activated.connect(self._on_kind_activated)
+        self.pages: dict[str, _Page] = {
+            "topic": _Checklist("topic", topics),
+            "channel": _Checklist("channel", [(labels.channel_label(c), str(c)) for c in Channel]),
+            "customer": _TextList("customer", tr("Customer numbers, e.g. 12, 40"), numbers=True),
+            "organisation": _TextList("organisation", tr("Organisations, e.g. Contoso, Fabrikam")),
+            "email_domain": _TextList("email_domain", tr("Domains, e.g. contoso.com")),
+            "words": _TextList(
+                "words", tr("Words or phrases, e.g. vpn, remote access"), where=True
+            ),
+            "pattern": _PatternPage(),
+            "priority": _Checklist(
+                "priority", [(labels.priority_label(p), p.name.lower()) for p in Priority]
+            ),
+            "impact": _Checklist(
+                "impact", [(labels.level_label(x), x.name.lower()) for x in Level]
+            ),
+            "time": _TimePage(),
+            "weekday": _Checklist("weekday", [(tr(d), n) for n, d in enumerate(WEEKDAYS)]),
+            "business_hours": _HoursPage(),
+            "group": _GroupPage(),
+        }
+        self.stack = QStackedWidget(objectName="conditionValues")
+        for page in self.pages.values():
+            self.stack.addWidget(page)
+            page.changed.connect(self._on_page_changed)
+        self.error = QLabel(objectName="fieldError", wordWrap=True)
+        self.error.hide()
+        form = QFormLayout()
+        form.addRow(tr("Test"), self.kind)
+        values = QVBoxLayout()
+        values.setSpacing(2)
+        values.addWidget(self.stack)
+        values.addWidget(self.error)
+        form.addRow(tr("Values"), values)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.tree, 1)
+        layout.addLayout(buttons)
+        layout.addLayout(form)
+        self.set_condition({"all": []})
+
+    # --- what it holds ----------------------------------------------------------------------
+
+    def set_context(self, ctx: RoutingContext, calendar_words: str) -> None:
+        """Names for the sentences (teams, topics), and which calendar business hours are."""
+        self._ctx = ctx
+        hours = self.pages["business_hours"]
+        assert isinstance(hours, _HoursPage)
+        hours.calendar.setText(calendar_words)
+        self._refresh_texts()
+
+    def set_condition(self, body: dict[str, Any]) -> None:
+        """Show a rule's `when`; a single test is shown inside an "all" group."""
+        if kind_of(body) not in GROUPS:
+            body = {"all": [body]}
+        with QSignalBlocker(self.tree):
+            self.tree.clear()
+            self._problems.clear()
+            root = self._item(body, None)
+            self.tree.addTopLevelItem(root)
+            self.tree.expandAll()
+        self.tree.setCurrentItem(root)
+        self._on_tree_current_item_changed(root, None)
+        self._refresh_texts()
+
+    def _item(self, body: dict[str, Any], parent: QTreeWidgetItem | None) -> QTreeWidgetItem:
+        item = QTreeWidgetItem(parent) if parent is not None else QTreeWidgetItem()
+        kind = kind_of(body)
+        if kind in GROUPS:
+            item.setData(0, BODY, {kind: None})
+            for inner in body[kind] or []:
+                self._item(inner if isinstance(inner, dict) and inner else {"all": []}, item)
+        else:
+            item.setData(0, BODY, dict(body))
+        return item
+
+    def condition(self) -> dict[str, Any]:
+        """The `when` of the rule as shown."""
+        return self._body_of(self.tree.topLevelItem(0))
+
+    def _body_of(self, item: QTreeWidgetItem) -> dict[str, Any]:
+        body = dict(item.data(0, BODY))
+        kind = kind_of(body)
+        if kind in GROUPS:
+            return {kind: [self._body_of(item.child(n)) for n in range(item.childCount())]}
+        return body
+
+    def path_of(self, item: QTreeWidgetItem) -> str:
+        """Where a problem with this item is reported: "when", "when.all[2]", …"""
+        parent = item.parent()
+        if parent is None:
+            return "when"
+        return (
+            f"{self.path_of(parent)}.{kind_of(parent.data(0, BODY))}[{parent.indexOfChild(item)}]"
+        )
+
+    def items(self) -> list[QTreeWidgetItem]:
+        found: list[QTreeWidgetItem] = []
+
+        def walk(item: QTreeWidgetItem) -> None:
+            found.append(item)
+            for n in range(item.childCount()):
+                walk(item.child(n))
+
+        if self.tree.topLevelItemCount():
+            walk(self.tree.topLevelItem(0))
+        return found
+
+    # --- problems at the test they are about ---------------------------------------------
+
+    def show_problems(self, problems: Sequence[FieldProblem]) -> list[FieldProblem]:
+        """Mark each problem's test; return the problems that are not about a condition."""
+        self._problems.clear()
+        paths = {self.path_of(item): item for item in self.items()}
+        others = []
+        for problem in problems:
+            item = _deepest(paths, problem.field)
+            if item is None:
+                others.append(problem)
+            elif id(item) not in self._problems:
+                self._problems[id(item)] = problem.message
+        self._refresh_texts()
+        self._show_current_problem()
+        return others
+
+    def first_problem_item(self) -> QTreeWidgetItem | None:
+        return next((i for i in self.items() if id(i) in self._problems), None)
+
+    def problem_of(self, item: QTreeWidgetItem) -> str | None:
+        return self._problems.get(id(item))
+
+    def _show_current_problem(self) -> None:
+        item = self.tree.currentItem()
+        message = self._problems.get(id(item)) if item is not None else None
+        page = self.stack.currentWidget()
+        if isinstance(page, _PatternPage) and item is not None and not message:
+            message = _pattern_problem(page.edit.text())
+        self.error.setText(message or "")
+        self.error.setVisible(bool(message))
+        if isinstance(page, _Page):
+            mark_invalid(page.field(), bool(message))
+
+    # --- the admin's edits --------------------------------------------------------------------
+
+    def _on_tree_current_item_changed(self, item: QTreeWidgetItem | None, _old: object) -> None:
+        if item is None:
+            return
+        body = item.data(0, BODY)
+        kind = kind_of(body)
+        with QSignalBlocker(self.kind):
+            self.kind.clear()
+            for value, text in GROUP_KINDS if kind in GROUPS else KINDS:
+                self.kind.addItem(tr(text), value)
+            self.kind.setCurrentIndex(max(0, self.kind.findData(kind)))
+        page = self.pages["group" if kind in GROUPS else kind]
+        with QSignalBlocker(page):
+            page.load(body)
+        self.stack.setCurrentWidget(page)
+        self.remove.setEnabled(item.parent() is not None)
+        self._show_current_problem()
+
+    def _on_kind_activated(self, _index: int) -> None:
+        item = self.tree.currentItem()
+        if item is None:
+            return
+        kind = self.kind.currentData()
+        if kind in GROUPS:
+            item.setData(0, BODY, {kind: None})
+        elif kind != kind_of(item.data(0, BODY)):
+            item.setData(0, BODY, new_body(kind))
+        self._problems.pop(id(item), None)
+        self._on_tree_current_item_changed(item, None)
+        self._edited()
+
+    def _on_page_changed(self) -> None:
+        item = self.tree.currentItem()
+        page = self.stack.currentWidget()
+        if item is None or not isinstance(page, _Page) or isinstance(page, _GroupPage):
+            return
+        item.setData(0, BODY, page.store(item.data(0, BODY)))
+        self._problems.pop(id(item), None)
+        self._edited()
+
+    def _add(self, body: dict[str, Any]) -> None:
+        current = self.tree.currentItem() or self.tree.topLevelItem(0)
+        group = current if kind_of(current.data(0, BODY)) in GROUPS else current.parent()
+        assert group is not None
+        item = self._item(body, group)
+        group.setExpanded(True)
+        self.tree.setCurrentItem(item)
+        self._edited()
+        self.kind.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _on_remove_clicked(self) -> None:
+        item = self.tree.currentItem()
+        if item is None or item.parent() is None:
+            return
+        parent = item.parent()
+        parent.removeChild(item)
+        self.tree.setCurrentItem(parent)
+        self._edited()
+
+    def _edited(self) -> None:
+        self._refresh_texts()
+        self._show_current_problem()
+        self.changed.emit()
+
+    def _refresh_texts(self) -> None:
+        red = QBrush(QColor("#d13438"))
+        for item in self.items():
+            item.setText(0, self._text_of(item))
+            problem = self._problems.get(id(item))
+            item.setForeground(0, red if problem else QBrush())
+            item.setToolTip(0, problem or "")
+
+    def _text_of(self, item: QTreeWidgetItem) -> str:
+        body = item.data(0, BODY)
+        kind = kind_of(body)
+        if kind in GROUPS:
+            return tr("All of these") if kind == "all" else tr("Any of these")
+        label = tr(dict(KINDS)[kind]) if kind in dict(KINDS) else kind
+        try:
+            return condition_sentence(condition_from_json(body), self._ctx, _number)
+        except ValidationError:
+            return tr("{kind}: not finished").format(kind=label)
+
+
+_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def _number(kind: str, i: int) -> str:
+    return f"#{i}"
+
+
+def _pattern_problem(text: str) -> str | None:
+    try:
+        check_pattern(text, "pattern")
+    except ValidationError as exc:
+        return exc.problems[0].message
+    return None
+
+
+def _deepest(paths: dict[str, QTreeWidgetItem], field: str) -> QTreeWidgetItem | None:
+    """The item whose path is the longest start of `field` ("when.all[1].pattern" is
+    about "when.all[1]")."""
+    best: tuple[int, QTreeWidgetItem] | None = None
+    for path, item in paths.items():
+        about = field == path or field.startswith((path + ".", path + "["))
+        if about and (best is None or len(path) > best[0]):
+            best = (len(path), item)
+    return best[1] if best else None
