@@ -342,8 +342,8 @@ def replay_rules(
     actual_teams: Counter[str] = Counter()
     actual_agents: Counter[str] = Counter()
     waiting = unmatched = actual_unassigned = 0
-    for facts, assignee_id in rows:
-        actual_teams[ctx.team_name(facts.team_id)] += 1
+    for facts, assignee_id, team_id in rows:
+        actual_teams[ctx.team_name(team_id)] += 1
         if assignee_id is None:
             actual_unassigned += 1
         else:

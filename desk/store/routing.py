@@ -267,13 +267,14 @@ class RoutingRepository:
     def recent_facts(self, last: int) -> list[Facts]:
         """The last `last` tickets logged, oldest first, with their callers' organisation
         and email, in one query (the replay of 1,000 must take well under two seconds)."""
-        return [facts for facts, _assignee in self.recent_tickets(last)]
+        return [facts for facts, _assignee, _team in self.recent_tickets(last)]
 
     def recent_tickets(
         self, last: int, since: datetime | None = None
-    ) -> list[tuple[Facts, int | None]]:
+    ) -> list[tuple[Facts, int | None, int | None]]:
         """The last `last` tickets logged (only those logged from `since` on, if given),
-        oldest first: what routing reads of each, and who has it now."""
+        oldest first: what routing reads of each as it was logged (the team its help
+        topic gives, not one it was transferred to since), and its agent and team now."""
         query = (
             select(
                 tickets.c.subject,
@@ -285,11 +286,13 @@ class RoutingRepository:
                 customers.c.email,
                 tickets.c.priority,
                 tickets.c.impact,
-                tickets.c.team_id,
+                func.coalesce(categories.c.default_team_id, tickets.c.team_id).label("logged_team"),
                 tickets.c.created_at,
                 tickets.c.assignee_id,
+                tickets.c.team_id,
             )
             .join(customers, customers.c.id == tickets.c.customer_id)
+            .outerjoin(categories, categories.c.id == tickets.c.category_id)
             .order_by(tickets.c.id.desc())
             .limit(last)
         )
@@ -307,10 +310,11 @@ class RoutingRepository:
                     r.email or "",
                     r.priority,
                     r.impact,
-                    r.team_id,
+                    r.logged_team,
                     r.created_at,
                 ),
                 r.assignee_id,
+                r.team_id,
             )
             for r in self._conn.execute(query)
         ]

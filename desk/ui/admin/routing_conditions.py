@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QSizePolicy,
     QStackedWidget,
     QTimeEdit,
     QTreeWidget,
@@ -473,9 +474,18 @@ class ConditionTree(QWidget):
         page = self.pages["group" if kind in GROUPS else kind]
         with QSignalBlocker(page):
             page.load(body)
-        self.stack.setCurrentWidget(page)
+        self._show_page(page)
         self.remove.setEnabled(item.parent() is not None)
         self._show_current_problem()
+
+    def _show_page(self, page: _Page) -> None:
+        # The value area as tall as the test shown, not as the tallest test there is.
+        for other in self.pages.values():
+            ignored = QSizePolicy.Policy.Ignored
+            policy = QSizePolicy.Policy.Preferred if other is page else ignored
+            other.setSizePolicy(QSizePolicy.Policy.Preferred, policy)
+        self.stack.setCurrentWidget(page)
+        self.stack.adjustSize()
 
     def _on_kind_activated(self, _index: int) -> None:
         item = self.tree.currentItem()
@@ -527,9 +537,20 @@ class ConditionTree(QWidget):
         red = QBrush(QColor("#d13438"))
         for item in self.items():
             item.setText(0, self._text_of(item))
-            problem = self._problems.get(id(item))
+            problem = self._problems.get(id(item)) or self._unfinished(item)
             item.setForeground(0, red if problem else QBrush())
             item.setToolTip(0, problem or "")
+
+    def _unfinished(self, item: QTreeWidgetItem) -> str | None:
+        """What is wrong with a test as it stands (before any save is tried)."""
+        body = item.data(0, BODY)
+        if kind_of(body) in GROUPS:
+            return None
+        try:
+            condition_from_json(body)
+        except ValidationError as exc:
+            return exc.problems[0].message
+        return None
 
     def _text_of(self, item: QTreeWidgetItem) -> str:
         body = item.data(0, BODY)

@@ -147,7 +147,7 @@ class RoutingRulesPage(QWidget):
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(QLabel(tr("Rules"), objectName="sectionHeading"))
+        left_layout.addWidget(QLabel(tr("Rules"), objectName="sectionTitle"))
         left_layout.addWidget(self.list, 1)
         left_layout.addLayout(buttons)
         left_layout.addWidget(hint)
@@ -286,8 +286,14 @@ class RoutingRulesPage(QWidget):
             words = tr("Business hours of “{calendar}”, in {zone}.").format(
                 calendar=setup.calendar.name, zone=zone
             )
-        self.calendar_words.setText(words)
         self.editor.set_context(self._ctx, words)
+        if setup.calendar is None:
+            words = tr(
+                "No business hours: no calendar is chosen here and the default SLA plan has"
+                " none. “Inside / outside business hours” then matches no ticket, and times"
+                " of day count in UTC."
+            )
+        self.calendar_words.setText(words)
         self.try_panel.set_zone(zone)
         with QSignalBlocker(self.calendar):
             self.calendar.clear()

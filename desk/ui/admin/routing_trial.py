@@ -49,6 +49,7 @@ class TryPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("tryPanel")
         self.zone = "UTC"
+        self._zone_set = False
         self.subject = QLineEdit(objectName="trySubject")
         self.subject.setPlaceholderText(tr("e.g. VPN drops every few minutes"))
         self.description = QPlainTextEdit(objectName="tryDescription")
@@ -97,18 +98,23 @@ class TryPanel(QWidget):
         self.error.hide()
         buttons = QHBoxLayout()
         buttons.addWidget(self.error, 1)
+        buttons.addStretch()
         buttons.addWidget(self.try_button)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addLayout(buttons)
-        layout.addWidget(QLabel(tr("What would happen"), objectName="sectionHeading"))
+        layout.addWidget(QLabel(tr("What would happen"), objectName="sectionTitle"))
         layout.addWidget(self.explanation)
         layout.addWidget(self.tried, 1)
         for edit in (self.subject, self.organisation, self.email):
             edit.returnPressed.connect(self.request)
 
     def set_zone(self, zone: str) -> None:
-        self.zone = zone
+        """Times typed here are the desk's wall clock in `zone`; it starts at now there."""
+        if zone != self.zone or not self._zone_set:
+            now = datetime.now(UTC).astimezone(zone_info(zone)).replace(tzinfo=None)
+            self.received.setDateTime(QDateTime(now.replace(second=0, microsecond=0)))
+        self.zone, self._zone_set = zone, True
         self.zone_label.setText(tr("desk time, {zone}").format(zone=zone))
 
     def sample(self) -> Facts:
