@@ -19,7 +19,7 @@ from desk.domain.calendars import BusinessCalendar
 from desk.domain.model import Agent, Customer, Priority
 from desk.domain.priority import priority_for
 from desk.domain.routing import Decision, RoutingContext, TeamState, route, route_into_team
-from desk.domain.routing_rules import Facts, Rule, SetTeam, reads_clock, referenced_ids
+from desk.domain.routing_rules import Facts, Rule, SetTeam
 from desk.domain.routing_words import explain, fired_to_data, step_text
 from desk.domain.thread import EntryKind, EventType
 from desk.domain.ticket import Ticket
@@ -62,16 +62,20 @@ def base_context(
     )
 
 
-def _teams_of(facts: Facts, rules: Sequence[Rule], ctx: RoutingContext) -> set[int]:
-    """Every team the rules could route this ticket to (so all are locked, in id order)."""
+def _teams_of(
+    facts: Facts, rules: Sequence[Rule], ctx: RoutingContext
+) -> tuple[list[Rule], set[int]]:
+    """The rules that fire for this ticket, and every team they could route it to (so
+    all are locked, in id order)."""
     found = {facts.team_id} if facts.team_id else set()
     decision = route(facts, rules, ctx)
-    for fired in decision.fired:
-        rule = next((r for r in rules if r.id == fired.rule_id and r.name == fired.rule_name), None)
-        for action in rule.then if rule else ():
+    by_id = {r.id: r for r in rules}
+    fired = [by_id[f.rule_id] for f in decision.fired if f.rule_id in by_id]
+    for rule in fired:
+        for action in rule.then:
             if isinstance(action, SetTeam):
                 found.add(action.team_id)
-    return found
+    return fired, found
 
 
 def _locked_context(
@@ -186,8 +190,9 @@ def route_new_ticket(
     """At intake, before the ticket is stored: the team, topic and priority the rules give
     it (and the plan, to carry out with `after_intake` once it has an id). Rules that ask
     about the time count in `calendar`, by default the desk's routing calendar."""
-    rules = uow.routing.enabled_rules()
-    if calendar is None and reads_clock(rules):
+    enabled = uow.routing.enabled_rule_set()
+    rules = enabled.rules
+    if calendar is None and enabled.reads_clock:
         calendar = desk_calendar(uow)
     if not rules:  # the common case of a desk that does not route: two small reads
         team = uow.routing.team_states([ticket.team_id]) if ticket.team_id else {}
@@ -196,12 +201,14 @@ def route_new_ticket(
     facts = facts_of(ticket, customer)
     ctx = base_context(uow, uow.now(), calendar)
     every_team = uow.routing.team_states()
-    team_ids = _teams_of(facts, rules, replace(ctx, teams=every_team)) & every_team.keys()
+    fired, team_ids = _teams_of(facts, rules, replace(ctx, teams=every_team))
+    team_ids &= every_team.keys()
     if not team_ids and not rules:
         return ticket, None
-    named = {a for r in rules for a in referenced_ids(r)["agent"]}
-    ctx = _locked_context(uow, ctx, team_ids, named, every_team)
-    decision = _decide(uow, facts, rules, ctx, None)
+    ctx = _locked_context(uow, ctx, team_ids, enabled.named_agents, every_team)
+    # Whether a rule matches depends on the ticket and the clock alone, not on the
+    # agents: the decision under the locks walks only the rules that matched already.
+    decision = _decide(uow, facts, fired, ctx, None)
     if decision is None or not decision.changed_anything:
         return ticket, None
     return _with_fields(ticket, decision), Plan(decision, ctx)

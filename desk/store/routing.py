@@ -9,12 +9,24 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, Text, case, cast, delete, func, insert, select, update
+from sqlalchemy import (
+    Connection,
+    Select,
+    Text,
+    bindparam,
+    case,
+    cast,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
 
 from desk.domain.errors import ActionNotAllowed, NotFound
 from desk.domain.routing import PRIORITY_WEIGHT, AgentState, TeamState
 from desk.domain.routing_json import rule_from_json, rule_to_json
-from desk.domain.routing_rules import Facts, Rule, Strategy
+from desk.domain.routing_rules import Assign, Facts, Rule, Strategy, reads_clock
 
 from .schema import (
     agents,
@@ -54,7 +66,53 @@ def _parsed(body_text: str, enabled: bool = True, rule_id: int | None = None) ->
     return rule_from_json(json.loads(body_text), enabled=enabled, rule_id=rule_id)
 
 
+@dataclass(frozen=True, slots=True)
+class EnabledRules:
+    """The rules an intake walks, and what it must know of them before routing: whether
+    any asks about the time (then the desk's calendar is read) and which agents they
+    name (locked with the teams' members). Worked out once per rule body, not per intake."""
+
+    rules: list[Rule]
+    reads_clock: bool
+    named_agents: frozenset[int]
+
+
+@lru_cache(maxsize=4096)
+def _traits(body_text: str) -> tuple[bool, frozenset[int]]:
+    rule = _parsed(body_text)
+    named = frozenset(a.agent_id for a in rule.then if isinstance(a, Assign) and a.agent_id)
+    return reads_clock([rule]), named
+
+
 _WEIGHT = case(*((tickets.c.priority == int(p), w) for p, w in PRIORITY_WEIGHT.items()), else_=1)
+
+
+def _agent_states_query(only_wanted: bool) -> Select[Any]:
+    """Agents and their load, built once: `:ids` names the agents when `only_wanted`."""
+    ids = bindparam("ids", expanding=True)
+    load = select(
+        tickets.c.assignee_id,
+        func.count().label("load"),
+        func.sum(_WEIGHT).label("weighted"),
+    ).where(tickets.c.is_active, tickets.c.assignee_id.is_not(None))
+    if only_wanted:
+        load = load.where(tickets.c.assignee_id.in_(ids))
+    loads = load.group_by(tickets.c.assignee_id).subquery("loads")
+    query = select(
+        agents.c.id,
+        agents.c.name,
+        agents.c.availability,
+        agents.c.away_until,
+        agents.c.capacity,
+        agents.c.active,
+        loads.c.load,
+        loads.c.weighted,
+    ).outerjoin(loads, loads.c.assignee_id == agents.c.id)
+    return query.where(agents.c.id.in_(ids)) if only_wanted else query
+
+
+_AGENT_STATES = _agent_states_query(True)
+_EVERY_AGENT_STATE = _agent_states_query(False)
 
 
 class RoutingRepository:
@@ -77,6 +135,21 @@ class RoutingRepository:
             .order_by(routing_rules.c.position, routing_rules.c.id)
         )
         return [_parsed(row.body_text, True, row.id) for row in self._conn.execute(query)]
+
+    def enabled_rule_set(self) -> EnabledRules:
+        """`enabled_rules`, with what routing must know of them before it decides."""
+        query = (
+            select(routing_rules.c.id, _RULE_COLUMNS[-1])
+            .where(routing_rules.c.enabled)
+            .order_by(routing_rules.c.position, routing_rules.c.id)
+        )
+        rows = list(self._conn.execute(query))
+        traits = [_traits(row.body_text) for row in rows]
+        return EnabledRules(
+            [_parsed(row.body_text, True, row.id) for row in rows],
+            any(clock for clock, _named in traits),
+            frozenset().union(*(named for _clock, named in traits)),
+        )
 
     def rule(self, rule_id: int) -> StoredRule:
         row = self._conn.execute(
@@ -217,33 +290,15 @@ class RoutingRepository:
         }
 
     def agent_states(self, agent_ids: Iterable[int] | None = None) -> dict[int, AgentState]:
-        """Agents with their open tickets counted now (plain and weighted by priority)."""
-        wanted = None if agent_ids is None else set(agent_ids)
-        if wanted is not None and not wanted:
-            return {}
-        load = (
-            select(
-                tickets.c.assignee_id,
-                func.count().label("load"),
-                func.sum(_WEIGHT).label("weighted"),
-            )
-            .where(tickets.c.is_active, tickets.c.assignee_id.is_not(None))
-            .group_by(tickets.c.assignee_id)
-        )
-        people = select(
-            agents.c.id,
-            agents.c.name,
-            agents.c.availability,
-            agents.c.away_until,
-            agents.c.capacity,
-            agents.c.active,
-        )
-        if wanted is not None:
-            load = load.where(tickets.c.assignee_id.in_(wanted))
-            people = people.where(agents.c.id.in_(wanted))
-        loads = {
-            row.assignee_id: (row.load, int(row.weighted or 0)) for row in self._conn.execute(load)
-        }
+        """Agents with their open tickets counted now (plain and weighted by priority),
+        in one query (one round trip for the intake that routes)."""
+        if agent_ids is None:
+            rows = self._conn.execute(_EVERY_AGENT_STATE)
+        else:
+            wanted = sorted(set(agent_ids))
+            if not wanted:
+                return {}
+            rows = self._conn.execute(_AGENT_STATES, {"ids": wanted})
         return {
             row.id: AgentState(
                 row.id,
@@ -251,10 +306,11 @@ class RoutingRepository:
                 row.availability,
                 row.away_until,
                 row.capacity,
-                *loads.get(row.id, (0, 0)),
+                row.load or 0,
+                int(row.weighted or 0),
                 active=row.active,
             )
-            for row in self._conn.execute(people)
+            for row in rows
         }
 
     def topics(self) -> tuple[dict[int, int | None], dict[int, str]]:

@@ -62,6 +62,7 @@ READS = {
     RoutingRepository: {
         "rules",
         "enabled_rules",
+        "enabled_rule_set",
         "rule",
         "team_states",
         "agent_states",
