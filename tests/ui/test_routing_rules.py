@@ -17,7 +17,8 @@ from desk.domain.model import Availability, Priority
 from desk.domain.routing_rules import Assign, Pattern, Rule, SetPriority, SetTeam, Strategy, Words
 from desk.services import directory, queries, routing_setup
 from desk.services import routing_rules as rules
-from desk.ui.admin.routing_page import RoutingRulesPage, RuleConflictDialog
+from desk.ui.admin.routing_conflict import RuleConflictDialog
+from desk.ui.admin.routing_page import RoutingRulesPage
 from desk.ui.common.change_hub import ChangeHub
 from desk.ui.shell.availability import AvailabilityDialog
 
@@ -243,7 +244,7 @@ def test_another_admins_edit_shows_and_saving_over_it_asks(qtbot, page, demo_db,
 def test_a_team_assigns_automatically_from_the_teams_tab(qtbot, page, demo_db):
     network = _team(demo_db, "Network")
     page.tabs.setCurrentWidget(page.teams_panel)
-    box = page.team_boxes[network]
+    box = page.teams_panel.team_boxes[network]
     box.setFocus()
     qtbot.keyClick(box, Qt.Key.Key_Down)  # round-robin
 

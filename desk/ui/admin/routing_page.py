@@ -15,9 +15,6 @@ from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QItemSelectionModel, QSignalBlocker, Qt, Slot
 from PySide6.QtWidgets import (
-    QComboBox,
-    QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -39,50 +36,19 @@ from desk.services import routing_setup
 from desk.services.routing_rules import RuleView
 
 from ..common.change_hub import ChangeHub
-from ..common.desk_dialog import DeskDialog
 from ..common.dialogs import error_text
 from ..common.labels import tr
 from ..common.ops import Ops
 from ..common.session import DeskSession
 from ..common.tasks import TaskRunner
-from .routing_editor import STRATEGIES, RuleEditor, new_rule_body
+from .routing_conflict import RuleConflictDialog
+from .routing_editor import RuleEditor, new_rule_body
+from .routing_hours import TeamsAndHours
 from .routing_list import RuleListModel, RuleListView
 from .routing_trial import ReplayPanel, TryPanel
 
 TITLE = QT_TRANSLATE_NOOP("Desk", "Routing rules")
 _SETTINGS = frozenset({routing_setup.ROUTING_CALENDAR, "sla"})
-
-
-class RuleConflictDialog(DeskDialog):
-    """Someone saved the rule first: reload it, or keep the edits for now."""
-
-    def __init__(self, name: str, message: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("ruleConflict")
-        self.setWindowTitle(tr("“{name}” was changed by someone else").format(name=name))
-        self.setMinimumWidth(460)
-        heading = QLabel(
-            tr(
-                "<b>“{name}” changed while you were editing it.</b> Nothing of yours was saved."
-            ).replace("{name}", name)
-        )
-        heading.setWordWrap(True)
-        detail = QLabel(message, wordWrap=True)
-        advice = QLabel(
-            tr("Reload the rule to see their version, then make your changes again."),
-            wordWrap=True,
-        )
-        buttons = QDialogButtonBox()
-        self.reload_button = buttons.addButton(
-            tr("Reload the rule"), QDialogButtonBox.ButtonRole.AcceptRole
-        )
-        self.set_primary(self.reload_button)
-        buttons.addButton(tr("Keep my edits for now"), QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        for widget in (heading, detail, advice, buttons):
-            layout.addWidget(widget)
 
 
 class RoutingRulesPage(QWidget):
@@ -156,37 +122,7 @@ class RoutingRulesPage(QWidget):
         self.editor = RuleEditor(teams, topics, agents)
         self.try_panel = TryPanel(topics)
         self.replay_panel = ReplayPanel()
-        self.teams_panel = QWidget(objectName="teamsPanel")
-        self.calendar = QComboBox(objectName="routingCalendar")
-        self.calendar_words = QLabel(objectName="muted", wordWrap=True)
-        self.team_boxes: dict[int, QComboBox] = {}
-        self.teams_form = QFormLayout()
-        hours = QFormLayout()
-        hours.addRow(
-            QLabel(
-                tr(
-                    "Routing counts times of day, weekdays and business hours in this"
-                    " calendar's time zone, whatever the computer's."
-                ),
-                wordWrap=True,
-            )
-        )
-        hours.addRow(tr("Routing calendar"), self.calendar)
-        hours.addRow(self.calendar_words)
-        teams_layout = QVBoxLayout(self.teams_panel)
-        teams_layout.addLayout(hours)
-        teams_layout.addSpacing(12)
-        teams_layout.addWidget(
-            QLabel(
-                tr(
-                    "How each team gives out tickets that reach it with no rule assigning"
-                    " them, and tickets transferred to it:"
-                ),
-                wordWrap=True,
-            )
-        )
-        teams_layout.addLayout(self.teams_form)
-        teams_layout.addStretch(1)
+        self.teams_panel = TeamsAndHours()
         scroll = QScrollArea(widgetResizable=True)
         scroll.setWidget(self.editor)
         self.tabs = QTabWidget(objectName="routingTabs")
@@ -218,7 +154,8 @@ class RoutingRulesPage(QWidget):
         self.editor.revertRequested.connect(self._load_editor_from_list)
         self.try_panel.tryRequested.connect(self._on_try_requested)
         self.replay_panel.replayRequested.connect(self._on_replay_requested)
-        self.calendar.activated.connect(self._on_calendar_activated)
+        self.teams_panel.calendarChosen.connect(self.set_calendar)
+        self.teams_panel.teamChosen.connect(self.set_team)
         hub.changed.connect(self._on_hub_changed)
         self._update_buttons()
         self.reload()
@@ -287,37 +224,8 @@ class RoutingRulesPage(QWidget):
                 calendar=setup.calendar.name, zone=zone
             )
         self.editor.set_context(self._ctx, words)
-        if setup.calendar is None:
-            words = tr(
-                "No business hours: no calendar is chosen here and the default SLA plan has"
-                " none. “Inside / outside business hours” then matches no ticket, and times"
-                " of day count in UTC."
-            )
-        self.calendar_words.setText(words)
         self.try_panel.set_zone(zone)
-        with QSignalBlocker(self.calendar):
-            self.calendar.clear()
-            self.calendar.addItem(tr("The default SLA plan's calendar"), None)
-            for c in setup.calendars:
-                self.calendar.addItem(f"{c.name} ({c.zone})", c.id)
-            self.calendar.setCurrentIndex(max(0, self.calendar.findData(setup.chosen_calendar_id)))
-        self._show_teams(setup)
-
-    def _show_teams(self, setup: routing_setup.RoutingSetup) -> None:
-        while self.teams_form.rowCount():
-            self.teams_form.removeRow(0)
-        self.team_boxes = {}
-        for team in setup.teams:
-            box = QComboBox(objectName=f"teamAssign{team.team_id}")
-            for value, text in STRATEGIES:
-                if value != "agent":
-                    box.addItem(tr(text), value)
-            box.setCurrentIndex(max(0, box.findData(team.strategy and str(team.strategy))))
-            box.activated.connect(
-                lambda _i, t=team.team_id, b=box: self.set_team(t, b.currentData())
-            )
-            self.team_boxes[team.team_id] = box
-            self.teams_form.addRow(team.name, box)
+        self.teams_panel.show_setup(setup)
 
     def _on_failed(self, exc: BaseException) -> None:
         self.status.setText(error_text(exc))
@@ -512,7 +420,7 @@ class RoutingRulesPage(QWidget):
             self.editing = None
         self.editor.show_problem(exc)
 
-    def set_team(self, team_id: int, strategy: str | None) -> None:
+    def set_team(self, team_id: int, strategy: object) -> None:
         db, me = self.session.db, self.session.agent_id
         chosen = Strategy(strategy) if strategy else None
         self._write(
@@ -520,8 +428,8 @@ class RoutingRulesPage(QWidget):
             what=tr("Saving how the team assigns"),
         )
 
-    def _on_calendar_activated(self, _index: int) -> None:
-        db, me, chosen = self.session.db, self.session.agent_id, self.calendar.currentData()
+    def set_calendar(self, chosen: int | None) -> None:
+        db, me = self.session.db, self.session.agent_id
         self._write(
             lambda: routing_setup.set_routing_calendar(db, me, chosen),
             what=tr("Saving the routing calendar"),
