@@ -5,6 +5,7 @@ and the agent's availability from the status bar."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
 
 import pytest
@@ -276,3 +277,38 @@ def test_an_agent_goes_away_until_a_date_from_the_status_bar(qtbot, make_window,
     # Set from elsewhere (another of Tom's windows): this one follows.
     directory.set_availability(demo_db, tom().id, Availability.OFF_SHIFT)
     qtbot.waitUntil(lambda: button.text() == "● Off shift", timeout=5000)
+
+
+def test_the_thread_words_a_routed_ticket_at_display_time_through_tr(demo_db, monkeypatch):
+    from desk.services.intake import IntakeRequest, log_ticket
+    from desk.ui.ticket import thread_view
+
+    admin = _admin(demo_db)
+    network = _team(demo_db, "Network")
+    rules.add_rule(
+        demo_db,
+        admin,
+        Rule("VPN to Network", Words(("vpn",)), (SetTeam(network), Assign(Strategy.LEAST_LOADED))),
+    )
+    customer = queries.lookup_callers(demo_db, "a")[0].customer.id
+    ticket = log_ticket(demo_db, admin, IntakeRequest(subject="VPN down", customer_id=customer))
+    routed = next(e for e in queries.get_ticket(demo_db, ticket.id).thread if e.event == "routed")
+    english = thread_view.event_text(routed)
+    assert english == "routed the ticket: " + routed.data["explanation"]
+
+    real_tr = thread_view.tr
+    said = {
+        "rule “{name}”: {because}": "Regel „{name}“: {because}",
+        "“{value}” in the subject": "„{value}“ im Betreff",
+    }
+
+    def german(text: str, context: str = "Desk") -> str:
+        return said.get(text, text) if context == "Routing" else real_tr(text, context)
+
+    monkeypatch.setattr(thread_view, "tr", german)
+    assert thread_view.event_text(routed).startswith(
+        "routed the ticket: Regel „VPN to Network“: „vpn“ im Betreff → Network"
+    )
+    # An entry from before keeps the English it stored.
+    old = dataclasses.replace(routed, data={"explanation": "rule “Old”: x"})
+    assert thread_view.event_text(old) == "routed the ticket: rule “Old”: x"
