@@ -331,3 +331,13 @@ def checked_rule(rule: object) -> Rule:
             "rule", "The rule holds something that is not a rule."
         ) from None
     return rule_from_json(body, enabled=rule.enabled is not False, rule_id=rule.id)
+
+
+def condition_from_json(body: object, where: str = "when") -> Condition:
+    """One condition (or group) as `condition_to_json` writes it; a ValidationError names
+    each bad part by its path under `where`."""
+    r = _Reader()
+    condition = r.condition(where, body)
+    if r.problems:
+        raise ValidationError(r.problems)
+    return condition

@@ -281,7 +281,8 @@ def check_pattern(pattern: str, where: str = "pattern") -> str:
     try:
         compiled(pattern)
     except re.error as exc:
-        raise ValidationError.single(where, f"The pattern is not valid: {exc.msg}.") from None
+        at = "" if exc.pos is None else f" at character {exc.pos + 1}"
+        raise ValidationError.single(where, f"The pattern is not valid{at}: {exc.msg}.") from None
     return pattern
 
 
@@ -309,6 +310,14 @@ def referenced_ids(rule: Rule) -> Mapping[str, set[int]]:
             case Assign(_, agent_id) if agent_id:
                 found["agent"].add(agent_id)
     return found
+
+
+def reads_clock(rules: Sequence[Rule]) -> bool:
+    """Whether any of the rules asks about the time (of day, weekday, business hours):
+    only then does routing need the desk's calendar."""
+    return any(
+        isinstance(c, TimeOfDay | Weekday | BusinessHours) for r in rules for c in conditions(r)
+    )
 
 
 def conditions(rule_or_condition: Rule | Condition) -> Sequence[Condition]:

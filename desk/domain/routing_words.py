@@ -6,7 +6,8 @@ literals and fill them from the same data.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 from .model import Channel
 from .routing import Decision, Fired, RoutingContext, Step
@@ -77,6 +78,13 @@ TEAM_TEMPLATE = "team's own assignment"  # a transfer into a team that assigns b
 NO_RULE = "no rule matched"
 
 
+Translate = Callable[[str], str]
+
+
+def _same(text: str) -> str:
+    return text
+
+
 def _fill(template: str, data: Mapping[str, object]) -> str:
     values = {k: "" if v is None else str(v) for k, v in data.items()}
     if "availability" in values:
@@ -84,37 +92,83 @@ def _fill(template: str, data: Mapping[str, object]) -> str:
     return template.format_map(values)
 
 
-def match_text(m: Match) -> str:
+def match_text(m: Match, translate: Translate = _same) -> str:
     value = m.value
     if m.field == "weekday":
-        value = WEEKDAYS[int(value)]
+        value = translate(WEEKDAYS[int(value)])
     elif m.field == "channel":
         value = value.replace("_", "-")
-    return MATCH_TEMPLATES[m.field].format(value=value)
+    elif m.field == "business_hours":
+        value = translate(value)
+    return translate(MATCH_TEMPLATES[m.field]).format(value=value)
 
 
-def step_text(step: Step) -> str:
-    return _fill(STEP_TEMPLATES[step.kind], step.data)
+def step_text(step: Step, translate: Translate = _same) -> str:
+    return _fill(translate(STEP_TEMPLATES[step.kind]), step.data)
 
 
-def fired_text(f: Fired) -> str:
-    steps = "; ".join(step_text(s) for s in f.steps)
+def fired_text(f: Fired, translate: Translate = _same) -> str:
+    steps = "; ".join(step_text(s, translate) for s in f.steps)
     if not f.rule_name:
-        return f"{TEAM_TEMPLATE}: {steps}" if steps else TEAM_TEMPLATE
-    because = ", ".join(match_text(m) for m in f.matches) or "every ticket"
+        team = translate(TEAM_TEMPLATE)
+        return f"{team}: {steps}" if steps else team
+    because = ", ".join(match_text(m, translate) for m in f.matches) or translate("every ticket")
     first, _, rest = steps.partition("; ")
-    text = RULE_TEMPLATE.format(name=f.rule_name, because=because)
+    text = translate(RULE_TEMPLATE).format(name=f.rule_name, because=because)
     if first.startswith("→"):
         return f"{text} {first}" + (f"; {rest}" if rest else "")
     return f"{text}; {steps}" if steps else text
 
 
-def explain(decision: Decision) -> str:
+def explain(decision: Decision, translate: Translate = _same) -> str:
     """ "rule 'VPN to Network': topic Network › VPN → Network; assigned to Tom Becker,
     least loaded with 3 open" — every rule that fired, in order."""
-    if not decision.fired:
-        return NO_RULE
-    return " · ".join(fired_text(f) for f in decision.fired)
+    return explain_fired(decision.fired, translate)
+
+
+def explain_fired(fired: Sequence[Fired], translate: Translate = _same) -> str:
+    if not fired:
+        return translate(NO_RULE)
+    return " · ".join(fired_text(f, translate) for f in fired)
+
+
+# --- the explanation as data, stored with the ROUTED event ------------------------------
+
+
+def fired_to_data(fired: Sequence[Fired]) -> list[dict[str, Any]]:
+    """What fired, as JSON the thread keeps: worded when it is shown, in the reader's
+    language (`fired_from_data`, then `explain_fired` with a translation)."""
+    return [
+        {
+            "rule_id": f.rule_id,
+            "rule": f.rule_name,
+            "matches": [[m.field, m.value] for m in f.matches],
+            "steps": [{"kind": s.kind, "data": dict(s.data)} for s in f.steps],
+        }
+        for f in fired
+    ]
+
+
+def fired_from_data(data: object) -> tuple[Fired, ...] | None:
+    """The fired rules stored by `fired_to_data`; None for data it did not write (an
+    older entry, which keeps its English explanation)."""
+    if not isinstance(data, list):
+        return None
+    found = []
+    try:
+        for f in data:
+            matches = tuple(
+                Match(str(field), str(value))
+                for field, value in f["matches"]
+                if field in MATCH_TEMPLATES
+            )
+            steps = tuple(
+                Step(s["kind"], dict(s["data"])) for s in f["steps"] if s["kind"] in STEP_TEMPLATES
+            )
+            found.append(Fired(f.get("rule_id"), str(f["rule"] or ""), matches, steps))
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+    return tuple(found)
 
 
 # --- a rule as a sentence, for the editor -----------------------------------------------

@@ -1,10 +1,11 @@
 """Routing applied inside another service's transaction: at intake and on a transfer.
 
 The teams a ticket may go to are locked first (their cursor rows, SELECT … FOR UPDATE on
-PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers), then the members'
-availability, capacity and open tickets are read and the rules decide. The chosen
-agent's row is locked too and their load read again, so that two teams routing to the
-same agent at once cannot both fill their last place.
+PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers), then every agent the
+rules may pick (one statement, in id order), and only then are their availability,
+capacity and open tickets read and the rules decide: two teams routing to the same agent
+at once count that agent's tickets one after the other, so neither fills a last place
+the other took.
 """
 
 from __future__ import annotations
@@ -18,19 +19,18 @@ from desk.domain.calendars import BusinessCalendar
 from desk.domain.model import Agent, Customer, Priority
 from desk.domain.priority import priority_for
 from desk.domain.routing import Decision, RoutingContext, TeamState, route, route_into_team
-from desk.domain.routing_rules import Facts, Rule, SetTeam, referenced_ids
-from desk.domain.routing_words import explain, step_text
+from desk.domain.routing_rules import Facts, Rule, SetTeam
+from desk.domain.routing_words import explain, fired_to_data, step_text
 from desk.domain.thread import EntryKind, EventType
 from desk.domain.ticket import Ticket
 from desk.store.tickets import NewEntry
 from desk.store.unit_of_work import SqlUnitOfWork
 
 from . import tickets as work
+from .routing_setup import desk_calendar
 
 #: Who the thread says routed a ticket.
 ROUTING_AUTHOR = "Routing"
-#: A busy agent's row taken by another team between reading and locking: decide again.
-_RETRIES = 5
 
 
 def facts_of(ticket: Ticket, customer: Customer | None) -> Facts:
@@ -62,16 +62,20 @@ def base_context(
     )
 
 
-def _teams_of(facts: Facts, rules: Sequence[Rule], ctx: RoutingContext) -> set[int]:
-    """Every team the rules could route this ticket to (so all are locked, in id order)."""
+def _teams_of(
+    facts: Facts, rules: Sequence[Rule], ctx: RoutingContext
+) -> tuple[list[Rule], set[int]]:
+    """The rules that fire for this ticket, and every team they could route it to (so
+    all are locked, in id order)."""
     found = {facts.team_id} if facts.team_id else set()
     decision = route(facts, rules, ctx)
-    for fired in decision.fired:
-        rule = next((r for r in rules if r.id == fired.rule_id and r.name == fired.rule_name), None)
-        for action in rule.then if rule else ():
+    by_id = {r.id: r for r in rules}
+    fired = [by_id[f.rule_id] for f in decision.fired if f.rule_id in by_id]
+    for rule in fired:
+        for action in rule.then:
             if isinstance(action, SetTeam):
                 found.add(action.team_id)
-    return found
+    return fired, found
 
 
 def _locked_context(
@@ -82,14 +86,19 @@ def _locked_context(
     known: dict[int, TeamState] | None = None,
 ) -> RoutingContext:
     """The teams' cursors, read after their locks are taken (in id order: two intakes
-    never wait on each other in a circle), and their members' (and `named` agents')
-    state read after that. `known` teams, read just before, give their members."""
+    never wait on each other in a circle), then every agent the decision may pick
+    (the members and `named` agents) locked in one statement, in id order, and their
+    state read after that, in one more. Nobody routing in another team can change
+    those agents' load until this transaction ends, so the decision stands as made:
+    no second read of the chosen agent. `known` teams, read just before, give their
+    members."""
     cursors = {team_id: uow.routing.lock_team(team_id) for team_id in sorted(team_ids)}
     if known is not None and team_ids <= known.keys():
         teams = {t: replace(known[t], cursor=cursors[t]) for t in team_ids}
     else:
         teams = uow.routing.team_states(team_ids, cursors)
     agent_ids = {a for t in teams.values() for a in t.members} | set(named)
+    uow.routing.lock_agents(agent_ids)
     return replace(ctx, teams=teams, agents=uow.routing.agent_states(agent_ids))
 
 
@@ -101,33 +110,28 @@ def _decide(
     team_id: int | None,
 ) -> Decision | None:
     """The decision under the locks (None: nothing to do). `team_id` set: a transfer."""
-    for _ in range(_RETRIES):
-        decision = route(facts, rules, ctx) if team_id is None else route_into_team(team_id, ctx)
-        if team_id is None and decision is not None and decision.assignee_id is None:
-            into = route_into_team(decision.team_id, ctx) if decision.team_id else None
-            if into is not None and decision.waiting is None:
-                # No rule assigned: the team's own way, if it has one.
-                decision = replace(
-                    decision,
-                    assignee_id=into.assignee_id,
-                    fired=decision.fired + into.fired,
-                    cursors=into.cursors,
-                    waiting=into.waiting,
-                )
-        if decision is None or decision.assignee_id is None:
-            return decision
-        uow.routing.lock_agent(decision.assignee_id)
-        fresh = uow.routing.agent_states([decision.assignee_id])[decision.assignee_id]
-        if fresh.has_room and fresh.available(ctx.now):
-            return decision
-        ctx = replace(ctx, agents={**ctx.agents, fresh.id: fresh})
-    return replace(decision, assignee_id=None)
+    decision = route(facts, rules, ctx) if team_id is None else route_into_team(team_id, ctx)
+    if team_id is None and decision is not None and decision.assignee_id is None:
+        into = route_into_team(decision.team_id, ctx) if decision.team_id else None
+        if into is not None and decision.waiting is None:
+            # No rule assigned: the team's own way, if it has one.
+            decision = replace(
+                decision,
+                assignee_id=into.assignee_id,
+                fired=decision.fired + into.fired,
+                cursors=into.cursors,
+                waiting=into.waiting,
+            )
+    return decision
 
 
 def _entries(decision: Decision, team_name: str) -> list[NewEntry]:
     text = explain(decision)
     data = {
+        # The English words for search and for older copies of Desk; a reader's copy
+        # words `fired` in its own language when it shows the entry.
         "explanation": text,
+        "fired": fired_to_data(decision.fired),
         "rules": [f.rule_name for f in decision.fired if f.rule_name],
         "assignee_id": decision.assignee_id,
         "team_id": decision.team_id,
@@ -145,6 +149,7 @@ def _entries(decision: Decision, team_name: str) -> list[NewEntry]:
                     **data,
                     "team_name": team_name,
                     "why": decision.waiting.kind,
+                    "why_data": dict(decision.waiting.data),
                     "because": step_text(decision.waiting).removeprefix("waiting: "),
                 },
             )
@@ -183,8 +188,12 @@ def route_new_ticket(
     calendar: BusinessCalendar | None = None,
 ) -> tuple[Ticket, Plan | None]:
     """At intake, before the ticket is stored: the team, topic and priority the rules give
-    it (and the plan, to carry out with `after_intake` once it has an id)."""
-    rules = uow.routing.enabled_rules()
+    it (and the plan, to carry out with `after_intake` once it has an id). Rules that ask
+    about the time count in `calendar`, by default the desk's routing calendar."""
+    enabled = uow.routing.enabled_rule_set()
+    rules = enabled.rules
+    if calendar is None and enabled.reads_clock:
+        calendar = desk_calendar(uow)
     if not rules:  # the common case of a desk that does not route: two small reads
         team = uow.routing.team_states([ticket.team_id]) if ticket.team_id else {}
         if not team or team[ticket.team_id].auto_assign is None:  # type: ignore[index]
@@ -192,12 +201,14 @@ def route_new_ticket(
     facts = facts_of(ticket, customer)
     ctx = base_context(uow, uow.now(), calendar)
     every_team = uow.routing.team_states()
-    team_ids = _teams_of(facts, rules, replace(ctx, teams=every_team)) & every_team.keys()
+    fired, team_ids = _teams_of(facts, rules, replace(ctx, teams=every_team))
+    team_ids &= every_team.keys()
     if not team_ids and not rules:
         return ticket, None
-    named = {a for r in rules for a in referenced_ids(r)["agent"]}
-    ctx = _locked_context(uow, ctx, team_ids, named, every_team)
-    decision = _decide(uow, facts, rules, ctx, None)
+    ctx = _locked_context(uow, ctx, team_ids, enabled.named_agents, every_team)
+    # Whether a rule matches depends on the ticket and the clock alone, not on the
+    # agents: the decision under the locks walks only the rules that matched already.
+    decision = _decide(uow, facts, fired, ctx, None)
     if decision is None or not decision.changed_anything:
         return ticket, None
     return _with_fields(ticket, decision), Plan(decision, ctx)

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from datetime import timedelta
 
 from desk.domain import validation
 from desk.domain.calendars import BusinessCalendar
@@ -29,6 +30,7 @@ from desk.store.unit_of_work import SqlUnitOfWork
 from . import audit
 from .database import Database
 from .routing import base_context, facts_of
+from .routing_setup import desk_calendar
 from .tickets import acting_agent
 
 REPLAY_MAX = 10_000
@@ -335,7 +337,7 @@ def try_rules(
             facts = replace(facts, received_at=uow.now())
         chosen = _rules(uow, checked)
         ctx = replace(
-            base_context(uow, uow.now(), calendar),
+            base_context(uow, uow.now(), calendar or desk_calendar(uow)),
             teams=uow.routing.team_states(),
             agents=uow.routing.agent_states(),
         )
@@ -360,6 +362,10 @@ class Replay:
     by_rule: Mapping[str, int]
     waiting: int  # routed to a team where nobody could take them
     unmatched: int  # no rule fired
+    #: What happened to the same tickets: their team and agent now.
+    actual_by_team: Mapping[str, int] = field(default_factory=dict)
+    actual_by_agent: Mapping[str, int] = field(default_factory=dict)
+    actual_unassigned: int = 0
 
 
 def replay_rules(
@@ -367,29 +373,43 @@ def replay_rules(
     actor_id: int,
     last: int = 1_000,
     *,
+    days: int | None = None,
     rules: Sequence[Rule] | None = None,
     calendar: BusinessCalendar | None = None,
 ) -> Replay:
     """How `rules` (by default the enabled ones) would have spread the last `last`
-    tickets across teams and agents, oldest first, starting from today's loads and
-    counting each ticket given. Reads only."""
+    tickets (only those of the last `days` days, if given) across teams and agents,
+    oldest first, starting from today's loads and counting each ticket given, beside
+    where those tickets are now. Reads only."""
     last = validation.clean_count("last", "The number of tickets", last, low=1, high=REPLAY_MAX)
+    if days is not None:
+        days = validation.clean_count("days", "The number of days", days, low=1, high=3_660)
     checked = _checked_rules(rules)
     calendar = _checked_calendar(calendar)
     with db.read() as uow:
         acting_agent(uow, actor_id, Permission.ASSIGN_OTHERS)
         chosen = _rules(uow, checked)
+        now = uow.now()
         ctx: RoutingContext = replace(
-            base_context(uow, uow.now(), calendar),
+            base_context(uow, now, calendar or desk_calendar(uow)),
             teams=uow.routing.team_states(),
             agents=uow.routing.agent_states(),
         )
-        rows = uow.routing.recent_facts(last)
+        since = now - timedelta(days=days) if days is not None else None
+        rows = uow.routing.recent_tickets(last, since)
     team_counts: Counter[str] = Counter()
     agent_counts: Counter[str] = Counter()
     rule_counts: Counter[str] = Counter()
-    waiting = unmatched = 0
-    for facts in rows:
+    actual_teams: Counter[str] = Counter()
+    actual_agents: Counter[str] = Counter()
+    waiting = unmatched = actual_unassigned = 0
+    for facts, assignee_id, team_id in rows:
+        actual_teams[ctx.team_name(team_id)] += 1
+        if assignee_id is None:
+            actual_unassigned += 1
+        else:
+            known = ctx.agents.get(assignee_id)
+            actual_agents[known.name if known else f"#{assignee_id}"] += 1
         decision = route(facts, chosen, ctx)
         if decision.assignee_id is None and decision.waiting is None and decision.team_id:
             into = route_into_team(decision.team_id, ctx)
@@ -411,5 +431,13 @@ def replay_rules(
             waiting += 1
         ctx = with_assignment(ctx, decision, decision.priority)
     return Replay(
-        len(rows), dict(team_counts), dict(agent_counts), dict(rule_counts), waiting, unmatched
+        len(rows),
+        dict(team_counts),
+        dict(agent_counts),
+        dict(rule_counts),
+        waiting,
+        unmatched,
+        dict(actual_teams),
+        dict(actual_agents),
+        actual_unassigned,
     )

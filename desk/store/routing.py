@@ -9,12 +9,24 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, Text, case, cast, delete, func, insert, select, update
+from sqlalchemy import (
+    Connection,
+    Select,
+    Text,
+    bindparam,
+    case,
+    cast,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
 
 from desk.domain.errors import ActionNotAllowed, NotFound
 from desk.domain.routing import PRIORITY_WEIGHT, AgentState, TeamState
 from desk.domain.routing_json import rule_from_json, rule_to_json
-from desk.domain.routing_rules import Facts, Rule, Strategy
+from desk.domain.routing_rules import Assign, Facts, Rule, Strategy, reads_clock
 
 from .schema import (
     agents,
@@ -54,7 +66,53 @@ def _parsed(body_text: str, enabled: bool = True, rule_id: int | None = None) ->
     return rule_from_json(json.loads(body_text), enabled=enabled, rule_id=rule_id)
 
 
+@dataclass(frozen=True, slots=True)
+class EnabledRules:
+    """The rules an intake walks, and what it must know of them before routing: whether
+    any asks about the time (then the desk's calendar is read) and which agents they
+    name (locked with the teams' members). Worked out once per rule body, not per intake."""
+
+    rules: list[Rule]
+    reads_clock: bool
+    named_agents: frozenset[int]
+
+
+@lru_cache(maxsize=4096)
+def _traits(body_text: str) -> tuple[bool, frozenset[int]]:
+    rule = _parsed(body_text)
+    named = frozenset(a.agent_id for a in rule.then if isinstance(a, Assign) and a.agent_id)
+    return reads_clock([rule]), named
+
+
 _WEIGHT = case(*((tickets.c.priority == int(p), w) for p, w in PRIORITY_WEIGHT.items()), else_=1)
+
+
+def _agent_states_query(only_wanted: bool) -> Select[Any]:
+    """Agents and their load, built once: `:ids` names the agents when `only_wanted`."""
+    ids = bindparam("ids", expanding=True)
+    load = select(
+        tickets.c.assignee_id,
+        func.count().label("load"),
+        func.sum(_WEIGHT).label("weighted"),
+    ).where(tickets.c.is_active, tickets.c.assignee_id.is_not(None))
+    if only_wanted:
+        load = load.where(tickets.c.assignee_id.in_(ids))
+    loads = load.group_by(tickets.c.assignee_id).subquery("loads")
+    query = select(
+        agents.c.id,
+        agents.c.name,
+        agents.c.availability,
+        agents.c.away_until,
+        agents.c.capacity,
+        agents.c.active,
+        loads.c.load,
+        loads.c.weighted,
+    ).outerjoin(loads, loads.c.assignee_id == agents.c.id)
+    return query.where(agents.c.id.in_(ids)) if only_wanted else query
+
+
+_AGENT_STATES = _agent_states_query(True)
+_EVERY_AGENT_STATE = _agent_states_query(False)
 
 
 class RoutingRepository:
@@ -77,6 +135,21 @@ class RoutingRepository:
             .order_by(routing_rules.c.position, routing_rules.c.id)
         )
         return [_parsed(row.body_text, True, row.id) for row in self._conn.execute(query)]
+
+    def enabled_rule_set(self) -> EnabledRules:
+        """`enabled_rules`, with what routing must know of them before it decides."""
+        query = (
+            select(routing_rules.c.id, _RULE_COLUMNS[-1])
+            .where(routing_rules.c.enabled)
+            .order_by(routing_rules.c.position, routing_rules.c.id)
+        )
+        rows = list(self._conn.execute(query))
+        traits = [_traits(row.body_text) for row in rows]
+        return EnabledRules(
+            [_parsed(row.body_text, True, row.id) for row in rows],
+            any(clock for clock, _named in traits),
+            frozenset().union(*(named for _clock, named in traits)),
+        )
 
     def rule(self, rule_id: int) -> StoredRule:
         row = self._conn.execute(
@@ -170,13 +243,21 @@ class RoutingRepository:
             .values(last_agent_id=agent_id)
         )
 
-    def lock_agent(self, agent_id: int) -> None:
-        """Hold the agent's row, so that two teams routing to them at once count their
-        open tickets one after the other. FOR NO KEY UPDATE: a transaction that merely
-        references the agent (a ticket saved with them as its updater) holds KEY SHARE,
-        which this does not wait for, so it cannot close a circle with a team's lock."""
+    def lock_agents(self, agent_ids: Iterable[int]) -> None:
+        """Hold the agents' rows (one statement, in id order), so that two teams routing
+        to the same agent at once count their open tickets one after the other. FOR NO
+        KEY UPDATE: a transaction that merely references an agent (a ticket saved with
+        them as its updater) holds KEY SHARE, which this does not wait for, so it cannot
+        close a circle with a team's lock. Nothing to do on SQLite, whose write
+        transaction holds the database's one write lock already."""
+        wanted = sorted(set(agent_ids))
+        if not wanted or self._conn.dialect.name == "sqlite":
+            return
         self._conn.execute(
-            select(agents.c.id).where(agents.c.id == agent_id).with_for_update(key_share=True)
+            select(agents.c.id)
+            .where(agents.c.id.in_(wanted))
+            .order_by(agents.c.id)
+            .with_for_update(key_share=True)
         )
 
     # --- the state routing decides from -------------------------------------------------
@@ -209,33 +290,15 @@ class RoutingRepository:
         }
 
     def agent_states(self, agent_ids: Iterable[int] | None = None) -> dict[int, AgentState]:
-        """Agents with their open tickets counted now (plain and weighted by priority)."""
-        wanted = None if agent_ids is None else set(agent_ids)
-        if wanted is not None and not wanted:
-            return {}
-        load = (
-            select(
-                tickets.c.assignee_id,
-                func.count().label("load"),
-                func.sum(_WEIGHT).label("weighted"),
-            )
-            .where(tickets.c.is_active, tickets.c.assignee_id.is_not(None))
-            .group_by(tickets.c.assignee_id)
-        )
-        people = select(
-            agents.c.id,
-            agents.c.name,
-            agents.c.availability,
-            agents.c.away_until,
-            agents.c.capacity,
-            agents.c.active,
-        )
-        if wanted is not None:
-            load = load.where(tickets.c.assignee_id.in_(wanted))
-            people = people.where(agents.c.id.in_(wanted))
-        loads = {
-            row.assignee_id: (row.load, int(row.weighted or 0)) for row in self._conn.execute(load)
-        }
+        """Agents with their open tickets counted now (plain and weighted by priority),
+        in one query (one round trip for the intake that routes)."""
+        if agent_ids is None:
+            rows = self._conn.execute(_EVERY_AGENT_STATE)
+        else:
+            wanted = sorted(set(agent_ids))
+            if not wanted:
+                return {}
+            rows = self._conn.execute(_AGENT_STATES, {"ids": wanted})
         return {
             row.id: AgentState(
                 row.id,
@@ -243,10 +306,11 @@ class RoutingRepository:
                 row.availability,
                 row.away_until,
                 row.capacity,
-                *loads.get(row.id, (0, 0)),
+                row.load or 0,
+                int(row.weighted or 0),
                 active=row.active,
             )
-            for row in self._conn.execute(people)
+            for row in rows
         }
 
     def topics(self) -> tuple[dict[int, int | None], dict[int, str]]:
@@ -259,6 +323,14 @@ class RoutingRepository:
     def recent_facts(self, last: int) -> list[Facts]:
         """The last `last` tickets logged, oldest first, with their callers' organisation
         and email, in one query (the replay of 1,000 must take well under two seconds)."""
+        return [facts for facts, _assignee, _team in self.recent_tickets(last)]
+
+    def recent_tickets(
+        self, last: int, since: datetime | None = None
+    ) -> list[tuple[Facts, int | None, int | None]]:
+        """The last `last` tickets logged (only those logged from `since` on, if given),
+        oldest first: what routing reads of each as it was logged (the team its help
+        topic gives, not one it was transferred to since), and its agent and team now."""
         query = (
             select(
                 tickets.c.subject,
@@ -270,26 +342,35 @@ class RoutingRepository:
                 customers.c.email,
                 tickets.c.priority,
                 tickets.c.impact,
-                tickets.c.team_id,
+                func.coalesce(categories.c.default_team_id, tickets.c.team_id).label("logged_team"),
                 tickets.c.created_at,
+                tickets.c.assignee_id,
+                tickets.c.team_id,
             )
             .join(customers, customers.c.id == tickets.c.customer_id)
+            .outerjoin(categories, categories.c.id == tickets.c.category_id)
             .order_by(tickets.c.id.desc())
             .limit(last)
         )
+        if since is not None:
+            query = query.where(tickets.c.created_at >= since)
         found = [
-            Facts(
-                r.subject,
-                r.description,
-                r.channel,
-                r.category_id,
-                r.customer_id,
-                r.organisation,
-                r.email or "",
-                r.priority,
-                r.impact,
+            (
+                Facts(
+                    r.subject,
+                    r.description,
+                    r.channel,
+                    r.category_id,
+                    r.customer_id,
+                    r.organisation,
+                    r.email or "",
+                    r.priority,
+                    r.impact,
+                    r.logged_team,
+                    r.created_at,
+                ),
+                r.assignee_id,
                 r.team_id,
-                r.created_at,
             )
             for r in self._conn.execute(query)
         ]

@@ -41,6 +41,7 @@ from desk.services import (
     live,
     queries,
     routing_rules,
+    routing_setup,
     sign_in,
 )
 from desk.services import database as database_service
@@ -780,10 +781,22 @@ def catalogue(db, w: World, ticket: int, version: int) -> list[tuple[str, Call, 
         (
             "replay_rules",
             lambda **k: routing_rules.replay_rules(
-                db, k["actor"], k["last"], rules=k["rules"], calendar=k["calendar"]
+                db, k["actor"], k["last"], days=k["days"], rules=k["rules"], calendar=k["calendar"]
             ),
-            {"actor": w.supervisor, "last": 10, "rules": None, "calendar": None},
-            {"actor": "id", "last": "count", "rules": "thing?", "calendar": "thing?"},
+            {"actor": w.supervisor, "last": 10, "days": None, "rules": None, "calendar": None},
+            {
+                "actor": "id",
+                "last": "count",
+                "days": "count?",
+                "rules": "thing?",
+                "calendar": "thing?",
+            },
+        ),
+        (
+            "set_routing_calendar",
+            lambda **k: routing_setup.set_routing_calendar(db, k["actor"], k["calendar"]),
+            {"actor": w.admin, "calendar": None},
+            {"actor": "id", "calendar": "id?"},
         ),
         (
             "sign_in",
@@ -1113,7 +1126,17 @@ def test_the_catalogue_covers_every_public_service_function(db, world: World):
     import inspect
 
     names = {entry[0].split(".")[0] for entry in catalogue(db, world, 1, 1)}
-    modules = (work, queries, directory, connection, database_service, demo, intake, routing_rules)
+    modules = (
+        work,
+        queries,
+        directory,
+        connection,
+        database_service,
+        demo,
+        intake,
+        routing_rules,
+        routing_setup,
+    )
     admin_modules = (administration, help_topics, audit)
     others = (desk_settings, live, health, sla_service, housekeeping, sign_in, kept_sign_in)
     for module in (*modules, *admin_modules, *others):
@@ -1167,6 +1190,10 @@ def test_the_catalogue_covers_every_public_service_function(db, world: World):
             "read_settings",
             "apply_number_prefix",
             "clean_prefix",
+            # What the rule editor shows beside the rules (nothing but the database), and
+            # the routing calendar read in a transaction the caller holds.
+            "routing_setup",
+            "desk_calendar",
         }
         assert public <= names, sorted(public - names)
 

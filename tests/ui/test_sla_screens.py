@@ -274,9 +274,13 @@ def test_only_one_running_desk_sweeps_at_a_time(qtbot, levels, demo_db):
 def _service_levels(qtbot, window):
     assert window.service_levels_action.isVisible()
     window.service_levels_action.trigger()
-    levels_window = window.sla_window.service_levels
+    levels_window = window.administration
     qtbot.waitUntil(lambda: levels_window.isVisible())
-    for page in levels_window.pages:
+    levels_window.pages_shown = [
+        levels_window.page(title) for title in ("Business hours", "SLA plans", "Auto-close")
+    ]
+    assert levels_window.stack.currentWidget() is levels_window.pages_shown[0]
+    for page in levels_window.pages_shown:
         qtbot.waitUntil(lambda page=page: page.runner.pending == 0, timeout=10_000)
     return levels_window
 
@@ -288,7 +292,7 @@ def test_service_levels_are_for_admins(qtbot, levels, make_window):
 
 def test_the_calendar_editor_says_what_is_wrong_at_the_field(qtbot, levels, demo_db, make_window):
     window = make_window("admin")
-    page = _service_levels(qtbot, window).pages[0]
+    page = _service_levels(qtbot, window).pages_shown[0]
     qtbot.waitUntil(lambda: page.list.count() == 1)
     _click(page.new_button)
     assert page.name.hasFocus()
@@ -334,9 +338,9 @@ def test_the_calendar_editor_says_what_is_wrong_at_the_field(qtbot, levels, demo
 def test_the_plan_editor_checks_targets_and_previews(qtbot, levels, demo_db, make_window):
     window = make_window("admin")
     levels_window = _service_levels(qtbot, window)
-    qtbot.keyClick(levels_window.tabs, Qt.Key.Key_Tab, CTRL)  # the next page: SLA plans
-    page = levels_window.pages[1]
-    assert levels_window.tabs.currentWidget() is page
+    qtbot.keyClick(levels_window.stack.currentWidget(), Qt.Key.Key_PageDown, CTRL)
+    page = levels_window.pages_shown[1]  # the next page: SLA plans
+    assert levels_window.stack.currentWidget() is page
     qtbot.waitUntil(lambda: page.list.count() == 2)
     standard = next(n for n in range(page.list.count()) if "Standard" in page.list.item(n).text())
     _click(page.list.viewport(), page.list.visualItemRect(page.list.item(standard)).center())

@@ -59,22 +59,24 @@ def test_service_clock_screenshots(qtbot, qapp, demo_db, make_window):
     _save(window, "due-column-dark.png")
     apply_style(qapp, Theme.LIGHT)
     admin = make_window("admin")
-    levels_window = admin.sla_window.show_service_levels()
-    for page in levels_window.pages:
+    admin.open_administration("Business hours")
+    levels_window = admin.administration
+    pages = [levels_window.page(t) for t in ("Business hours", "SLA plans", "Auto-close")]
+    for page in pages:
         qtbot.waitUntil(lambda page=page: page.runner.pending == 0, timeout=10_000)
-    calendars = levels_window.pages[0]
+    calendars = pages[0]
     qtbot.waitUntil(lambda: calendars.list.count() > 0)
     calendars.list.setCurrentRow(0)
     calendars.days[5].setText("10:00-14:00, 13:00-25:00")
     calendars.check_day(5)
     qtbot.wait(200)
     _save(levels_window, "calendar-editor.png")
-    levels_window.tabs.setCurrentIndex(1)
-    plans = levels_window.pages[1]
+    levels_window.show_titled("SLA plans")
+    plans = pages[1]
     qtbot.waitUntil(lambda: plans.list.count() > 0)
     plans.list.setCurrentRow(1)
     qtbot.wait(200)
     _save(levels_window, "plan-editor.png")
-    levels_window.tabs.setCurrentIndex(2)
+    levels_window.show_titled("Auto-close")
     qtbot.wait(100)
     _save(levels_window, "auto-close.png")

@@ -88,12 +88,14 @@ READS = {
     RoutingRepository: {
         "rules",
         "enabled_rules",
+        "enabled_rule_set",
         "rule",
         "team_states",
         "agent_states",
         "topics",
         "recent_facts",
-        "lock_agent",
+        "recent_tickets",
+        "lock_agents",
     },
 }
 WRITES = {

@@ -89,6 +89,12 @@ class AdministrationWindow(QMainWindow):
         """The page with this (source) title: "Agents", "Teams", …"""
         return self.pages[title]
 
+    def show_titled(self, title: str) -> None:
+        """Show the page with this (source) title, if this reader has it."""
+        page = self.pages.get(title)
+        if page is not None:
+            self.show_page(self.stack.indexOf(page))
+
     def show_page(self, row: int) -> None:
         if 0 <= row < self.page_list.count():
             self.page_list.setCurrentRow(row)
@@ -119,12 +125,15 @@ def show_administration(
     ops: Ops,
     hub: ChangeHub,
     parent: QWidget,
+    page: str | None = None,
 ) -> AdministrationWindow:
-    """The Administration window, made the first time, raised afterwards."""
+    """The Administration window, made the first time, raised afterwards (on `page`)."""
     from shiboken6 import isValid
 
     if window is None or not isValid(window):
         window = AdministrationWindow(session, ops, hub, parent)
+    if page is not None:
+        window.show_titled(page)
     window.show()
     window.raise_()
     window.activateWindow()

@@ -20,6 +20,7 @@ from .agents_page import AgentsPage
 from .audit_page import AuditPage
 from .calendar_page import CalendarsPage
 from .plan_page import SlaPlansPage
+from .routing_page import RoutingRulesPage
 from .service_level_page import ServiceLevelPage
 from .service_levels import AutoClosePage
 from .settings_page import SettingsPage
@@ -57,6 +58,11 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec(
         QT_TRANSLATE_NOOP("Desk", "Auto-close"),
         _service_level(AutoClosePage),
+        Permission.MANAGE_DESK,
+    ),
+    PageSpec(
+        QT_TRANSLATE_NOOP("Desk", "Routing rules"),
+        lambda context: RoutingRulesPage(context.session, context.hub, ops=context.ops),
         Permission.MANAGE_DESK,
     ),
     PageSpec(QT_TRANSLATE_NOOP("Desk", "Audit log"), AuditPage, Permission.MANAGE_DESK),

@@ -1,17 +1,15 @@
-"""Administration › Service levels…: business hours, SLA plans and closing resolved tickets,
-as pages (each `Page.title()` and `Page.create(session, hub)`) that the Administration
-window can take as they are; until it does, they sit in tabs of a window of their own."""
+"""Administration › Auto-close: resolved tickets closing by themselves. The business hours
+and SLA plan pages are in calendar_page.py and plan_page.py; all three are pages of the
+Administration window (pages.py)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
     QLabel,
     QPushButton,
     QSpinBox,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -22,8 +20,6 @@ from desk.services import sla
 from ..common.change_hub import ChangeHub
 from ..common.labels import tr
 from ..common.session import DeskSession
-from .calendar_page import CalendarsPage
-from .plan_page import SlaPlansPage
 from .service_level_page import ServiceLevelPage
 
 
@@ -87,25 +83,3 @@ class AutoClosePage(ServiceLevelPage):
             what=tr("Saving auto-close"),
             write=True,
         )
-
-
-#: The pages, in the order the window shows them.
-PAGES = (CalendarsPage, SlaPlansPage, AutoClosePage)
-
-
-class ServiceLevelsWindow(QWidget):
-    """The service-level pages in tabs (Ctrl+Tab moves between them)."""
-
-    def __init__(
-        self, session: DeskSession, hub: ChangeHub | None, parent: QWidget | None = None
-    ) -> None:
-        super().__init__(parent, Qt.WindowType.Window)
-        self.setObjectName("serviceLevelsWindow")
-        self.setWindowTitle(tr("Service levels"))
-        self.resize(980, 720)
-        self.tabs = QTabWidget(objectName="serviceLevelTabs")
-        self.pages = [page.create(session, hub) for page in PAGES]
-        for page in self.pages:
-            self.tabs.addTab(page, page.title())
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.tabs)

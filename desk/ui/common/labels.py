@@ -8,8 +8,9 @@ from functools import cache
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QColor
 
-from desk.domain.model import Availability, Channel, Level, Priority, Role, TicketStatus
+from desk.domain.model import Agent, Availability, Channel, Level, Priority, Role, TicketStatus
 from desk.domain.presence import Activity, PresenceEntry
+from desk.domain.routing import effective_availability
 
 # Label tables are translated once, on first use: Desk does not switch language while it runs.
 
@@ -115,6 +116,22 @@ def when(moment: datetime | None, now: datetime | None = None) -> str:
     if local.year == now_local.year:
         return f"{local.day} {local:%b}"
     return f"{local.day} {local:%b %Y}"
+
+
+def short_day(moment: datetime) -> str:
+    """ "Thu 3 Dec": a day, in this computer's time."""
+    local = moment.astimezone()
+    return f"{local:%a} {local.day} {local:%b}"
+
+
+def availability_words(agent: Agent, now: datetime | None = None) -> str:
+    """ "Available", "Away until Thu 3 Dec", "Off shift": as the agent is now (an away
+    that has run out is available again)."""
+    now = now or datetime.now(UTC)
+    state = effective_availability(agent.availability, agent.away_until, now)
+    if state == Availability.AWAY and agent.away_until is not None:
+        return tr("Away until {day}").format(day=short_day(agent.away_until))
+    return availability_label(state)
 
 
 def full_time(moment: datetime | None) -> str:

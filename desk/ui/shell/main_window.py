@@ -29,6 +29,7 @@ from ..queues.queue_pane import QueuePane
 from ..ticket.actions import TicketActions
 from ..ticket.ticket_pane import TicketPane
 from . import window_actions
+from .availability import AvailabilityControl
 from .database_status import DatabaseBanner, DatabaseMonitor
 from .help_windows import HelpWindows
 from .layout_memory import QUEUES_MIN_WIDTH, LayoutMemory, agent_prefix
@@ -65,6 +66,8 @@ class MainWindow(QMainWindow):
     change_password_action: QAction
     sign_out_action: QAction
     administration_action: QAction
+    routing_rules_action: QAction
+    availability_action: QAction
     quit_action: QAction
     shortcuts_action: QAction
     about_action: QAction
@@ -109,6 +112,8 @@ class MainWindow(QMainWindow):
         self.status = DeskStatusBar(session.database_description)
         self.setStatusBar(self.status)
         self.problems = WindowProblems(self.status, errors, self)
+        self.availability = AvailabilityControl(session, self.ops, self.status, self)
+        self.session_keeper.sessionChanged.connect(self.availability.set_session)
         self.help = HelpWindows(self.runner, self)
 
         self.queues = QueueList(session, ops=self.ops, hub=hub)
@@ -253,11 +258,11 @@ class MainWindow(QMainWindow):
 
         change_my_password(self.session, self.runner, self, self.problems.message)
 
-    def open_administration(self) -> None:
+    def open_administration(self, page: str | None = None) -> None:
         from ..admin.admin_window import show_administration
 
         self.administration = show_administration(
-            self.administration, self.session, self.ops, self.hub, self
+            self.administration, self.session, self.ops, self.hub, self, page
         )
 
     def _on_session_keeper_session_changed(self, session: DeskSession) -> None:

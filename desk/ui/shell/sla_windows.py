@@ -1,7 +1,5 @@
 """The window's service-level parts: the notifications button in the status bar and the
-list it opens, the housekeeping sweep this Desk takes its turn at, and Administration ›
-Service levels… (business hours, SLA plans, auto-close) in a window of its own until the
-Administration window takes its pages."""
+list it opens, and the housekeeping sweep this Desk takes its turn at."""
 
 from __future__ import annotations
 
@@ -13,7 +11,6 @@ from ..notifications.notification_list import NotificationButton, NotificationLi
 from .housekeeping import Housekeeper
 
 if TYPE_CHECKING:
-    from ..admin.service_levels import ServiceLevelsWindow
     from .main_window import MainWindow
 
 
@@ -25,7 +22,6 @@ class SlaWindows(QObject):
         window.status.insertPermanentWidget(0, self.button)
         self.button.clicked.connect(self.show_notifications)
         self.notifications: NotificationList | None = None
-        self.service_levels: ServiceLevelsWindow | None = None
         self.housekeeper = Housekeeper(window.session.db, window.runner, self)
         window.monitor.writableChanged.connect(self.housekeeper.set_writable)
         self.button.recount()
@@ -38,17 +34,6 @@ class SlaWindows(QObject):
             self.notifications.ticketChosen.connect(w.ticket_pane.open)
         self.notifications.open_and_read()
         return self.notifications
-
-    def show_service_levels(self) -> ServiceLevelsWindow:
-        from ..admin.service_levels import ServiceLevelsWindow
-
-        w = self._window
-        if self.service_levels is None:
-            self.service_levels = ServiceLevelsWindow(w.session, w.hub, w)
-        self.service_levels.show()
-        self.service_levels.raise_()
-        self.service_levels.activateWindow()
-        return self.service_levels
 
     def set_session(self, session) -> None:
         self.button.set_session(session)

@@ -204,7 +204,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "service_levels",
         QT_TRANSLATE_NOOP("Desk", "Service levels…"),
-        lambda w: w.sla_window.show_service_levels(),
+        lambda w: w.open_administration("Business hours"),
         visible_when=lambda w: can(w.session.agent, Permission.MANAGE_DESK),
         tip=QT_TRANSLATE_NOOP(
             "Desk", "Business hours, holidays, SLA plans and closing resolved tickets"
@@ -250,6 +250,22 @@ ACTIONS: tuple[ActionSpec, ...] = (
         visible_when=lambda w: can(w.session.agent, Permission.MANAGE_MEMBERS),
         tip=QT_TRANSLATE_NOOP("Desk", "Agents, teams, help topics, desk settings, the audit log"),
     ),
+    ActionSpec(
+        "routing_rules",
+        QT_TRANSLATE_NOOP("Desk", "Routing rules…"),
+        lambda w: w.open_administration("Routing rules"),
+        visible_when=lambda w: can(w.session.agent, Permission.MANAGE_DESK),
+        tip=QT_TRANSLATE_NOOP(
+            "Desk", "Which team and agent new tickets go to, and how each team assigns"
+        ),
+    ),
+    ActionSpec(
+        "availability",
+        QT_TRANSLATE_NOOP("Desk", "My availability…"),
+        lambda w: w.availability.choose(),
+        tip=QT_TRANSLATE_NOOP("Desk", "Available, away (until a date) or off shift"),
+        writes=True,
+    ),
     ActionSpec("quit", QT_TRANSLATE_NOOP("Desk", "Quit"), lambda w: w.close(), ("Ctrl+Q",)),
     ActionSpec(
         "shortcuts",
@@ -273,9 +289,10 @@ MENUS: tuple[tuple[str, tuple[str | None, ...]], ...] = (
             "new",
             "refresh",
             None,
+            "availability",
+            None,
             "connect",
             "desk_settings",
-            "administration",
             None,
             "change_password",
             "sign_out",
@@ -302,7 +319,10 @@ MENUS: tuple[tuple[str, tuple[str | None, ...]], ...] = (
         ),
     ),
     (VIEW_MENU, ("find", "refresh", None, "notifications")),
-    (QT_TRANSLATE_NOOP("Desk", "&Administration"), ("service_levels",)),
+    (
+        QT_TRANSLATE_NOOP("Desk", "&Administration"),
+        ("administration", None, "service_levels", "routing_rules"),
+    ),
     (QT_TRANSLATE_NOOP("Desk", "&Help"), ("shortcuts", None, "about")),
 )
 
@@ -391,6 +411,8 @@ def build_menus(
                 menu.addSeparator()
             else:
                 menu.addAction(actions[name])
+        if all(not actions[n].isVisible() for n in names if n is not None):
+            menu.menuAction().setVisible(False)  # Administration, for an agent
         if title == VIEW_MENU and theme is not None:
             menu.addSeparator()
             menu.addMenu(theme.menu(menu))

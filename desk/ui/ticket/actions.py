@@ -188,7 +188,7 @@ class TicketActions(QObject):
         members = session.directory.members_of(team_id) if team_id is not None else ()
         others = [a for a in session.directory.agents if a.active and a not in members]
         choices = [
-            (f"{a.name} — {labels.availability_label(a.availability)}", a.id)
+            (f"{a.name} — {labels.availability_words(a)}", a.id)
             for a in (*members, *others)
             if a.active
         ]

@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from desk.domain.model import Channel, Level, Priority, TicketStatus
+from desk.domain.routing import Step
+from desk.domain.routing_words import STEP_TEMPLATES, explain_fired, fired_from_data, step_text
 from desk.domain.thread import (
     EntryKind,
     EventType,
@@ -90,9 +92,23 @@ def _translated_value(key: str, value: str, event: EventType) -> str:
     return value
 
 
+def _routing_words(text: str) -> str:
+    return tr(text, "Routing")
+
+
 def event_text(entry: ThreadEntry) -> str:
     assert entry.event is not None
     params = {k: _translated_value(k, v, entry.event) for k, v in event_params(entry.data).items()}
+    if entry.event in (EventType.ROUTED, EventType.ROUTING_WAITING):
+        # Stored as data (which rule, what matched, what it did): worded here, in the
+        # reader's language; an entry from before keeps its stored English.
+        fired = fired_from_data(entry.data.get("fired"))
+        if fired is not None:
+            params["explanation"] = explain_fired(fired, _routing_words)
+        why, why_data = entry.data.get("why"), entry.data.get("why_data")
+        if isinstance(why, str) and why in STEP_TEMPLATES and isinstance(why_data, dict):
+            waiting = step_text(Step(why, why_data), _routing_words)
+            params["because"] = waiting.split(": ", 1)[-1]
     text = tr(event_template(entry.event, entry.data), "Events").format_map(params)
     for suffix in event_suffixes(entry.event, entry.data):
         text += tr(suffix, "Events").format_map(params)
