@@ -142,6 +142,12 @@ def test_the_ticket_shows_its_clocks_explained(qtbot, levels, make_window):
     first, why = panel.rows[Clock.FIRST_RESPONSE]
     assert "left" in first.text() and first.property("dueState") == DueState.AT_RISK
     assert "first response within 4 h" in why.text() and "at risk from" in why.text()
+    # How it was reached takes room, so it shows on asking (a click), and goes again.
+    assert not why.isVisible()
+    QTest.mouseClick(panel.how_button, Qt.MouseButton.LeftButton)
+    assert why.isVisible()
+    QTest.mouseClick(panel.how_button, Qt.MouseButton.LeftButton)
+    assert not why.isVisible()
     # A paused one says so, and what is left when it resumes.
     paused = window.queue_model.ticket_at(rows[DueState.PAUSED])
     open_ticket(qtbot, window, paused.id)

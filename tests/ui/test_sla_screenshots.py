@@ -49,7 +49,10 @@ def test_service_clock_screenshots(qtbot, qapp, demo_db, make_window):
     qtbot.waitUntil(lambda: window.ticket_pane.clocks.clocks is not None)
     qtbot.wait(200)
     _save(window, "due-column.png")
+    window.ticket_pane.clocks.how_button.click()  # how each due time was reached
+    qtbot.wait(100)
     _save(window.ticket_pane, "ticket-clocks.png")
+    window.ticket_pane.clocks.how_button.click()
     notifications = window.sla_window.show_notifications()
     qtbot.waitUntil(lambda: notifications.list.count() > 0)
     _save(notifications, "notifications.png")

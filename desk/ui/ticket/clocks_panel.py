@@ -112,9 +112,15 @@ class ClocksPanel(QFrame):
         self.set_due_button = QPushButton(tr("Set due time…"), objectName="setDueButton")
         self.set_due_button.setToolTip(tr("Set a clock's due time by hand (Ctrl+Shift+D)"))
         self.set_due_button.clicked.connect(self.set_due)
+        # How each due time was reached, a few lines per clock: on asking, so the open
+        # ticket keeps its room on a small screen (the summary's tooltip has it too).
+        self.how_button = QPushButton(tr("How?"), objectName="clocksHowButton", checkable=True)
+        self.how_button.setToolTip(tr("Show how each due time was reached"))
+        self.how_button.toggled.connect(self._on_how_button_toggled)
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
         top.addWidget(self.heading, 1)
+        top.addWidget(self.how_button)
         top.addWidget(self.set_due_button)
         self.rows: dict[Clock, tuple[QLabel, QLabel]] = {}
         layout = QVBoxLayout(self)
@@ -182,18 +188,25 @@ class ClocksPanel(QFrame):
         self.clocks = clocks
         self.show_clocks(clocks, datetime.now(UTC))
 
+    def _on_how_button_toggled(self, _shown: bool) -> None:
+        if self.clocks is not None:
+            self.show_clocks(self.clocks, datetime.now(UTC))
+
     def show_clocks(self, clocks: TicketClocks, now: datetime) -> None:
         views = {Clock.FIRST_RESPONSE: clocks.first_response, Clock.RESOLUTION: clocks.resolution}
         if clocks.plan_name is None and not any(v and v.manual for v in views.values()):
-            self.heading.setText(tr("No SLA plan covers this ticket."))
-        else:
-            self.heading.setText(
-                tr("Service level: {plan} · counted in {calendar}").format(
-                    plan=clocks.plan_name or tr("no plan"),
-                    calendar=clocks.calendar_name or tr("every hour"),
-                )
+            # Nothing is promised: the room goes to the thread (Ticket › Set due time…
+            # still sets one by hand).
+            self._tick.stop()
+            self.hide()
+            return
+        self.heading.setText(
+            tr("Service level: {plan} · counted in {calendar}").format(
+                plan=clocks.plan_name or tr("no plan"),
+                calendar=clocks.calendar_name or tr("every hour"),
             )
-        running = False
+        )
+        running = explained = False
         for clock, (summary, why) in self.rows.items():
             view = views[clock]
             if view is None:
@@ -213,7 +226,9 @@ class ClocksPanel(QFrame):
             why.setText(short_explanation(view.explanation))
             why.setToolTip(full_explanation(view.explanation))
             summary.show()
-            why.setVisible(bool(view.explanation))
+            why.setVisible(bool(view.explanation) and self.how_button.isChecked())
+            explained = explained or bool(view.explanation)
+        self.how_button.setVisible(explained)
         if running:
             self._tick.start()
         else:

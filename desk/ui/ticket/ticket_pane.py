@@ -80,7 +80,9 @@ class TicketPane(QStackedWidget):
         conversation_layout.addWidget(self.clocks)
         conversation_layout.addWidget(self.thread, 1)
         conversation_layout.addWidget(self.composer)
-        self.composer.editor.setFixedHeight(96)
+        # Five lines where there is room, three on a small screen (a banner showing too).
+        self.composer.editor.setMinimumHeight(56)
+        self.composer.editor.setMaximumHeight(96)
         self.splitter = QSplitter(Qt.Orientation.Vertical, objectName="detailSplitter")
         self.splitter.addWidget(self.editor)
         self.splitter.addWidget(conversation)
