@@ -51,7 +51,7 @@ from desk.domain.sign_in import (
     wrong_login_or_password,
 )
 
-from . import connection
+from . import audit, connection
 from .database import Database
 from .tickets import acting_agent
 
@@ -310,11 +310,15 @@ def _server_accepts(url: str, login: str, password: str) -> bool:
 
 
 def _target(uow: SqlUnitOfWork, actor_id: int, agent_id: object) -> Agent:
-    acting_agent(uow, actor_id, Permission.MANAGE_DESK)
+    return _admin_and_target(uow, actor_id, agent_id)[1]
+
+
+def _admin_and_target(uow: SqlUnitOfWork, actor_id: int, agent_id: object) -> tuple[Agent, Agent]:
+    admin = acting_agent(uow, actor_id, Permission.MANAGE_DESK)
     stored = uow.credentials.for_agent(validation.clean_id("agent", "agent", agent_id))
     if stored is None:
         raise NotFound(f"There is no agent with id {agent_id}.")
-    return stored.agent
+    return admin, stored.agent
 
 
 def reset_password(db: Database, actor_id: int, agent_id: int, new_password: str) -> None:
@@ -328,12 +332,19 @@ def reset_password(db: Database, actor_id: int, agent_id: int, new_password: str
     check_new_password(agent.login, new_password, new_password, field="password")
     hashed = None if on_server else hash_password(new_password)
     with db.write() as uow:
-        agent = _target(uow, actor_id, agent_id)
+        admin, agent = _admin_and_target(uow, actor_id, agent_id)
         assert agent.id is not None
         if on_server:
             uow.credentials.set_server_password(agent.login, new_password)
         uow.credentials.set_password(agent.id, hashed, must_change=True, now=uow.now())
         uow.credentials.delete_tokens(agent.id)
+        audit.record(  # never the password itself
+            uow,
+            admin,
+            "agent.reset_password",
+            f"Reset the password of {agent.name}",
+            entity_id=agent.id,
+        )
         uow.commit()
 
 
@@ -341,12 +352,13 @@ def unlock(db: Database, actor_id: int, agent_id: int) -> bool:
     """An admin lifts the lock (and forgets the wrong passwords) of the agent's login;
     False when there was nothing to lift (always on a server: see the module's text)."""
     with db.write() as uow:
-        agent = _target(uow, actor_id, agent_id)
+        admin, agent = _admin_and_target(uow, actor_id, agent_id)
         assert agent.id is not None
         stored = uow.credentials.for_agent(agent.id, for_update=True)
         if stored is None or stored.failures == Failures():
             return False
         uow.credentials.set_failures(agent.id, Failures())
+        audit.record(uow, admin, "agent.unlock", f"Unlocked {agent.name}", entity_id=agent.id)
         uow.commit()
     return True
 
@@ -354,9 +366,17 @@ def unlock(db: Database, actor_id: int, agent_id: int) -> bool:
 def revoke_tokens(db: Database, actor_id: int, agent_id: int) -> int:
     """An admin ends every kept sign-in of the agent, on every computer; how many."""
     with db.write() as uow:
-        agent = _target(uow, actor_id, agent_id)
+        admin, agent = _admin_and_target(uow, actor_id, agent_id)
         assert agent.id is not None
         revoked = uow.credentials.delete_tokens(agent.id)
+        if revoked:
+            audit.record(
+                uow,
+                admin,
+                "agent.end_kept_sign_ins",
+                f"Ended {revoked} kept sign-in(s) of {agent.name}",
+                entity_id=agent.id,
+            )
         uow.commit()
     return revoked
 

@@ -7,11 +7,15 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox
 
-from desk.services import kept_sign_in, sign_in
+from desk.domain.audit import AuditFilter
+from desk.services import audit, kept_sign_in, sign_in
 from desk.store.unit_of_work import SqlDatabase
-from desk.ui.admin import agent_credentials
+from desk.ui.admin.admin_window import AdministrationWindow
+from desk.ui.common.change_hub import ChangeHub
+from desk.ui.common.ops import Ops
 from desk.ui.common.tasks import TaskRunner
 
 from .helpers import session_for
@@ -53,11 +57,22 @@ def test_change_my_password_from_the_file_menu(qtbot, window, demo_db):
 
 
 def test_an_admin_resets_unlocks_and_ends_kept_sign_ins(qtbot, qapp, demo_db: SqlDatabase):
+    # From Administration › Agents, with clicks and keys, as an admin does it.
     admin = session_for(demo_db, "admin")
     dana = next(a for a in admin.directory.agents if a.login == "dana.wright")
     runner = TaskRunner()
-    said: list[str] = []
-    parent = None
+    hub = ChangeHub()
+    hub.watch(demo_db)
+    window = AdministrationWindow(admin, Ops(runner), hub)
+    qtbot.addWidget(window)
+    window.show()
+    page = window.page("Agents")
+    qtbot.waitUntil(lambda: page.directory is not None, timeout=10_000)
+    page.select_id(dana.id)
+    assert page.reset_button.isVisible() and page.unlock_button.isEnabled()
+
+    def said() -> str:
+        return page.note.text()
 
     # Locked by another workstation's wrong passwords, and kept signed in somewhere.
     at = [datetime.now(UTC) - timedelta(minutes=11)]
@@ -69,18 +84,18 @@ def test_an_admin_resets_unlocks_and_ends_kept_sign_ins(qtbot, qapp, demo_db: Sq
     assert kept_sign_in.keep_sign_in(demo_db, dana.id, "counter-3")
     assert sign_in.sign_in_state(demo_db, admin.agent_id, dana.id).locked_until is not None
 
-    agent_credentials.unlock(admin, runner, dana, said.append)
-    qtbot.waitUntil(lambda: bool(said), timeout=10_000)
-    assert said[-1] == "Dana Wright can sign in again."
+    QTest.mouseClick(page.unlock_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: said() == "Dana Wright can sign in again.", timeout=10_000)
+    assert sign_in.sign_in_state(demo_db, admin.agent_id, dana.id).locked_until is None
 
-    box = agent_credentials.revoke_kept_sign_ins(admin, runner, dana, parent, said.append)
-    assert isinstance(box, QMessageBox)
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is box)
+    QTest.mouseClick(page.revoke_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeWindow(), QMessageBox))
     press(Qt.Key.Key_Return)  # End them
-    qtbot.waitUntil(lambda: "Ended 1 kept" in said[-1], timeout=10_000)
+    qtbot.waitUntil(lambda: "Ended 1 kept" in said(), timeout=10_000)
 
-    dialog = agent_credentials.reset_password(admin, runner, dana, parent, said.append)
-    qtbot.waitUntil(lambda: dialog.isVisible() and focused() is dialog.password)
+    QTest.mouseClick(page.reset_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: isinstance(focused(), QLineEdit))
+    dialog = focused().window()
     type_text("dana")
     press(Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: _shown_error(dialog, "password") != "", timeout=10_000)
@@ -88,6 +103,13 @@ def test_an_admin_resets_unlocks_and_ends_kept_sign_ins(qtbot, qapp, demo_db: Sq
     press(Qt.Key.Key_A, CTRL)
     type_text("river stone 9")
     press(Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: "password is reset" in said[-1], timeout=10_000)
+    qtbot.waitUntil(lambda: "password is reset" in said(), timeout=10_000)
     assert sign_in.sign_in(demo_db, "dana.wright", "river stone 9").must_change_password
+    # Each of them is in the audit log, without the password.
+    entries = audit.audit_page(demo_db, admin.agent_id, AuditFilter()).entries
+    kinds = [e.kind for e in entries[:3]]
+    assert kinds == ["agent.reset_password", "agent.end_kept_sign_ins", "agent.unlock"]
+    assert all("river stone" not in repr(e) for e in entries)
+    window.close()
+    hub.stop()
     runner.wait()

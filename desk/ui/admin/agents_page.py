@@ -1,18 +1,14 @@
 """Administration › Agents: add, edit (name, email, role, teams), deactivate and
 reactivate; never delete (their name stays on every ticket and event). A deactivated
 agent's open tickets are counted here, with one button to give them back to their
-teams' queues for reassignment.
-
-The toolbar keeps a place (`account_actions`) for the sign-in's "Reset password…",
-"Unlock" and "Sign out everywhere", which the wiring adds (`add_account_action`)."""
+teams' queues for reassignment."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QLineEdit, QListWidget, QListWidgetItem, QPushButton, QToolBar
+from PySide6.QtWidgets import QLineEdit, QListWidget, QListWidgetItem, QPushButton
 
 from desk.domain.model import Agent, Role
 from desk.services import administration, directory
@@ -21,6 +17,7 @@ from desk.services.administration import AdminDirectory
 from ..common import labels
 from ..common.dialogs import FormDialog, combo
 from ..common.labels import tr
+from . import agent_credentials as credentials
 from .admin_page import AdminContext, AdminPage, versioned
 
 
@@ -63,19 +60,20 @@ class AgentsPage(AdminPage):
         self.add_button = self.button(tr("Add agent…"), self.add, "Ctrl+N", "addAgent")
         self.edit_button = self.button(tr("Edit…"), self.edit, "Ctrl+E", "editAgent")
         self.active_button = self.button(tr("Deactivate…"), self.toggle_active, "", "agentActive")
-        #: Where the sign-in's account actions go (Reset password…, Unlock, Sign out
-        #: everywhere): the lead adds them with `add_account_action`.
-        self.account_actions = QToolBar(objectName="accountActions")
-        self.account_actions.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        self.toolbar.addWidget(self.account_actions)
+        # The account's sign-in: a new password (changed at the next sign-in), a lock
+        # lifted, every "Keep me signed in" ended.
+        self.reset_button = self.button(
+            tr("Reset password…"), self.reset_password, "", "resetPassword"
+        )
+        self.unlock_button = self.button(tr("Unlock"), self.unlock, "", "unlockAgent")
+        self.revoke_button = self.button(
+            tr("End kept sign-ins…"), self.revoke_kept_sign_ins, "", "revokeSignIns"
+        )
+        self.account_buttons = (self.reset_button, self.unlock_button, self.revoke_button)
         self.toolbar.addStretch(1)
         self.release_button = QPushButton(objectName="releaseTickets")
         self.release_button.clicked.connect(lambda _c=False: self.release())
         self.release_button.hide()
-
-    def add_account_action(self, action: QAction) -> None:
-        """An action on the selected agent's account, beside Edit and Deactivate."""
-        self.account_actions.addAction(action)
 
     # --- showing -------------------------------------------------------------------------
 
@@ -144,14 +142,20 @@ class AgentsPage(AdminPage):
     def update_buttons(self) -> None:
         directory, agent = self.directory, self.agent()
         manage = directory is not None and directory.may_manage
-        for button in (self.add_button, self.edit_button, self.active_button):
+        for button in (
+            self.add_button,
+            self.edit_button,
+            self.active_button,
+            *self.account_buttons,
+        ):
             button.setVisible(manage)
         self.edit_button.setEnabled(agent is not None)
         self.active_button.setEnabled(agent is not None and agent.id != self.context.me)
         self.active_button.setText(
             tr("Reactivate…") if agent is not None and not agent.active else tr("Deactivate…")
         )
-        self.account_actions.setEnabled(agent is not None)
+        for button in self.account_buttons:
+            button.setEnabled(agent is not None)
 
     def activate(self) -> None:
         if self.edit_button.isVisible():
@@ -278,6 +282,25 @@ class AgentsPage(AdminPage):
                 )
             ),
         )
+
+    def reset_password(self) -> None:
+        agent = self.agent()
+        if agent is not None:
+            credentials.reset_password(
+                self.context.session, self.context.ops.runner, agent, self, self.say
+            )
+
+    def unlock(self) -> None:
+        agent = self.agent()
+        if agent is not None:
+            credentials.unlock(self.context.session, self.context.ops.runner, agent, self.say)
+
+    def revoke_kept_sign_ins(self) -> None:
+        agent = self.agent()
+        if agent is not None:
+            credentials.revoke_kept_sign_ins(
+                self.context.session, self.context.ops.runner, agent, self, self.say
+            )
 
     def release(self) -> None:
         agent = self.agent()
