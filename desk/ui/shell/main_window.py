@@ -59,6 +59,7 @@ class MainWindow(QMainWindow):
     reopen_action: QAction
     connect_action: QAction
     desk_settings_action: QAction
+    dashboard_action: QAction
     quit_action: QAction
     shortcuts_action: QAction
     about_action: QAction
@@ -84,6 +85,7 @@ class MainWindow(QMainWindow):
             hub.watch(session.db)  # type: ignore[arg-type]
         self.hub = hub
         self.intake = None
+        self.dashboard = None
         self.setWindowTitle(tr("Desk — {name}").format(name=session.agent.name))
         self.session_keeper = SessionKeeper(session, self.ops, hub, self)
         self.ticket_actions = TicketActions(session, self.ops, self)
@@ -108,6 +110,7 @@ class MainWindow(QMainWindow):
         )
         self.ticket_pane = TicketPane(session, drafts, self.ticket_actions, self.ops, hub)
         self.queue_pane = QueuePane(self.queue_model, lambda: self.ticket_pane.ticket_id)
+        self.queue_pane.table.setDragEnabled(session.supervises)  # onto the dashboard
         self.selected = SelectedTickets(self.queue_pane, self.ticket_pane, self.ticket_actions)
 
         self._build_layout()
@@ -228,6 +231,20 @@ class MainWindow(QMainWindow):
         said = tr("Added to {number}.") if added else tr("Logged {number}.")
         self.problems.message(said.format(number=format_number(ticket_id)))
 
+    def open_dashboard(self) -> None:
+        from ..dashboard.dashboard_window import DashboardWindow
+
+        if self.dashboard is None:
+            self.dashboard = DashboardWindow(self.session, self.ops, self.hub, self)
+            self.dashboard.queueRequested.connect(self._on_dashboard_queue_requested)
+        self.dashboard.show()
+        self.dashboard.raise_()
+        self.dashboard.activateWindow()
+
+    def _on_dashboard_queue_requested(self, title: str, measure, team_id, assignee_id) -> None:
+        self.queues.show_measure(title, measure, team_id=team_id, assignee_id=assignee_id)
+        self.activateWindow()
+
     def edit_desk_settings(self) -> None:
         from ..admin.desk_settings_dialog import edit_desk_settings
 
@@ -242,6 +259,8 @@ class MainWindow(QMainWindow):
         self.ticket_pane.set_session(session)
         if self.intake is not None:
             self.intake.set_session(session)
+        if self.dashboard is not None:
+            self.dashboard.set_session(session)
 
     def _on_monitor_writable_changed(self, writable: bool, _why: str) -> None:
         self._writable = writable

@@ -201,6 +201,16 @@ ACTIONS: tuple[ActionSpec, ...] = (
         ),
         writes=True,
     ),
+    ActionSpec(
+        "dashboard",
+        QT_TRANSLATE_NOOP("Desk", "Dashboard"),
+        lambda w: w.open_dashboard(),
+        ("Ctrl+Shift+D",),
+        visible_when=lambda w: w.session.supervises,
+        tip=QT_TRANSLATE_NOOP(
+            "Desk", "Every team's queues and every agent's load; reassign by dragging"
+        ),
+    ),
     ActionSpec("quit", QT_TRANSLATE_NOOP("Desk", "Quit"), lambda w: w.close(), ("Ctrl+Q",)),
     ActionSpec(
         "shortcuts",
@@ -239,7 +249,7 @@ MENUS: tuple[tuple[str, tuple[str | None, ...]], ...] = (
             "reopen",
         ),
     ),
-    (VIEW_MENU, ("find", "refresh")),
+    (VIEW_MENU, ("find", "refresh", None, "dashboard")),
     (QT_TRANSLATE_NOOP("Desk", "&Help"), ("shortcuts", None, "about")),
 )
 
