@@ -133,9 +133,10 @@ class DashboardWindow(QWidget):
         )
         agents_label.setBuddy(self.agents)
         left_layout.addWidget(teams_label)
-        left_layout.addWidget(self.teams, 2)
+        left_layout.addWidget(self.teams)
         left_layout.addWidget(agents_label)
-        left_layout.addWidget(self.agents, 5)
+        left_layout.addWidget(self.agents, 1)
+        self.team_model.modelReset.connect(self._fit_teams)
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
@@ -160,6 +161,10 @@ class DashboardWindow(QWidget):
         self.setTabOrder(self.teams, self.agents)
         self.setTabOrder(self.agents, self.unassigned.view)
         self.setTabOrder(self.unassigned.view, self.breaches.view)
+
+    def _fit_teams(self) -> None:
+        # Every team in sight (a desk has a handful); the agents' table takes the rest.
+        self.teams.setFixedHeight(min(self.teams.rows_height(), 300))
 
     def _wire(self, hub: ChangeHub) -> None:
         hub.changed.connect(self._on_hub_changed)

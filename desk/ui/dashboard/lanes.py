@@ -89,7 +89,7 @@ class LaneView(QListView):
         self.setAlternatingRowColors(True)
         self.setWordWrap(False)
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.setSpacing(1)
+        self.setSpacing(2)
 
     def chosen(self) -> list[DraggedTicket]:
         rows = sorted(i.row() for i in self.selectionModel().selectedIndexes())

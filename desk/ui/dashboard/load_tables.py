@@ -45,6 +45,8 @@ def age(since: datetime | None, now: datetime) -> str:
     if since is None:
         return "—"
     minutes = max(0, int((now - since).total_seconds() // 60))
+    if minutes < 1:
+        return tr("just now")
     if minutes < 60:
         return tr("{n} min").format(n=minutes)
     if minutes < 48 * 60:
@@ -86,8 +88,13 @@ class _LoadModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.COLUMNS)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
             return tr(self.COLUMNS[section][0])
+        if role == Qt.ItemDataRole.TextAlignmentRole:  # over their numbers, or their names
+            side = Qt.AlignmentFlag.AlignRight if self.COLUMNS[section][1] else Qt.AlignmentFlag.AlignLeft
+            return int(side | Qt.AlignmentFlag.AlignVCenter)
         return None
 
 
@@ -270,8 +277,17 @@ class LoadTable(QTableView):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         header.resizeSection(0, 170)
+        header.setMinimumSectionSize(70)
+        last = model.columnCount() - 1
+        header.setSectionResizeMode(last, QHeaderView.ResizeMode.ResizeToContents)
         self.clicked.connect(self._on_clicked)
         self._drop_row = -1
+        model.modelReset.connect(self.updateGeometry)
+
+    def rows_height(self) -> int:
+        """The height that shows every row without scrolling (the teams: a handful)."""
+        rows = self.model().rowCount()
+        return self.horizontalHeader().sizeHint().height() + rows * 28 + 2 * self.frameWidth()
 
     def _on_clicked(self, index: QModelIndex) -> None:
         measure = index.data(MEASURE_ROLE)
