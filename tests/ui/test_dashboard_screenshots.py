@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from sqlalchemy import update
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
+from sqlalchemy import update
 
 from desk.domain.model import ACTIVE_STATUSES, Availability
 from desk.domain.queues import QueueFilter, QueueQuery
@@ -80,7 +80,7 @@ def busy_board(qtbot, make_window, busy_template, tmp_path):
 
 @pytest.mark.parametrize("theme", [Theme.LIGHT, Theme.DARK], ids=["light", "dark"])
 def test_dashboard_screenshots(qtbot, qapp, busy_board, tmp_path, theme):
-    window, dash = busy_board
+    _window, dash = busy_board
     out = Path(os.environ.get("DESK_SCREENSHOTS", tmp_path)) / "dashboard"
     out.mkdir(parents=True, exist_ok=True)
     apply_style(qapp, theme)
