@@ -152,7 +152,11 @@ def test_drag_one_ticket_from_the_lane_onto_an_agent(qtbot, monkeypatch, board, 
     window, dash = board
     first = dash.lanes.unassigned[0]
     row = agent_row(dash, "Tom Becker")
+    before = dash.agent_model.agents[row].open
     drop_first_unassigned(monkeypatch, dash, row)
+    # Shown at once, before the database has it: Tom's count, the lane without it.
+    assert dash.agent_model.agents[row].open == before + 1
+    assert first.id not in {r.id for r in dash.unassigned.model.rows}
     qtbot.waitUntil(
         lambda: ticket(demo_db, first.id).assignee_id == agent_id(demo_db, "tom.becker"),
         timeout=5000,

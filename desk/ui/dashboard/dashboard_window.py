@@ -13,6 +13,7 @@ so the counts and lanes are also read again every half minute.
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -36,6 +37,7 @@ from ..common.dialogs import error_text
 from ..common.labels import tr
 from ..common.ops import Ops
 from ..common.session import DeskSession
+from ..common.ticket_drag import drag_label
 from .charts_panel import ChartsPanel
 from .lanes import Lane
 from .load_tables import AgentLoadModel, LoadBarDelegate, LoadTable, TeamLoadModel
@@ -178,6 +180,8 @@ class DashboardWindow(QWidget):
         self.breaches.view.moveRequested.connect(self._on_move_requested)
         self.charts.teamMeasureChosen.connect(self._on_chart_team_chosen)
         self.reassigner.message.connect(self.status.setText)
+        self.reassigner.moving.connect(self._on_reassigner_moving)
+        self.reassigner.finished.connect(self._on_reassigner_finished)
         QShortcut(QKeySequence.StandardKey.Undo, self, activated=self.reassigner.undo)
         QShortcut(QKeySequence("F5"), self, activated=self.refresh)
 
@@ -314,6 +318,32 @@ class DashboardWindow(QWidget):
         agents = [Target(a.name, agent=a) for a in self.agent_model.agents]
         teams = [Target(t.name, team_id=t.team_id) for t in self.team_model.teams if t.team_id]
         return agents + teams
+
+    def _on_reassigner_moving(self, tickets: list, target: Target) -> None:
+        """Show the move at once (the agent's count, the lane without the tickets); the
+        re-read the change brings replaces this guess with the database's numbers."""
+        moving = {ticket_id for ticket_id, _version in tickets}
+        self.status.setText(
+            tr("Moving {tickets} to {name}…").format(
+                tickets=drag_label(len(moving)), name=target.name
+            )
+        )
+        if target.agent is not None:
+            agents = list(self.agent_model.agents)
+            for i, agent in enumerate(agents):
+                if agent.agent_id == target.agent.agent_id:
+                    agents[i] = replace(agent, open=agent.open + len(moving))
+            self.agent_model.set_agents(agents, self.agent_model.now)
+            if self.lanes is not None:
+                rows = [r for r in self.lanes.unassigned if r.id not in moving]
+                gone = len(self.lanes.unassigned) - len(rows)
+                self.unassigned.show_rows(
+                    rows, self.lanes.unassigned_total - gone, self.unassigned.model.now
+                )
+
+    def _on_reassigner_finished(self, _result: object) -> None:
+        # Whatever happened (some tickets refused, an error), read what is true now.
+        self.refresh({"counts", "lanes"})
 
     def _on_dropped_on_agent(self, row: int, tickets: list) -> None:
         agent = self.agent_model.agents[row]

@@ -93,7 +93,11 @@ class _LoadModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return tr(self.COLUMNS[section][0])
         if role == Qt.ItemDataRole.TextAlignmentRole:  # over their numbers, or their names
-            side = Qt.AlignmentFlag.AlignRight if self.COLUMNS[section][1] else Qt.AlignmentFlag.AlignLeft
+            side = (
+                Qt.AlignmentFlag.AlignRight
+                if self.COLUMNS[section][1]
+                else Qt.AlignmentFlag.AlignLeft
+            )
             return int(side | Qt.AlignmentFlag.AlignVCenter)
         return None
 

@@ -195,6 +195,9 @@ class Reassigner(QObject):
 
     #: Words for the status line ("Moved 3 tickets to Priya. Ctrl+Z puts them back.").
     message = Signal(str)
+    #: A move was decided and starts: (tickets, Target). The dashboard shows it at once,
+    #: before the database has it; the change hub's re-read then confirms or corrects it.
+    moving = Signal(list, object)
     #: A move or an undo finished (tests wait for it).
     finished = Signal(object)
 
@@ -247,6 +250,7 @@ class Reassigner(QObject):
         dialog.open()
 
     def _run(self, tickets: list[DraggedTicket], target: Target) -> None:
+        self.moving.emit(tickets, target)
         db, actor = self._session.db, self._session.agent_id
         agent_id = target.agent.agent_id if target.agent is not None else None
         team_id = target.team_id
