@@ -323,3 +323,26 @@ def test_a_change_elsewhere_shows_within_a_second(qtbot, board, demo_db):
     qtbot.waitUntil(lambda: dash.agent_model.agents[row].open == before + 1, timeout=1000)
     assert (datetime.now(UTC) - started).total_seconds() < 1.0
     QApplication.processEvents()
+
+
+def test_a_change_rereads_only_the_parts_it_can_move(qtbot, board, demo_db):
+    window, dash = board
+    dash.tick.stop()
+    shown = {r.id for r in dash.lanes.unassigned + dash.lanes.breaches}
+    rows = queries.queue_page(demo_db, QueueQuery(QueueFilter()), 0, 200)
+    quiet = next(r.id for r in rows if r.id not in shown)
+    before = dict(dash.reads)
+    # A note: an agent's last activity moves; no ticket changes queue.
+    work.add_internal_note(demo_db, agent_id(demo_db, "priya.shah"), quiet, "Called back.")
+    qtbot.waitUntil(lambda: dash.reads["counts"] > before["counts"], timeout=3000)
+    settle(qtbot, window, dash)
+    assert dash.reads["lanes"] == before["lanes"]
+    assert dash.reads["charts"] == before["charts"]
+    # Someone goes away: the agents' table, nothing else.
+    before = dict(dash.reads)
+    directory.set_availability(demo_db, agent_id(demo_db, "tom.becker"), Availability.AWAY)
+    qtbot.waitUntil(lambda: dash.reads["counts"] > before["counts"], timeout=3000)
+    settle(qtbot, window, dash)
+    assert (dash.reads["lanes"], dash.reads["charts"]) == (before["lanes"], before["charts"])
+    tom = dash.agent_model.agents[agent_row(dash, "Tom Becker")]
+    assert tom.availability == Availability.AWAY

@@ -68,7 +68,7 @@ def busy_board(qtbot, make_window, busy_template, tmp_path):
     shutil.copy(busy_template, path)
     db = open_database(f"sqlite:///{path}")
     window = make_window(db=db)
-    window.open_dashboard()
+    window.dashboards.open()
     dash = window.dashboard
     qtbot.waitUntil(
         lambda: bool(dash.counts and dash.lanes and dash.charts_data and dash.idle), timeout=15_000

@@ -29,6 +29,7 @@ from ..queues.queue_pane import QueuePane
 from ..ticket.actions import TicketActions
 from ..ticket.ticket_pane import TicketPane
 from . import window_actions
+from .dashboard_door import DashboardDoor
 from .database_status import DatabaseBanner, DatabaseMonitor
 from .help_windows import HelpWindows
 from .layout_memory import QUEUES_MIN_WIDTH, LayoutMemory
@@ -85,7 +86,7 @@ class MainWindow(QMainWindow):
             hub.watch(session.db)  # type: ignore[arg-type]
         self.hub = hub
         self.intake = None
-        self.dashboard = None
+        self.dashboards = DashboardDoor(self)  # View › Dashboard (supervisors)
         self.setWindowTitle(tr("Desk — {name}").format(name=session.agent.name))
         self.session_keeper = SessionKeeper(session, self.ops, hub, self)
         self.ticket_actions = TicketActions(session, self.ops, self)
@@ -143,6 +144,7 @@ class MainWindow(QMainWindow):
     database = property(lambda self: self.status.database)
     about_box = property(lambda self: self.help.about_box)
     shortcuts_dialog = property(lambda self: self.help.shortcuts_dialog)
+    dashboard = property(lambda self: self.dashboards.dashboard)
 
     def _build_layout(self) -> None:
         self.main_splitter = QSplitter(Qt.Orientation.Horizontal, objectName="mainSplitter")
@@ -231,20 +233,6 @@ class MainWindow(QMainWindow):
         said = tr("Added to {number}.") if added else tr("Logged {number}.")
         self.problems.message(said.format(number=format_number(ticket_id)))
 
-    def open_dashboard(self) -> None:
-        from ..dashboard.dashboard_window import DashboardWindow
-
-        if self.dashboard is None:
-            self.dashboard = DashboardWindow(self.session, self.ops, self.hub, self)
-            self.dashboard.queueRequested.connect(self._on_dashboard_queue_requested)
-        self.dashboard.show()
-        self.dashboard.raise_()
-        self.dashboard.activateWindow()
-
-    def _on_dashboard_queue_requested(self, title: str, measure, team_id, assignee_id) -> None:
-        self.queues.show_measure(title, measure, team_id=team_id, assignee_id=assignee_id)
-        self.activateWindow()
-
     def edit_desk_settings(self) -> None:
         from ..admin.desk_settings_dialog import edit_desk_settings
 
@@ -259,8 +247,7 @@ class MainWindow(QMainWindow):
         self.ticket_pane.set_session(session)
         if self.intake is not None:
             self.intake.set_session(session)
-        if self.dashboard is not None:
-            self.dashboard.set_session(session)
+        self.dashboards.set_session(session)
 
     def _on_monitor_writable_changed(self, writable: bool, _why: str) -> None:
         self._writable = writable

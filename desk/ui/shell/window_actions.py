@@ -204,7 +204,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "dashboard",
         QT_TRANSLATE_NOOP("Desk", "Dashboard"),
-        lambda w: w.open_dashboard(),
+        lambda w: w.dashboards.open(),
         ("Ctrl+Shift+D",),
         visible_when=lambda w: w.session.supervises,
         tip=QT_TRANSLATE_NOOP(
