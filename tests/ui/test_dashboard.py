@@ -346,3 +346,17 @@ def test_a_change_rereads_only_the_parts_it_can_move(qtbot, board, demo_db):
     assert (dash.reads["lanes"], dash.reads["charts"]) == (before["lanes"], before["charts"])
     tom = dash.agent_model.agents[agent_row(dash, "Tom Becker")]
     assert tom.availability == Availability.AWAY
+
+
+def test_a_drop_onto_a_full_agent_asks_first(qtbot, monkeypatch, board, demo_db):
+    window, dash = board
+    row = agent_row(dash, "Tom Becker")
+    tom = dash.agent_model.agents[row]
+    directory.set_capacity(demo_db, agent_id(demo_db, DEMO_LOGIN), tom.agent_id, tom.open)
+    qtbot.waitUntil(lambda: dash.agent_model.agents[row].full, timeout=5000)
+    settle(qtbot, window, dash)
+    drop_first_unassigned(monkeypatch, dash, row)
+    qtbot.waitUntil(lambda: isinstance(dash.reassigner.dialog, AskFirstDialog), timeout=3000)
+    assert "capacity is" in dash.reassigner.dialog.question.text()
+    QTest.keyClick(dash.reassigner.dialog, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: dash.reassigner.dialog is None, timeout=3000)
