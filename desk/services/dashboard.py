@@ -70,6 +70,10 @@ def dashboard_counts(db: Database, actor_id: int, now: datetime | None = None) -
         dues = uow.dashboard.due_groups(now, end_of_day(now))
         last = uow.dashboard.last_activity()
         teams = [(t.id, t.name) for t in uow.teams.all() if t.id is not None]
+        # The people who work queues: members of a team, and anyone holding open tickets
+        # (an admin who is in no team and holds none is not a line of zeros).
+        staff = {agent for _team, agent in uow.teams.memberships()}
+        holding = {g.assignee_id for g in groups if g.assignee_id is not None}
         people = [
             AgentInfo(
                 a.id,
@@ -79,7 +83,7 @@ def dashboard_counts(db: Database, actor_id: int, now: datetime | None = None) -
                 a.away_until,
             )
             for a in uow.agents.all()
-            if a.active and a.id is not None
+            if a.active and a.id is not None and (a.id in staff or a.id in holding)
         ]
     return DashboardCounts(
         now,
