@@ -286,6 +286,14 @@ tickets = Table(
     Index("ix_tickets_sort_created", "created_at", "id"),
     Index("ix_tickets_sort_updated", "updated_at", "id"),
     Index("ix_tickets_sort_due", "due_at", "id"),
+    # The dashboard's counts, each from an index alone (desk/store/dashboard.py).
+    Index(
+        "ix_tickets_dashboard_open", "is_active", "team_id", "assignee_id", "status", "created_at"
+    ),
+    Index("ix_tickets_dashboard_due", "is_active", "due_at", "team_id", "assignee_id"),
+    Index(
+        "ix_tickets_dashboard_risk", "is_active", "at_risk_at", "due_at", "team_id", "assignee_id"
+    ),
     sqlite_autoincrement=True,  # a deleted ticket's number is never given to another
 )
 
@@ -303,6 +311,7 @@ thread_entries = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("ticket_version", Integer, nullable=False),
     Index("ix_thread_entries_ticket", "ticket_id", "id"),
+    Index("ix_thread_entries_agent", "agent_id", "created_at"),  # an agent's last activity
 )
 
 # Desk-wide settings, one row a key: the desk's own random id (what drafts and other

@@ -18,6 +18,7 @@ from desk.domain.errors import DatabaseError, DatabaseGone, DatabaseReadOnly
 
 from . import change_log, migrate, recording
 from .change_log import ChangeFeed
+from .dashboard import DashboardReader
 from .directory import AgentRepository, CategoryRepository, CustomerRepository, TeamRepository
 from .engine import WRITE, create_desk_engine, describe, parse_url, plain_error, safe_url
 from .housekeeping import LeaseRepository
@@ -56,6 +57,7 @@ class SqlUnitOfWork:
     teams: TeamRepository
     categories: CategoryRepository
     queues: QueueReader
+    dashboard: DashboardReader
     settings: DeskSettingsRepository
     sla: recording.RecordingSlaRepository
     notifications: recording.RecordingNotificationRepository
@@ -115,6 +117,7 @@ class SqlUnitOfWork:
         self.teams = recording.RecordingTeamRepository(conn, changes)
         self.categories = recording.RecordingCategoryRepository(conn, changes)
         self.queues = QueueReader(conn)
+        self.dashboard = DashboardReader(conn)
         self.settings = recording.RecordingSettingsRepository(conn, changes)
         self.sla = recording.RecordingSlaRepository(conn, changes)
         self.notifications = recording.RecordingNotificationRepository(conn, changes)

@@ -30,6 +30,7 @@ from desk.services import (
     administration,
     audit,
     connection,
+    dashboard,
     demo,
     desk_settings,
     directory,
@@ -47,6 +48,7 @@ from desk.services import (
 from desk.services import database as database_service
 from desk.services import sla as sla_service
 from desk.services import tickets as work
+from desk.services.dashboard import Reassigned
 from desk.services.intake import IntakeRequest, NewCaller, log_ticket
 from desk.store import schema
 
@@ -919,6 +921,53 @@ def catalogue(db, w: World, ticket: int, version: int) -> list[tuple[str, Call, 
             {"keep": timedelta(days=7)},
             {"keep": "duration"},
         ),
+        # the dashboard (issue 15)
+        (
+            "dashboard_counts",
+            lambda **k: dashboard.dashboard_counts(db, k["actor"], k["now"]),
+            {"actor": w.supervisor, "now": None},
+            {"actor": "id", "now": "moment"},
+        ),
+        (
+            "dashboard_lanes",
+            lambda **k: dashboard.dashboard_lanes(db, k["actor"], k["now"], k["limit"]),
+            {"actor": w.supervisor, "now": None, "limit": 10},
+            {"actor": "id", "now": "moment", "limit": "count"},
+        ),
+        (
+            "dashboard_charts",
+            lambda **k: dashboard.dashboard_charts(db, k["actor"], k["now"]),
+            {"actor": w.supervisor, "now": None},
+            {"actor": "id", "now": "moment"},
+        ),
+        (
+            "open_tickets_of",
+            lambda **k: dashboard.open_tickets_of(db, k["actor"], k["agent"]),
+            {"actor": w.supervisor, "agent": w.agent},
+            {"actor": "id", "agent": "id"},
+        ),
+        (
+            "reassign_tickets",
+            lambda **k: dashboard.reassign_tickets(
+                db, k["actor"], k["tickets"], agent_id=k["agent"]
+            ),
+            {"actor": w.supervisor, "tickets": [(ticket, version)], "agent": w.other_agent},
+            {"actor": "id", "tickets": "thing", "agent": "id"},
+        ),
+        (
+            "reassign_tickets.team",
+            lambda **k: dashboard.reassign_tickets(
+                db, w.supervisor, [(ticket, version)], team_id=k["team"]
+            ),
+            {"team": w.sysadmins},
+            {"team": "id"},
+        ),
+        (
+            "undo_reassignment",
+            lambda **k: dashboard.undo_reassignment(db, k["actor"], k["moved"]),
+            {"actor": w.supervisor, "moved": [Reassigned(ticket, version, None, None)]},
+            {"actor": "id", "moved": "thing"},
+        ),
         *_sla_catalogue(db, w, ticket),
     ]
 
@@ -1136,6 +1185,7 @@ def test_the_catalogue_covers_every_public_service_function(db, world: World):
         intake,
         routing_rules,
         routing_setup,
+        dashboard,
     )
     admin_modules = (administration, help_topics, audit)
     others = (desk_settings, live, health, sla_service, housekeeping, sign_in, kept_sign_in)
