@@ -12,11 +12,14 @@ class Permission(StrEnum):
     WORK_TICKETS = "work_tickets"  # intake, claim, reply, note, transfer, status changes
     ASSIGN_OTHERS = "assign_others"  # assign, reassign and release other agents' tickets
     MANAGE_DESK = "manage_desk"  # agents, teams, help topics, desk settings
+    READ_REPORTS = "read_reports"  # the reports: volume, times, SLA, satisfaction
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.AGENT: frozenset({Permission.WORK_TICKETS}),
-    Role.SUPERVISOR: frozenset({Permission.WORK_TICKETS, Permission.ASSIGN_OTHERS}),
+    Role.SUPERVISOR: frozenset(
+        {Permission.WORK_TICKETS, Permission.ASSIGN_OTHERS, Permission.READ_REPORTS}
+    ),
     Role.ADMIN: frozenset(Permission),
 }
 
@@ -24,6 +27,7 @@ _WHY = {
     Permission.WORK_TICKETS: "work tickets",
     Permission.ASSIGN_OTHERS: "assign or release other agents' tickets (supervisors and admins can)",
     Permission.MANAGE_DESK: "manage the desk: agents, teams, help topics and settings (admins can)",
+    Permission.READ_REPORTS: "read the reports (supervisors and admins can)",
 }
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from desk.domain.calendars import BusinessCalendar
 from desk.domain.sla import SlaPlan, choose_plan
@@ -19,6 +20,8 @@ from desk.domain.sla_history import CalendarVersion, ClockHistory, PlanVersion, 
 from desk.domain.ticket import Ticket
 from desk.store.sla import StoredClocks
 from desk.store.unit_of_work import SqlUnitOfWork
+
+from . import report_facts
 
 #: Desk settings: the plan of tickets whose help topic has none, and the SLA epoch.
 DEFAULT_PLAN = "sla_default_plan"
@@ -40,6 +43,12 @@ class SlaContext:
     parents: Mapping[int, int | None]
     default: SlaPlan | None
     epoch: int
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The zone the reports count local days in."""
+        default = self.calendar_of(self.default) if self.default is not None else None
+        return report_facts.report_zone(default.zone if default is not None else None)
 
     def plan_for(self, ticket: Ticket) -> SlaPlan | None:
         return self.plan_for_topic(ticket.category_id)
@@ -86,9 +95,10 @@ def stored_int(uow: SqlUnitOfWork, key: str) -> int | None:
 
 
 def history_of(
-    uow: SqlUnitOfWork, context: SlaContext, tickets: Sequence[Ticket]
+    uow: SqlUnitOfWork, context: SlaContext, tickets: Sequence[Ticket], *, every: bool = False
 ) -> dict[int, tuple[SlaPlan | None, ClockHistory | None]]:
-    """Each ticket's plan and clock history (None for a ticket no plan covers)."""
+    """Each ticket's plan and clock history (None for a ticket no plan covers, unless
+    `every`: then its history under `NO_PLAN`, which the reports count from)."""
     ids = [t.id for t in tickets if t.id is not None]
     entries = uow.sla.clock_entries(ids)
     manual = uow.sla.manual_dues(ids)
@@ -97,7 +107,7 @@ def history_of(
         assert ticket.id is not None
         plan = context.plan_for(ticket)
         dues = manual.get(ticket.id, [])
-        if plan is None and not dues:
+        if plan is None and not dues and not every:
             found[ticket.id] = (None, None)
             continue
         in_force = plan or NO_PLAN
@@ -138,12 +148,17 @@ def refresh(
 ) -> list[StoredClocks]:
     """Recompute and store the clocks of `tickets` (as saved in this transaction)."""
     context = context or load_context(uow)
-    histories = history_of(uow, context, tickets)
+    histories = history_of(uow, context, tickets, every=True)
     written = []
+    readings = {}
     for ticket_id, (plan, history) in histories.items():
-        reading = None if history is None else read_clocks(history, now, explain=False)
-        written.append(stored(ticket_id, plan, reading, context.epoch))
+        assert history is not None
+        reading = read_clocks(history, now, explain=False)
+        kept = reading if plan is not None or history.manual_dues else None
+        written.append(stored(ticket_id, plan, kept, context.epoch))
+        readings[ticket_id] = (plan or NO_PLAN, history, reading)
     uow.sla.write_clocks(written)
+    report_facts.record(uow, {t.id: t for t in tickets if t.id is not None}, readings, context.zone)
     return written
 
 
