@@ -160,7 +160,7 @@ def request(
 
 
 @contextmanager
-def _reading(db: Database, actor_id: int, run: ReportRun | None) -> Iterator[SqlUnitOfWork]:
+def reading(db: Database, actor_id: int, run: ReportRun | None) -> Iterator[SqlUnitOfWork]:
     """A read for a report by `actor_id`, cancellable through `run`."""
     run = run or ReportRun()
     try:
@@ -176,7 +176,7 @@ def _reading(db: Database, actor_id: int, run: ReportRun | None) -> Iterator[Sql
         raise
 
 
-def _with_subtopics(uow: SqlUnitOfWork, filters: ReportFilters) -> ReportFilters:
+def with_subtopics(uow: SqlUnitOfWork, filters: ReportFilters) -> ReportFilters:
     if not filters.topic_ids:
         return filters
     children: dict[int | None, list[int]] = {}
@@ -252,8 +252,8 @@ def volume_report(
     channel, help topic or team (a ticket resolved twice counts twice)."""
     run = run or ReportRun()
     r, key = req.range, _key_of(req.breakdown)
-    with _reading(db, actor_id, run) as uow:
-        filters = _with_subtopics(uow, req.filters)
+    with reading(db, actor_id, run) as uow:
+        filters = with_subtopics(uow, req.filters)
         names = _Names(uow)
         counts: dict[tuple[date, Any], list[int]] = {}
         queries = (uow.reports.created, uow.reports.resolved, uow.reports.reopened)
@@ -315,8 +315,8 @@ def times_report(
     run = run or ReportRun()
     r, key = req.range, _key_of(req.breakdown)
     rows = []
-    with _reading(db, actor_id, run) as uow:
-        filters = _with_subtopics(uow, req.filters)
+    with reading(db, actor_id, run) as uow:
+        filters = with_subtopics(uow, req.filters)
         names = _Names(uow)
         for i, measure in enumerate(MEASURES):
             found = uow.reports.percentiles(measure, r.first_day, r.last_day, filters, key, _ranks)
@@ -369,8 +369,8 @@ def compliance_report(
     target: how many were within it and how many breached it, in all and by team."""
     run = run or ReportRun()
     r = req.range
-    with _reading(db, actor_id, run) as uow:
-        filters = _with_subtopics(uow, req.filters)
+    with reading(db, actor_id, run) as uow:
+        filters = with_subtopics(uow, req.filters)
         names = _Names(uow)
         found = uow.reports.compliance(r.first_day, r.last_day, filters, "team")
         run.step(1, 1)
@@ -452,8 +452,8 @@ def resolved_report(
     response rate: rated of resolved) of the tickets last resolved in the range."""
     run = run or ReportRun()
     r, key = req.range, Group(group).value
-    with _reading(db, actor_id, run) as uow:
-        filters = _with_subtopics(uow, req.filters)
+    with reading(db, actor_id, run) as uow:
+        filters = with_subtopics(uow, req.filters)
         names = _Names(uow)
         found = uow.reports.resolved_summary(r.first_day, r.last_day, filters, key)
         run.step(1, 1)
@@ -497,8 +497,8 @@ def backlog_report(
     """The backlog at the end of each day of the range, per agent or team."""
     run = run or ReportRun()
     r, key = req.range, Group(group).value
-    with _reading(db, actor_id, run) as uow:
-        filters = _with_subtopics(uow, req.filters)
+    with reading(db, actor_id, run) as uow:
+        filters = with_subtopics(uow, req.filters)
         names = _Names(uow)
         before, changes = uow.reports.backlog(r.first_day, r.last_day, filters, key)
         run.step(1, 1)
@@ -556,8 +556,8 @@ def agent_report(
     def medians(n: int) -> tuple[int, ...]:
         return (rank(n, MEDIAN),) if n else ()
 
-    with _reading(db, actor_id, run) as uow:
-        filters = _with_subtopics(uow, req.filters)
+    with reading(db, actor_id, run) as uow:
+        filters = with_subtopics(uow, req.filters)
         names = _Names(uow)
         resolved = uow.reports.resolved_summary(r.first_day, r.last_day, filters, "agent")
         run.step(1, 3)
@@ -625,6 +625,8 @@ FIGURES = frozenset(
         "resolution",
         "resolution_breached",
         "rated",
+        *(f"rated:{n}" for n in range(1, 6)),
+        "resolved_reopened",
         "backlog",
     }
 )
@@ -647,8 +649,8 @@ def tickets_behind(
         raise ValidationError.single("figure", "That figure is not one a report shows.")
     if key_name is not None and key_name not in ("channel", "topic", "team", "agent"):
         raise ValidationError.single("key", "That breakdown is not one a report shows.")
-    with _reading(db, actor_id, None) as uow:
-        filters = _with_subtopics(uow, req.filters)
+    with reading(db, actor_id, None) as uow:
+        filters = with_subtopics(uow, req.filters)
         rows = uow.reports.tickets_for(
             figure,
             first.toordinal(),

@@ -332,7 +332,8 @@ class ReportRepository:
         limit: int,
     ) -> list[dict[str, Any]]:
         """The tickets a bar counts (created, resolved, reopened, first_response,
-        resolution, breached, rated, backlog), newest first, at most `limit`."""
+        resolution, breached, rated or rated:N, resolved_reopened, backlog), newest first,
+        at most `limit`."""
         f, s = report_facts, report_spans
         table: Table = s if kind in ("resolved", "reopened", "backlog") else f
         conditions = _filters(table, filters)
@@ -347,7 +348,8 @@ class ReportRepository:
             "resolution": f.c.resolved_day,
             "resolution_breached": f.c.resolved_day,
             "rated": f.c.resolved_day,
-        }.get(kind)
+            "resolved_reopened": f.c.resolved_day,
+        }.get(kind.split(":")[0])
         if kind == "backlog":  # open at the end of `last`
             conditions += [
                 s.c.opened_day <= last,
@@ -363,6 +365,10 @@ class ReportRepository:
             conditions.append(f.c[kind.replace("_breached", "_within")].is_(False))
         elif kind == "rated":
             conditions.append(f.c.csat.is_not(None))
+        elif kind.startswith("rated:"):  # "rated:4": the tickets rated 4
+            conditions.append(f.c.csat == int(kind.split(":")[1]))
+        elif kind == "resolved_reopened":
+            conditions.append(f.c.reopen_count > 0)
         ids = select(table.c.ticket_id).where(*conditions).distinct().subquery()
         query = (
             select(
