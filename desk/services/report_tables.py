@@ -109,12 +109,12 @@ def times_table(report: TimesReport) -> Table:
 def compliance_table(report: ComplianceReport) -> Table:
     columns = (
         Column(N_("Team"), Kind.TEXT),
-        Column(N_("First responses within target")),
-        Column(N_("First responses breached")),
-        Column(N_("First-response compliance"), Kind.SHARE),
-        Column(N_("Resolutions within target")),
-        Column(N_("Resolutions breached")),
-        Column(N_("Resolution compliance"), Kind.SHARE),
+        Column(N_("First responses\nwithin target")),
+        Column(N_("First responses\nbreached")),
+        Column(N_("First-response\ncompliance"), Kind.SHARE),
+        Column(N_("Resolutions\nwithin target")),
+        Column(N_("Resolutions\nbreached")),
+        Column(N_("Resolution\ncompliance"), Kind.SHARE),
     )
     rows = tuple(
         (
@@ -178,8 +178,8 @@ def agent_table(report: AgentReport) -> Table:
     columns = (
         Column(N_("Agent"), Kind.TEXT),
         Column(N_("Handled")),
-        Column(N_("Median first response"), Kind.DURATION),
-        Column(N_("Median resolution"), Kind.DURATION),
+        Column(N_("Median\nfirst response"), Kind.DURATION),
+        Column(N_("Median\nresolution"), Kind.DURATION),
         Column(N_("Reopen rate"), Kind.SHARE),
         Column(N_("Satisfaction"), Kind.AVERAGE),
         Column(N_("Rated")),
@@ -267,11 +267,13 @@ def csv_value(value: Any, kind: Kind) -> str:
 
 
 def csv_title(column: Column) -> str:
+    """The title on one line (on screen a long one takes two)."""
+    title = column.title.replace("\n", " ")
     if column.kind == Kind.DURATION:
-        return f"{column.title} (hours)"
+        return f"{title} (hours)"
     if column.kind == Kind.SHARE:
-        return f"{column.title} (%)"
-    return column.title
+        return f"{title} (%)"
+    return title
 
 
 def open_csv(path: str) -> IO[str]:

@@ -25,8 +25,8 @@ from desk.services.reports import (
 from ..common.charts import ChartData, ChartKind, Series
 from ..common.labels import channel_label, tr
 
-#: Backlog lines drawn at most (the table has every group).
-MOST_SERIES = 8
+#: Backlog groups drawn at most, the rest as "Others" (the table has every group).
+MOST_SERIES = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,6 +244,10 @@ def _backlog(report: BacklogReport):
         for i, d in enumerate(days):
             title = tr("Open at the end of {day}, {who}").format(day=labels[i], who=name)
             drills[(s, i)] = Drill(title, "backlog", d, d, key_name, report.keys[k])
+    rest = [k for k in range(len(report.keys)) if k not in biggest]
+    if rest:
+        others = tuple(float(sum(report.counts[i][k] for k in rest)) for i in range(len(days)))
+        series.append(Series(tr("Others"), others))
     chart = ChartData(
         labels,
         tuple(series),

@@ -135,7 +135,7 @@ def _column_widths(page: ReportPage, width: float, fm: QFontMetricsF) -> list[fl
     for i, column in enumerate(columns):
         cells = [cell_text(row[i], column.kind) for row in page.table.rows[:200]]
         widest = max([fm.horizontalAdvance(c) for c in cells] + [0.0])
-        title = fm.horizontalAdvance(column_title(column))
+        title = max(fm.horizontalAdvance(line) for line in column_title(column).split("\n"))
         wanted.append(max(min(title, 150.0), widest, 30.0) + 12)
     scale = width / sum(wanted) if sum(wanted) > 0 else 1.0
     return [w * scale for w in wanted]
@@ -147,7 +147,8 @@ def _paint_header(painter, page, widths, left, y, height, bold) -> float:
     fm = QFontMetricsF(bold)
     lines = 1
     for column, w in zip(page.table.columns, widths, strict=True):
-        if fm.horizontalAdvance(column_title(column)) > w - 8:
+        title = column_title(column)
+        if "\n" in title or fm.horizontalAdvance(title) > w - 8:
             lines = 2
     header = height * lines
     x = left

@@ -201,6 +201,16 @@ ACTIONS: tuple[ActionSpec, ...] = (
         ),
         writes=True,
     ),
+    ActionSpec(
+        "reports",
+        QT_TRANSLATE_NOOP("Desk", "Reports…"),
+        lambda w: w.open_reports(),
+        ("Ctrl+Shift+R",),
+        visible_when=lambda w: can(w.session.agent, Permission.READ_REPORTS),
+        tip=QT_TRANSLATE_NOOP(
+            "Desk", "Volume, response times, SLA compliance, satisfaction, the agent table"
+        ),
+    ),
     ActionSpec("quit", QT_TRANSLATE_NOOP("Desk", "Quit"), lambda w: w.close(), ("Ctrl+Q",)),
     ActionSpec(
         "shortcuts",
@@ -239,7 +249,7 @@ MENUS: tuple[tuple[str, tuple[str | None, ...]], ...] = (
             "reopen",
         ),
     ),
-    (VIEW_MENU, ("find", "refresh")),
+    (VIEW_MENU, ("find", "refresh", None, "reports")),
     (QT_TRANSLATE_NOOP("Desk", "&Help"), ("shortcuts", None, "about")),
 )
 
