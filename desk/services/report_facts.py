@@ -71,8 +71,9 @@ def backfill(
     from . import clocks  # clocks writes through this module
 
     batch = validation.clean_count("batch", "The batch size", batch, low=1, high=10_000)
-    if progress is not None and not callable(progress):
-        raise ValidationError.single("progress", "The progress report is not a function.")
+    for name, given in (("progress", progress), ("should_stop", should_stop)):
+        if given is not None and not callable(given):
+            raise ValidationError.single(name, "A backfill's callback is not a function.")
     with db.read() as uow:
         total = uow.reports.count_missing()
     done, after = 0, 0

@@ -15,6 +15,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import IO, Any
 
+from desk.domain.errors import ValidationError
 from desk.domain.reports import Group
 from desk.domain.ticket import format_number
 
@@ -339,6 +340,11 @@ def _ticket_cells(row: Any) -> Iterator[Any]:
     yield row.csat
 
 
+def _writable(out: object) -> None:
+    if not callable(getattr(out, "write", None)):
+        raise ValidationError.single("output", "The report has nowhere to be written.")
+
+
 #: Rows written between two progress reports and cancel checks.
 PROGRESS_EVERY = 5_000
 
@@ -349,7 +355,8 @@ def export_tickets_csv(
     """Every ticket created in the range with its figures, one CSV row each, streamed
     from the database (memory stays flat at any size); progress every few thousand rows.
     Returns the rows written."""
-    run = run or ReportRun()
+    run = reports.checked(req, run)
+    _writable(out)
     writer = csv.writer(out)
     writer.writerow([csv_title(c) for c in TICKET_COLUMNS])
     r = req.range
@@ -380,6 +387,10 @@ def export_csv(
     run: ReportRun | None = None,
 ) -> int:
     """Report `name` (a key of REPORTS, or TICKETS) as CSV into `out`; the rows written."""
+    if not isinstance(name, str) or (name not in REPORTS and name != TICKETS):
+        raise ValidationError.single("name", "That report is not one Desk has.")
+    reports.checked(req, run, group)
+    _writable(out)
     if name == TICKETS:
         return export_tickets_csv(db, actor_id, req, out, run)
     named = REPORTS[name]

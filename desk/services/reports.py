@@ -159,6 +159,17 @@ def request(
     )
 
 
+def checked(req: object, run: object = None, group: object = Group.AGENT) -> ReportRun:
+    """Refuse what is not a request, a run or a group; the run to use."""
+    if not isinstance(req, ReportRequest):
+        raise ValidationError.single("request", "The report's question is not one Desk asks.")
+    if run is not None and not isinstance(run, ReportRun):
+        raise ValidationError.single("run", "The report's run is not one Desk started.")
+    if not isinstance(group, str) or group not in {g.value for g in Group}:
+        raise ValidationError.single("group", "Figures are grouped by agent or by team.")
+    return run or ReportRun()
+
+
 @contextmanager
 def reading(db: Database, actor_id: int, run: ReportRun | None) -> Iterator[SqlUnitOfWork]:
     """A read for a report by `actor_id`, cancellable through `run`."""
@@ -250,7 +261,7 @@ def volume_report(
 ) -> VolumeReport:
     """Tickets created, resolved and reopened per day, week or month, broken down by
     channel, help topic or team (a ticket resolved twice counts twice)."""
-    run = run or ReportRun()
+    run = checked(req, run)
     r, key = req.range, _key_of(req.breakdown)
     with reading(db, actor_id, run) as uow:
         filters = with_subtopics(uow, req.filters)
@@ -312,7 +323,7 @@ def times_report(
     """Median and 90th percentile of first-response and resolution times, in business
     hours and in calendar time, pending time left out: first responses given in the
     range, tickets last resolved in it; per breakdown key if one is asked for."""
-    run = run or ReportRun()
+    run = checked(req, run)
     r, key = req.range, _key_of(req.breakdown)
     rows = []
     with reading(db, actor_id, run) as uow:
@@ -367,7 +378,7 @@ def compliance_report(
 ) -> ComplianceReport:
     """Of the first responses given and the tickets resolved in the range under an SLA
     target: how many were within it and how many breached it, in all and by team."""
-    run = run or ReportRun()
+    run = checked(req, run)
     r = req.range
     with reading(db, actor_id, run) as uow:
         filters = with_subtopics(uow, req.filters)
@@ -450,7 +461,7 @@ def resolved_report(
 ) -> ResolvedReport:
     """Reopen rate (resolved tickets ever reopened) and satisfaction (average, ratings 1-5,
     response rate: rated of resolved) of the tickets last resolved in the range."""
-    run = run or ReportRun()
+    run = checked(req, run, group)
     r, key = req.range, Group(group).value
     with reading(db, actor_id, run) as uow:
         filters = with_subtopics(uow, req.filters)
@@ -495,7 +506,7 @@ def backlog_report(
     run: ReportRun | None = None,
 ) -> BacklogReport:
     """The backlog at the end of each day of the range, per agent or team."""
-    run = run or ReportRun()
+    run = checked(req, run, group)
     r, key = req.range, Group(group).value
     with reading(db, actor_id, run) as uow:
         filters = with_subtopics(uow, req.filters)
@@ -550,7 +561,7 @@ def agent_report(
 ) -> AgentReport:
     """Per agent: tickets handled (resolved in the range), median first response and
     resolution in business hours, reopen rate and average satisfaction."""
-    run = run or ReportRun()
+    run = checked(req, run)
     r = req.range
 
     def medians(n: int) -> tuple[int, ...]:
@@ -645,10 +656,22 @@ def tickets_behind(
     """The tickets a bar counts: `figure` between `first` and `last` (backlog: open at
     the end of `last`), with `key_name` ("channel", "topic", "team", "agent") equal to
     `key` if given; newest first, `TICKET_LIST_LIMIT` at most."""
-    if figure not in FIGURES:
+    checked(req)
+    if not isinstance(figure, str) or figure not in FIGURES:
         raise ValidationError.single("figure", "That figure is not one a report shows.")
-    if key_name is not None and key_name not in ("channel", "topic", "team", "agent"):
-        raise ValidationError.single("key", "That breakdown is not one a report shows.")
+    for name, day in (("first", first), ("last", last)):
+        if isinstance(day, datetime) or not isinstance(day, date):
+            raise ValidationError.single(name, "A bar's days are not dates.")
+    if key_name is not None:
+        if not isinstance(key_name, str) or key_name not in ("channel", "topic", "team", "agent"):
+            raise ValidationError.single("key", "That breakdown is not one a report shows.")
+        if key_name == "channel":
+            try:
+                key = Channel(key)
+            except ValueError:
+                raise ValidationError.single("key", "That channel is not one Desk knows.") from None
+        elif key is not None:
+            key = validation.clean_id("key", key_name, key)
     with reading(db, actor_id, None) as uow:
         filters = with_subtopics(uow, req.filters)
         rows = uow.reports.tickets_for(
