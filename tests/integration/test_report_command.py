@@ -124,89 +124,24 @@ def test_csv_pdf_and_the_tickets_export_are_written(db_url, desk, tmp_path):  # 
 
 def test_bad_usage_exits_2_and_a_refusal_exits_1(db_url, world: World, tmp_path):
     out = tmp_path / "x.csv"
-    bad_day = report(
-        db_url,
-        "volume",
-        "--from",
-        "30/11/2026",
-        "--to",
-        "2026-11-30",
-        "--format",
-        "csv",
-        "--output",
-        str(out),
-    )
+
+    def volume(days: str, *extra: str, output=out, login: str = "sue"):
+        words = f"report volume {days} --format csv --output {output} --db {db_url} --as {login}"
+        return run_desk(*words.split(), *extra)
+
+    bad_day = volume("--from 30/11/2026 --to 2026-11-30")
     assert bad_day.returncode == 2 and "is not a date" in bad_day.stderr
-    backwards = report(
-        db_url,
-        "volume",
-        "--from",
-        "2026-11-30",
-        "--to",
-        "2026-11-01",
-        "--format",
-        "csv",
-        "--output",
-        str(out),
-    )
+    backwards = volume("--from 2026-11-30 --to 2026-11-01")
     assert backwards.returncode == 2 and "comes before" in backwards.stderr
-    no_team = report(
-        db_url,
-        "volume",
-        "--from",
-        "2026-11-01",
-        "--to",
-        "2026-11-30",
-        "--team",
-        "Nobody",
-        "--format",
-        "csv",
-        "--output",
-        str(out),
-    )
+    no_team = volume("--from 2026-11-01 --to 2026-11-30", "--team", "Nobody")
     assert no_team.returncode == 2 and "'Nobody' is not one the desk has" in no_team.stderr
-    no_folder = report(
-        db_url,
-        "volume",
-        "--from",
-        "2026-11-01",
-        "--to",
-        "2026-11-30",
-        "--format",
-        "csv",
-        "--output",
-        str(tmp_path / "no" / "x.csv"),
-    )
+    no_folder = volume("--from 2026-11-01 --to 2026-11-30", output=tmp_path / "no" / "x.csv")
     assert no_folder.returncode == 2 and "does not exist" in no_folder.stderr
     pdf_tickets = report(
-        db_url,
-        "tickets",
-        "--from",
-        "2026-11-01",
-        "--to",
-        "2026-11-30",
-        "--format",
-        "pdf",
-        "--output",
-        str(out),
+        db_url, *f"tickets --from 2026-11-01 --to 2026-11-30 --format pdf --output {out}".split()
     )
-    assert pdf_tickets.returncode == 2
-    agent = run_desk(
-        "report",
-        "volume",
-        "--from",
-        "2026-11-01",
-        "--to",
-        "2026-11-30",
-        "--format",
-        "csv",
-        "--output",
-        str(out),
-        "--db",
-        db_url,
-        "--as",
-        "sam",
-    )
+    assert pdf_tickets.returncode == 2 and "CSV only" in pdf_tickets.stderr
+    agent = volume("--from 2026-11-01 --to 2026-11-30", login="sam")
     assert agent.returncode == 1 and "may not read the reports" in agent.stderr
     assert not out.exists()
 
