@@ -59,9 +59,31 @@ def upgrade() -> None:
         "report_facts",
         ["created_day", "channel", "category_id", "team_id"],
     )
-    op.create_index("ix_report_facts_first_response", "report_facts", ["first_response_day"])
     op.create_index(
-        "ix_report_facts_resolved", "report_facts", ["resolved_day", "assignee_id", "team_id"]
+        "ix_report_facts_first_response",
+        "report_facts",
+        [
+            "first_response_day",
+            "assignee_id",
+            "team_id",
+            "first_response_business",
+            "first_response_calendar",
+            "first_response_within",
+        ],
+    )
+    op.create_index(
+        "ix_report_facts_resolved",
+        "report_facts",
+        [
+            "resolved_day",
+            "assignee_id",
+            "team_id",
+            "resolution_business",
+            "resolution_calendar",
+            "resolution_within",
+            "csat",
+            "reopen_count",
+        ],
     )
     op.create_table(
         "report_spans",
@@ -82,7 +104,9 @@ def upgrade() -> None:
         "ix_report_spans_opened", "report_spans", ["opened_day", "assignee_id", "team_id"]
     )
     op.create_index(
-        "ix_report_spans_resolved", "report_spans", ["resolved_day", "assignee_id", "team_id"]
+        "ix_report_spans_resolved",
+        "report_spans",
+        ["resolved_day", "opened_day", "assignee_id", "team_id"],
     )
 
 
