@@ -9,7 +9,7 @@ a byte-order mark, durations in hours with two decimals, shares in per cent.
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -318,26 +318,42 @@ def _yes_no(value: bool | None) -> str:
     return "" if value is None else ("yes" if value else "no")
 
 
-def _ticket_cells(row: Any) -> Iterator[Any]:
-    yield format_number(row.id)
-    yield row.subject
-    yield getattr(row.channel, "value", row.channel)
-    yield row.topic or ""
-    yield row.team_name or ""
-    yield row.assignee_name or ""
-    yield row.organisation
-    yield getattr(row.status, "value", row.status)
-    yield getattr(row.priority, "name", str(row.priority)).lower()
-    yield row.created_at
-    yield row.first_response_business
-    yield row.first_response_calendar
-    yield _yes_no(row.first_response_within)
-    yield row.resolved_at
-    yield row.resolution_business
-    yield row.resolution_calendar
-    yield _yes_no(row.resolution_within)
-    yield row.reopen_count
-    yield row.csat
+def _hours(seconds: int | None) -> str:
+    return "" if seconds is None else f"{seconds / 3600:.2f}"
+
+
+def _moment(value: datetime | None) -> str:
+    return "" if value is None else value.isoformat(timespec="seconds")
+
+
+def _plain(value: Any) -> str:
+    return "" if value is None else str(getattr(value, "value", value))
+
+
+def _ticket_row(row: Any) -> list[str]:
+    """A ticket's CSV cells, in TICKET_COLUMNS order (the hot loop of an export of a
+    million rows: one function, no per-cell dispatch)."""
+    return [
+        format_number(row.id),
+        row.subject,
+        _plain(row.channel),
+        row.topic or "",
+        row.team_name or "",
+        row.assignee_name or "",
+        row.organisation,
+        _plain(row.status),
+        row.priority.name.lower() if row.priority is not None else "",
+        _moment(row.created_at),
+        _hours(row.first_response_business),
+        _hours(row.first_response_calendar),
+        _yes_no(row.first_response_within),
+        _moment(row.resolved_at),
+        _hours(row.resolution_business),
+        _hours(row.resolution_calendar),
+        _yes_no(row.resolution_within),
+        str(row.reopen_count),
+        "" if row.csat is None else str(row.csat),
+    ]
 
 
 def _writable(out: object) -> None:
@@ -366,10 +382,7 @@ def export_tickets_csv(
         total = uow.reports.count_rows(r.first_day, r.last_day, filters)
         run.step(0, total)
         for row in uow.reports.ticket_rows(r.first_day, r.last_day, filters):
-            cells = _ticket_cells(row)
-            writer.writerow(
-                [csv_value(v, c.kind) for v, c in zip(cells, TICKET_COLUMNS, strict=True)]
-            )
+            writer.writerow(_ticket_row(row))
             written += 1
             if written % PROGRESS_EVERY == 0:
                 run.step(written, max(total, written))
