@@ -220,6 +220,14 @@ def test_screenshots_of_each_report_and_a_pdf_page(qtbot, main, tmp_path):
         image.save(str(out / f"reports-{name}.png"))
         assert image.width() > 1000
         assert tab.page is not None and not tab.page.chart.is_empty, name
+    window.tabs.setCurrentIndex(2)  # compliance: a team's breaches
+    chart = window.tab_by_name["compliance"].chart
+    QTest.mouseClick(chart, Qt.MouseButton.LeftButton, pos=chart.mark_rect(0, 0).center().toPoint())
+    qtbot.waitUntil(lambda: window.ticket_list is not None and window.ticket_list.isVisible())
+    QApplication.processEvents()
+    window.ticket_list.grab().save(str(out / "reports-bar-tickets.png"))
+    assert window.ticket_list.table.model().rowCount() > 0
+    window.ticket_list.close()
     volume = window.tab_by_name["volume"].page
     times = window.tab_by_name["times"].page
     assert isinstance(volume, ReportPage) and isinstance(times, ReportPage)

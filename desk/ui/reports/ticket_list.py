@@ -3,6 +3,7 @@ the main window."""
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -71,14 +72,14 @@ class TicketListDialog(DeskDialog):
     def __init__(self, title: str, tickets: list[ReportTicket], parent: QWidget | None) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
-        self.resize(760, 420)
+        self.resize(900, 440)
         layout = QVBoxLayout(self)
         count = len(tickets)
         if count >= TICKET_LIST_LIMIT:
             said = tr("The newest {n} tickets. Narrow the report to see the others.")
         else:
             said = tr("{n} tickets.") if count != 1 else tr("1 ticket.")
-        self.summary = QLabel(said.format(n=f"{count:,}"))
+        self.summary = QLabel(f"<b>{escape(title)}</b>: {escape(said.format(n=f'{count:,}'))}")
         layout.addWidget(self.summary)
         self.table = QTableView()
         self.table.setModel(ReportTicketModel(tickets, self))
@@ -86,9 +87,11 @@ class TicketListDialog(DeskDialog):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.table.setColumnWidth(0, 90)
+        for column, width in ((0, 90), (2, 90), (3, 150), (4, 130), (5, 170)):
+            self.table.setColumnWidth(column, width)
         self.table.doubleClicked.connect(self._on_table_double_clicked)
         layout.addWidget(self.table)
         buttons = QDialogButtonBox()
