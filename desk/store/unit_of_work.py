@@ -64,6 +64,7 @@ class SqlUnitOfWork:
     leases: LeaseRepository
     presence: PresenceRepository
     routing: RoutingRepository
+    reports: recording.RecordingReportRepository
     change_log: change_log.ChangeLogRepository
     audit: recording.RecordingAuditRepository
     #: What the repositories wrote; the change log's row and the listeners get it at commit.
@@ -125,6 +126,7 @@ class SqlUnitOfWork:
         self.leases = LeaseRepository(conn)
         self.presence = PresenceRepository(conn, self._feed.client_id, changes)
         self.routing = recording.RecordingRoutingRepository(conn, changes)
+        self.reports = recording.RecordingReportRepository(conn, changes)
         self.change_log = change_log.ChangeLogRepository(conn)
         self.audit = recording.RecordingAuditRepository(conn, changes)
         return self

@@ -7,10 +7,11 @@ SQLite and PostgreSQL; the answer must be a DeskError and the database unchanged
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -24,6 +25,7 @@ from desk.domain.errors import DeskError, NotFound, ValidationError
 from desk.domain.model import ID_MAX, Availability, Channel, Level, Priority, Role, TicketStatus
 from desk.domain.presence import Activity
 from desk.domain.queues import QueueFilter, QueueQuery, SortKey
+from desk.domain.reports import Group
 from desk.domain.routing_rules import ALWAYS, AddNote, Facts, Pattern, Rule, SetTeam, Strategy
 from desk.domain.sla import Clock, Targets, plan
 from desk.services import (
@@ -41,6 +43,9 @@ from desk.services import (
     kept_sign_in,
     live,
     queries,
+    report_facts,
+    report_tables,
+    reports,
     routing_rules,
     routing_setup,
     sign_in,
@@ -969,6 +974,7 @@ def catalogue(db, w: World, ticket: int, version: int) -> list[tuple[str, Call, 
             {"actor": "id", "moved": "thing"},
         ),
         *_sla_catalogue(db, w, ticket),
+        *_reports_catalogue(db, w),
     ]
 
 
@@ -1123,6 +1129,116 @@ def _sla_catalogue(db, w: World, ticket: int) -> list[tuple[str, Call, dict, dic
     ]
 
 
+def _reports_catalogue(db, w: World) -> list[tuple[str, Call, dict, dict]]:
+    """The reports (issue 16): each report, a bar's tickets, the CSV export, the backfill."""
+    req = reports.request(date(2026, 11, 1), date(2026, 11, 30))
+    day = date(2026, 11, 2)
+    entries: list[tuple[str, Call, dict, dict]] = [
+        (
+            "request",
+            lambda **k: reports.request(k["first"], k["last"], **k["more"]),
+            {"first": day, "last": day, "more": {}},
+            {"first": "moment", "last": "moment"},
+        ),
+        *[
+            (
+                f"request.{name}",
+                lambda name=name, **k: reports.request(day, day, **{name: k["value"]}),
+                {"value": None},
+                {"value": kind},
+            )
+            for name, kind in {
+                "team_id": "id?",
+                "agent_id": "id?",
+                "topic_id": "id?",
+                "channel": "channel",
+                "organisation": "text?",
+                "grain": "thing",
+                "breakdown": "thing",
+            }.items()
+        ],
+        *[
+            (
+                name,
+                lambda function=function, **k: function(db, k["actor"], k["req"], run=k["run"]),
+                {"actor": w.supervisor, "req": req, "run": None},
+                {"actor": "id", "req": "thing", "run": "thing"},
+            )
+            for name, function in {
+                "volume_report": reports.volume_report,
+                "times_report": reports.times_report,
+                "compliance_report": reports.compliance_report,
+                "agent_report": reports.agent_report,
+            }.items()
+        ],
+        *[
+            (
+                name,
+                lambda function=function, **k: function(db, k["actor"], k["req"], k["group"]),
+                {"actor": w.supervisor, "req": req, "group": Group.TEAM},
+                {"actor": "id", "req": "thing", "group": "thing"},
+            )
+            for name, function in {
+                "resolved_report": reports.resolved_report,
+                "backlog_report": reports.backlog_report,
+            }.items()
+        ],
+        (
+            "tickets_behind",
+            lambda **k: reports.tickets_behind(
+                db, k["actor"], k["req"], k["figure"], k["first"], k["last"], k["name"], k["key"]
+            ),
+            {
+                "actor": w.supervisor,
+                "req": req,
+                "figure": "created",
+                "first": day,
+                "last": day,
+                "name": "team",
+                "key": w.service_desk,
+            },
+            {
+                "actor": "id",
+                "req": "thing",
+                "figure": "thing",
+                "first": "moment",
+                "last": "moment",
+                "name": "thing",
+                "key": "id?",
+            },
+        ),
+        (
+            "export_csv",
+            lambda **k: report_tables.export_csv(
+                k["name"], db, k["actor"], k["req"], k["out"], k["group"]
+            ),
+            {
+                "name": "volume",
+                "actor": w.supervisor,
+                "req": req,
+                "out": io.StringIO(),
+                "group": "agent",
+            },
+            {"name": "thing", "actor": "id", "req": "thing", "out": "thing", "group": "thing"},
+        ),
+        (
+            "export_tickets_csv",
+            lambda **k: report_tables.export_tickets_csv(db, k["actor"], k["req"], k["out"]),
+            {"actor": w.supervisor, "req": req, "out": io.StringIO()},
+            {"actor": "id", "req": "thing", "out": "thing"},
+        ),
+        (
+            "backfill",
+            lambda **k: report_facts.backfill(
+                db, batch=k["batch"], progress=k["progress"], should_stop=k["stop"]
+            ),
+            {"batch": 10, "progress": None, "stop": None},
+            {"batch": "count", "progress": "thing?", "stop": "thing?"},
+        ),
+    ]
+    return entries
+
+
 def _fingerprint(db) -> tuple:
     """What the database holds, in numbers: rows of every table and ticket versions."""
     tables = [
@@ -1189,7 +1305,8 @@ def test_the_catalogue_covers_every_public_service_function(db, world: World):
     )
     admin_modules = (administration, help_topics, audit)
     others = (desk_settings, live, health, sla_service, housekeeping, sign_in, kept_sign_in)
-    for module in (*modules, *admin_modules, *others):
+    reporting = (reports, report_tables, report_facts)
+    for module in (*modules, *admin_modules, *others, *reporting):
         public = {
             name
             for name, obj in vars(module).items()
@@ -1244,6 +1361,25 @@ def test_the_catalogue_covers_every_public_service_function(db, world: World):
             # the routing calendar read in a transaction the caller holds.
             "routing_setup",
             "desk_calendar",
+            # The reports' own helpers: the checks the services above call first, the
+            # rows a ticket change writes in its transaction, a table of a report value
+            # (pure), the CSV cells and the file they go to.
+            "checked",
+            "reading",
+            "with_subtopics",
+            "report_zone",
+            "N_",
+            "volume_table",
+            "times_table",
+            "compliance_table",
+            "reopen_table",
+            "satisfaction_table",
+            "backlog_table",
+            "agent_table",
+            "csv_value",
+            "csv_title",
+            "open_csv",
+            "write_table_csv",
         }
         assert public <= names, sorted(public - names)
 

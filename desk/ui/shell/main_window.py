@@ -253,6 +253,13 @@ class MainWindow(QMainWindow):
         said = tr("Added to {number}.") if added else tr("Logged {number}.")
         self.problems.message(said.format(number=format_number(ticket_id)))
 
+    def open_reports(self) -> None:
+        from ..reports.reports_window import open_reports_window
+
+        open_reports_window(self.session, self.ops, self.hub, self).openTicket.connect(
+            self.load_ticket
+        )
+
     def edit_desk_settings(self) -> None:
         from ..admin.desk_settings_dialog import edit_desk_settings
 

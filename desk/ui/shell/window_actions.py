@@ -276,6 +276,16 @@ ACTIONS: tuple[ActionSpec, ...] = (
             "Desk", "Every team's queues and every agent's load; reassign by dragging"
         ),
     ),
+    ActionSpec(
+        "reports",
+        QT_TRANSLATE_NOOP("Desk", "Reports…"),
+        lambda w: w.open_reports(),
+        ("Ctrl+Shift+R",),
+        visible_when=lambda w: can(w.session.agent, Permission.READ_REPORTS),
+        tip=QT_TRANSLATE_NOOP(
+            "Desk", "Volume, response times, SLA compliance, satisfaction, the agent table"
+        ),
+    ),
     ActionSpec("quit", QT_TRANSLATE_NOOP("Desk", "Quit"), lambda w: w.close(), ("Ctrl+Q",)),
     ActionSpec(
         "shortcuts",
@@ -328,7 +338,7 @@ MENUS: tuple[tuple[str, tuple[str | None, ...]], ...] = (
             "set_due",
         ),
     ),
-    (VIEW_MENU, ("find", "refresh", None, "dashboard", "notifications")),
+    (VIEW_MENU, ("find", "refresh", None, "dashboard", "reports", "notifications")),
     (
         QT_TRANSLATE_NOOP("Desk", "&Administration"),
         ("administration", None, "service_levels", "routing_rules"),
