@@ -1,4 +1,5 @@
-"""`desk`: open the desk, fill a database with demo data, or run one housekeeping sweep."""
+"""`desk`: open the desk, fill a database with demo data, run one housekeeping sweep, or
+write a report to a file."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from desk import __version__, admin_cli
+from desk import __version__, admin_cli, report_command
 from desk.app import SQLITE_SUFFIX, Paths, resolve_paths, sqlite_url
 from desk.domain.errors import BadDatabaseURL, DeskError
 
@@ -52,6 +53,7 @@ def _parser() -> argparse.ArgumentParser:
         "--db", dest="keep_db", metavar="URL", help="database (default: the local one)"
     )
     admin_cli.add_parser(commands)
+    report_command.add_parser(commands)
     return parser
 
 
@@ -190,6 +192,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return housekeeping_command(database_url(args.keep_db or args.db, paths))
         if args.command == "admin":
             return admin_cli.run(args, database_url(args.admin_db or args.db, paths))
+        if args.command == "report":
+            return report_command.run(args, database_url(args.report_db or args.db, paths))
         progress = _show_first_start_progress(args, paths)
         from desk.gui import run_gui  # loads Qt widgets, SQLAlchemy, Alembic: a second or so
 

@@ -15,12 +15,18 @@ class Permission(StrEnum):
     # Who is in which team: supervisors run their teams day to day (who takes the
     # network calls this week) without being able to add people, roles or teams.
     MANAGE_MEMBERS = "manage_members"
+    READ_REPORTS = "read_reports"  # the reports: volume, times, SLA, satisfaction
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.AGENT: frozenset({Permission.WORK_TICKETS}),
     Role.SUPERVISOR: frozenset(
-        {Permission.WORK_TICKETS, Permission.ASSIGN_OTHERS, Permission.MANAGE_MEMBERS}
+        {
+            Permission.WORK_TICKETS,
+            Permission.ASSIGN_OTHERS,
+            Permission.MANAGE_MEMBERS,
+            Permission.READ_REPORTS,
+        }
     ),
     Role.ADMIN: frozenset(Permission),
 }
@@ -30,6 +36,7 @@ _WHY = {
     Permission.ASSIGN_OTHERS: "assign or release other agents' tickets (supervisors and admins can)",
     Permission.MANAGE_DESK: "manage the desk: agents, teams, help topics and settings (admins can)",
     Permission.MANAGE_MEMBERS: "change who is in a team (supervisors and admins can)",
+    Permission.READ_REPORTS: "read the reports (supervisors and admins can)",
 }
 
 

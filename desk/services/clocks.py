@@ -13,6 +13,7 @@ from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from desk.domain.calendars import BusinessCalendar
 from desk.domain.queues import QueueRow
@@ -22,6 +23,8 @@ from desk.domain.sla_history import CalendarVersion, ClockHistory, PlanVersion, 
 from desk.domain.ticket import Ticket
 from desk.store.sla import ClockTicket, SavedVersion, StoredClocks
 from desk.store.unit_of_work import SqlUnitOfWork
+
+from . import report_facts
 
 #: Desk settings: the plan of tickets whose help topic has none, and the SLA epoch.
 DEFAULT_PLAN = "sla_default_plan"
@@ -46,6 +49,12 @@ class SlaContext:
     #: Every version of each plan and calendar as saved, oldest first.
     plan_history: Mapping[int, Sequence[SavedVersion]] = field(default_factory=dict)
     calendar_history: Mapping[int, Sequence[SavedVersion]] = field(default_factory=dict)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The zone the reports count local days in."""
+        default = self.calendar_of(self.default) if self.default is not None else None
+        return report_facts.report_zone(default.zone if default is not None else None)
 
     def plan_for(self, ticket: Ticket | ClockTicket) -> SlaPlan | None:
         return self.plan_for_topic(ticket.category_id)
@@ -133,9 +142,14 @@ def stored_int(uow: SqlUnitOfWork, key: str) -> int | None:
 
 
 def history_of(
-    uow: SqlUnitOfWork, context: SlaContext, tickets: Sequence[Ticket | ClockTicket]
+    uow: SqlUnitOfWork,
+    context: SlaContext,
+    tickets: Sequence[Ticket | ClockTicket],
+    *,
+    every: bool = False,
 ) -> dict[int, tuple[SlaPlan | None, ClockHistory | None]]:
-    """Each ticket's plan and clock history (None for a ticket no plan covers)."""
+    """Each ticket's plan and clock history (None for a ticket no plan covers, unless
+    `every`: then its history under `NO_PLAN`, which the reports count from)."""
     ids = [t.id for t in tickets if t.id is not None]
     entries = uow.sla.clock_entries(ids)
     manual = uow.sla.manual_dues(ids)
@@ -144,7 +158,7 @@ def history_of(
         assert ticket.id is not None
         plan = context.plan_for(ticket)
         dues = manual.get(ticket.id, [])
-        if plan is None and not dues:
+        if plan is None and not dues and not every:
             found[ticket.id] = (None, None)
             continue
         if plan is None:
@@ -187,14 +201,24 @@ def refresh(
     now: datetime,
     context: SlaContext | None = None,
 ) -> list[StoredClocks]:
-    """Recompute and store the clocks of `tickets` (as saved in this transaction)."""
+    """Recompute and store the clocks of `tickets` (as saved in this transaction), and,
+    for whole tickets (a ticket change, not a plan's recompute of a few columns), the
+    rows the reports count them from."""
     context = context or load_context(uow)
-    histories = history_of(uow, context, tickets)
+    whole = all(isinstance(t, Ticket) for t in tickets)
+    histories = history_of(uow, context, tickets, every=whole)
     written = []
+    readings = {}
     for ticket_id, (plan, history) in histories.items():
         reading = None if history is None else read_clocks(history, now, explain=False)
-        written.append(stored(ticket_id, plan, reading, context.epoch))
+        kept = reading if plan is not None or (history and history.manual_dues) else None
+        written.append(stored(ticket_id, plan, kept, context.epoch))
+        if history is not None and reading is not None:
+            readings[ticket_id] = (plan or NO_PLAN, history, reading)
     uow.sla.write_clocks(written)
+    if whole:
+        facts_of = {t.id: t for t in tickets if isinstance(t, Ticket) and t.id is not None}
+        report_facts.record(uow, facts_of, readings, context.zone)
     return written
 
 

@@ -21,6 +21,7 @@ from desk.domain.audit import NewAuditEntry
 from desk.domain.calendars import BusinessCalendar
 from desk.domain.changes import ChangeRecorder, Directory, Moves, moves_of
 from desk.domain.model import Agent, Category, Customer, Team
+from desk.domain.report_facts import TicketFacts
 from desk.domain.routing_rules import Rule, Strategy
 from desk.domain.sign_in import Failures
 from desk.domain.sla import Clock, SlaPlan
@@ -31,6 +32,7 @@ from .audit import AuditRepository
 from .credentials import CredentialRepository
 from .directory import AgentRepository, CategoryRepository, CustomerRepository, TeamRepository
 from .housekeeping import NotificationRepository
+from .reports import ReportRepository
 from .routing import RoutingRepository, StoredRule
 from .settings import DeskSettingsRepository
 from .sla import SlaRepository, StoredClocks
@@ -383,3 +385,16 @@ class RecordingRoutingRepository(RoutingRepository):
     def set_team_assignment(self, team_id: int, strategy: Strategy | None) -> None:
         super().set_team_assignment(team_id, strategy)
         self._changes.directory(Directory.TEAMS)
+
+
+class RecordingReportRepository(ReportRepository):
+    def __init__(self, conn: Connection, changes: ChangeRecorder) -> None:
+        super().__init__(conn)
+        self._changes = changes
+
+    def write_facts(self, facts: Sequence[TicketFacts]) -> None:
+        # Written beside the ticket change that caused them (already announced), or by
+        # the backfill: a report open elsewhere hears its tickets changed either way.
+        super().write_facts(facts)
+        for f in facts:
+            self._changes.ticket(f.ticket_id)

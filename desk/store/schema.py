@@ -286,6 +286,14 @@ tickets = Table(
     Index("ix_tickets_sort_created", "created_at", "id"),
     Index("ix_tickets_sort_updated", "updated_at", "id"),
     Index("ix_tickets_sort_due", "due_at", "id"),
+    # The dashboard's counts, each from an index alone (desk/store/dashboard.py).
+    Index(
+        "ix_tickets_dashboard_open", "is_active", "team_id", "assignee_id", "status", "created_at"
+    ),
+    Index("ix_tickets_dashboard_due", "is_active", "due_at", "team_id", "assignee_id"),
+    Index(
+        "ix_tickets_dashboard_risk", "is_active", "at_risk_at", "due_at", "team_id", "assignee_id"
+    ),
     sqlite_autoincrement=True,  # a deleted ticket's number is never given to another
 )
 
@@ -303,6 +311,7 @@ thread_entries = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("ticket_version", Integer, nullable=False),
     Index("ix_thread_entries_ticket", "ticket_id", "id"),
+    Index("ix_thread_entries_agent", "agent_id", "created_at"),  # an agent's last activity
 )
 
 # Desk-wide settings, one row a key: the desk's own random id (what drafts and other
@@ -429,4 +438,72 @@ audit_log = Table(
     Index("ix_audit_log_entity", "entity", "entity_id", "id"),
     Index("ix_audit_log_created", "created_at", "id"),
     sqlite_autoincrement=True,
+)
+
+# What the reports count of each ticket (desk.domain.report_facts), written with its SLA
+# clocks whenever it changes: a year's report scans these narrow rows by day instead of
+# replaying a million threads. Days are local dates in the desk's report zone (ordinals);
+# durations whole seconds with pending time left out.
+report_facts = Table(
+    "report_facts",
+    metadata,
+    Column("ticket_id", ForeignKey("tickets.id", ondelete="CASCADE"), primary_key=True),
+    Column("created_day", Integer, nullable=False),
+    Column("team_id", Integer),
+    Column("assignee_id", Integer),
+    Column("category_id", Integer),
+    Column("channel", StrEnumType(Channel), nullable=False),
+    Column("organisation", String(v.ORGANISATION_MAX), nullable=False, server_default=""),
+    Column("reopen_count", Integer, nullable=False, server_default="0"),
+    Column("csat", SmallInteger),
+    Column("first_response_day", Integer),
+    Column("first_response_business", Integer),
+    Column("first_response_calendar", Integer),
+    Column("first_response_within", Boolean),
+    Column("resolved_day", Integer),
+    Column("resolution_business", Integer),
+    Column("resolution_calendar", Integer),
+    Column("resolution_within", Boolean),
+    # Each report walks one of these by day, reading only the index (SQLite's covering
+    # indexes).
+    Index("ix_report_facts_created", "created_day", "channel", "category_id", "team_id"),
+    Index(
+        "ix_report_facts_first_response",
+        "first_response_day",
+        "assignee_id",
+        "team_id",
+        "first_response_business",
+        "first_response_calendar",
+        "first_response_within",
+    ),
+    Index(
+        "ix_report_facts_resolved",
+        "resolved_day",
+        "assignee_id",
+        "team_id",
+        "resolution_business",
+        "resolution_calendar",
+        "resolution_within",
+        "csat",
+        "reopen_count",
+    ),
+)
+
+# Each ticket's spans out of resolved and closed: from its creation (n = 0) or a reopen
+# to the resolution that ended it (None while it is open). Resolutions and reopens per
+# day, and the backlog at the end of each day, are counted from them.
+report_spans = Table(
+    "report_spans",
+    metadata,
+    Column("ticket_id", ForeignKey("tickets.id", ondelete="CASCADE"), primary_key=True),
+    Column("n", Integer, primary_key=True),
+    Column("opened_day", Integer, nullable=False),
+    Column("resolved_day", Integer),
+    Column("team_id", Integer),
+    Column("assignee_id", Integer),
+    Column("category_id", Integer),
+    Column("channel", StrEnumType(Channel), nullable=False),
+    Column("organisation", String(v.ORGANISATION_MAX), nullable=False, server_default=""),
+    Index("ix_report_spans_opened", "opened_day", "assignee_id", "team_id"),
+    Index("ix_report_spans_resolved", "resolved_day", "opened_day", "assignee_id", "team_id"),
 )

@@ -18,6 +18,7 @@ from desk.domain.errors import DatabaseError, DatabaseGone, DatabaseReadOnly
 
 from . import change_log, migrate, recording
 from .change_log import ChangeFeed
+from .dashboard import DashboardReader
 from .directory import AgentRepository, CategoryRepository, CustomerRepository, TeamRepository
 from .engine import WRITE, create_desk_engine, describe, parse_url, plain_error, safe_url
 from .housekeeping import LeaseRepository
@@ -56,12 +57,14 @@ class SqlUnitOfWork:
     teams: TeamRepository
     categories: CategoryRepository
     queues: QueueReader
+    dashboard: DashboardReader
     settings: DeskSettingsRepository
     sla: recording.RecordingSlaRepository
     notifications: recording.RecordingNotificationRepository
     leases: LeaseRepository
     presence: PresenceRepository
     routing: RoutingRepository
+    reports: recording.RecordingReportRepository
     change_log: change_log.ChangeLogRepository
     audit: recording.RecordingAuditRepository
     #: What the repositories wrote; the change log's row and the listeners get it at commit.
@@ -115,6 +118,7 @@ class SqlUnitOfWork:
         self.teams = recording.RecordingTeamRepository(conn, changes)
         self.categories = recording.RecordingCategoryRepository(conn, changes)
         self.queues = QueueReader(conn)
+        self.dashboard = DashboardReader(conn)
         self.settings = recording.RecordingSettingsRepository(conn, changes)
         self.sla = recording.RecordingSlaRepository(conn, changes)
         self.notifications = recording.RecordingNotificationRepository(conn, changes)
@@ -122,6 +126,7 @@ class SqlUnitOfWork:
         self.leases = LeaseRepository(conn)
         self.presence = PresenceRepository(conn, self._feed.client_id, changes)
         self.routing = recording.RecordingRoutingRepository(conn, changes)
+        self.reports = recording.RecordingReportRepository(conn, changes)
         self.change_log = change_log.ChangeLogRepository(conn)
         self.audit = recording.RecordingAuditRepository(conn, changes)
         return self

@@ -7,10 +7,11 @@ SQLite and PostgreSQL; the answer must be a DeskError and the database unchanged
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -24,12 +25,14 @@ from desk.domain.errors import DeskError, NotFound, ValidationError
 from desk.domain.model import ID_MAX, Availability, Channel, Level, Priority, Role, TicketStatus
 from desk.domain.presence import Activity
 from desk.domain.queues import QueueFilter, QueueQuery, SortKey
+from desk.domain.reports import Group
 from desk.domain.routing_rules import ALWAYS, AddNote, Facts, Pattern, Rule, SetTeam, Strategy
 from desk.domain.sla import Clock, Targets, plan
 from desk.services import (
     administration,
     audit,
     connection,
+    dashboard,
     demo,
     desk_settings,
     directory,
@@ -40,6 +43,9 @@ from desk.services import (
     kept_sign_in,
     live,
     queries,
+    report_facts,
+    report_tables,
+    reports,
     routing_rules,
     routing_setup,
     sign_in,
@@ -47,6 +53,7 @@ from desk.services import (
 from desk.services import database as database_service
 from desk.services import sla as sla_service
 from desk.services import tickets as work
+from desk.services.dashboard import Reassigned
 from desk.services.intake import IntakeRequest, NewCaller, log_ticket
 from desk.store import schema
 
@@ -919,7 +926,55 @@ def catalogue(db, w: World, ticket: int, version: int) -> list[tuple[str, Call, 
             {"keep": timedelta(days=7)},
             {"keep": "duration"},
         ),
+        # the dashboard (issue 15)
+        (
+            "dashboard_counts",
+            lambda **k: dashboard.dashboard_counts(db, k["actor"], k["now"]),
+            {"actor": w.supervisor, "now": None},
+            {"actor": "id", "now": "moment"},
+        ),
+        (
+            "dashboard_lanes",
+            lambda **k: dashboard.dashboard_lanes(db, k["actor"], k["now"], k["limit"]),
+            {"actor": w.supervisor, "now": None, "limit": 10},
+            {"actor": "id", "now": "moment", "limit": "count"},
+        ),
+        (
+            "dashboard_charts",
+            lambda **k: dashboard.dashboard_charts(db, k["actor"], k["now"]),
+            {"actor": w.supervisor, "now": None},
+            {"actor": "id", "now": "moment"},
+        ),
+        (
+            "open_tickets_of",
+            lambda **k: dashboard.open_tickets_of(db, k["actor"], k["agent"]),
+            {"actor": w.supervisor, "agent": w.agent},
+            {"actor": "id", "agent": "id"},
+        ),
+        (
+            "reassign_tickets",
+            lambda **k: dashboard.reassign_tickets(
+                db, k["actor"], k["tickets"], agent_id=k["agent"]
+            ),
+            {"actor": w.supervisor, "tickets": [(ticket, version)], "agent": w.other_agent},
+            {"actor": "id", "tickets": "thing", "agent": "id"},
+        ),
+        (
+            "reassign_tickets.team",
+            lambda **k: dashboard.reassign_tickets(
+                db, w.supervisor, [(ticket, version)], team_id=k["team"]
+            ),
+            {"team": w.sysadmins},
+            {"team": "id"},
+        ),
+        (
+            "undo_reassignment",
+            lambda **k: dashboard.undo_reassignment(db, k["actor"], k["moved"]),
+            {"actor": w.supervisor, "moved": [Reassigned(ticket, version, None, None)]},
+            {"actor": "id", "moved": "thing"},
+        ),
         *_sla_catalogue(db, w, ticket),
+        *_reports_catalogue(db, w),
     ]
 
 
@@ -1074,6 +1129,116 @@ def _sla_catalogue(db, w: World, ticket: int) -> list[tuple[str, Call, dict, dic
     ]
 
 
+def _reports_catalogue(db, w: World) -> list[tuple[str, Call, dict, dict]]:
+    """The reports (issue 16): each report, a bar's tickets, the CSV export, the backfill."""
+    req = reports.request(date(2026, 11, 1), date(2026, 11, 30))
+    day = date(2026, 11, 2)
+    entries: list[tuple[str, Call, dict, dict]] = [
+        (
+            "request",
+            lambda **k: reports.request(k["first"], k["last"], **k["more"]),
+            {"first": day, "last": day, "more": {}},
+            {"first": "moment", "last": "moment"},
+        ),
+        *[
+            (
+                f"request.{name}",
+                lambda name=name, **k: reports.request(day, day, **{name: k["value"]}),
+                {"value": None},
+                {"value": kind},
+            )
+            for name, kind in {
+                "team_id": "id?",
+                "agent_id": "id?",
+                "topic_id": "id?",
+                "channel": "channel",
+                "organisation": "text?",
+                "grain": "thing",
+                "breakdown": "thing",
+            }.items()
+        ],
+        *[
+            (
+                name,
+                lambda function=function, **k: function(db, k["actor"], k["req"], run=k["run"]),
+                {"actor": w.supervisor, "req": req, "run": None},
+                {"actor": "id", "req": "thing", "run": "thing"},
+            )
+            for name, function in {
+                "volume_report": reports.volume_report,
+                "times_report": reports.times_report,
+                "compliance_report": reports.compliance_report,
+                "agent_report": reports.agent_report,
+            }.items()
+        ],
+        *[
+            (
+                name,
+                lambda function=function, **k: function(db, k["actor"], k["req"], k["group"]),
+                {"actor": w.supervisor, "req": req, "group": Group.TEAM},
+                {"actor": "id", "req": "thing", "group": "thing"},
+            )
+            for name, function in {
+                "resolved_report": reports.resolved_report,
+                "backlog_report": reports.backlog_report,
+            }.items()
+        ],
+        (
+            "tickets_behind",
+            lambda **k: reports.tickets_behind(
+                db, k["actor"], k["req"], k["figure"], k["first"], k["last"], k["name"], k["key"]
+            ),
+            {
+                "actor": w.supervisor,
+                "req": req,
+                "figure": "created",
+                "first": day,
+                "last": day,
+                "name": "team",
+                "key": w.service_desk,
+            },
+            {
+                "actor": "id",
+                "req": "thing",
+                "figure": "thing",
+                "first": "moment",
+                "last": "moment",
+                "name": "thing",
+                "key": "id?",
+            },
+        ),
+        (
+            "export_csv",
+            lambda **k: report_tables.export_csv(
+                k["name"], db, k["actor"], k["req"], k["out"], k["group"]
+            ),
+            {
+                "name": "volume",
+                "actor": w.supervisor,
+                "req": req,
+                "out": io.StringIO(),
+                "group": "agent",
+            },
+            {"name": "thing", "actor": "id", "req": "thing", "out": "thing", "group": "thing"},
+        ),
+        (
+            "export_tickets_csv",
+            lambda **k: report_tables.export_tickets_csv(db, k["actor"], k["req"], k["out"]),
+            {"actor": w.supervisor, "req": req, "out": io.StringIO()},
+            {"actor": "id", "req": "thing", "out": "thing"},
+        ),
+        (
+            "backfill",
+            lambda **k: report_facts.backfill(
+                db, batch=k["batch"], progress=k["progress"], should_stop=k["stop"]
+            ),
+            {"batch": 10, "progress": None, "stop": None},
+            {"batch": "count", "progress": "thing?", "stop": "thing?"},
+        ),
+    ]
+    return entries
+
+
 def _fingerprint(db) -> tuple:
     """What the database holds, in numbers: rows of every table and ticket versions."""
     tables = [
@@ -1136,10 +1301,12 @@ def test_the_catalogue_covers_every_public_service_function(db, world: World):
         intake,
         routing_rules,
         routing_setup,
+        dashboard,
     )
     admin_modules = (administration, help_topics, audit)
     others = (desk_settings, live, health, sla_service, housekeeping, sign_in, kept_sign_in)
-    for module in (*modules, *admin_modules, *others):
+    reporting = (reports, report_tables, report_facts)
+    for module in (*modules, *admin_modules, *others, *reporting):
         public = {
             name
             for name, obj in vars(module).items()
@@ -1194,6 +1361,25 @@ def test_the_catalogue_covers_every_public_service_function(db, world: World):
             # the routing calendar read in a transaction the caller holds.
             "routing_setup",
             "desk_calendar",
+            # The reports' own helpers: the checks the services above call first, the
+            # rows a ticket change writes in its transaction, a table of a report value
+            # (pure), the CSV cells and the file they go to.
+            "checked",
+            "reading",
+            "with_subtopics",
+            "report_zone",
+            "N_",
+            "volume_table",
+            "times_table",
+            "compliance_table",
+            "reopen_table",
+            "satisfaction_table",
+            "backlog_table",
+            "agent_table",
+            "csv_value",
+            "csv_title",
+            "open_csv",
+            "write_table_csv",
         }
         assert public <= names, sorted(public - names)
 

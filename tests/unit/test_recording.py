@@ -21,6 +21,7 @@ from desk.store.directory import (
     TeamRepository,
 )
 from desk.store.housekeeping import NotificationRepository
+from desk.store.reports import ReportRepository
 from desk.store.routing import RoutingRepository
 from desk.store.settings import DeskSettingsRepository
 from desk.store.sla import SlaRepository
@@ -97,6 +98,23 @@ READS = {
         "recent_tickets",
         "lock_agents",
     },
+    ReportRepository: {
+        "organisations",
+        "missing",
+        "count_missing",
+        "interrupter",
+        "unlimited",
+        "created",
+        "resolved",
+        "reopened",
+        "backlog",
+        "percentiles",
+        "compliance",
+        "resolved_summary",
+        "tickets_for",
+        "ticket_rows",
+        "count_rows",
+    },
 }
 WRITES = {
     # `get` is overridden to remember what a save moves the ticket away from;
@@ -135,6 +153,7 @@ WRITES = {
     },
     NotificationRepository: {"add", "mark_read"},
     RoutingRepository: {"add_rule", "save_rule", "delete_rule", "reorder", "set_team_assignment"},
+    ReportRepository: {"write_facts"},
 }
 THROUGH_OTHERS = {
     TicketRepository: {"append"},
@@ -157,6 +176,7 @@ RECORDING = {
     NotificationRepository: recording.RecordingNotificationRepository,
     RoutingRepository: recording.RecordingRoutingRepository,
     AuditRepository: recording.RecordingAuditRepository,
+    ReportRepository: recording.RecordingReportRepository,
 }
 
 

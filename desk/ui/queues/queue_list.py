@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from desk.domain.changes import Changes
+from desk.domain.dashboard import Measure, measure_filter
 from desk.domain.queues import QueueFilter, QueueKind, QueueQuery, queue_filter
 from desk.services import queries
 
@@ -55,6 +56,7 @@ KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 COUNT_ROLE = Qt.ItemDataRole.UserRole + 2
 HEADING_ROLE = Qt.ItemDataRole.UserRole + 3
 SEARCH = "search"
+MEASURE = "measure"  # the queue behind a count of the dashboard
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,21 @@ class QueueEntry:
             team_id=self.team_id,
         )
         return QueueQuery(spec)
+
+
+@dataclass(frozen=True)
+class MeasureEntry(QueueEntry):
+    """A queue opened from a count of the dashboard: one measure of a team or an agent,
+    its filter made afresh each time (at risk, overdue and due today follow the clock)."""
+
+    measure: Measure = Measure.OPEN
+    assignee_id: int | None = None
+
+    def query(self, session: DeskSession, now: datetime | None = None) -> QueueQuery:
+        moment = now or datetime.now(UTC).astimezone()
+        return QueueQuery(
+            measure_filter(self.measure, moment, team_id=self.team_id, assignee_id=self.assignee_id)
+        )
 
 
 def standard_queues(session: DeskSession) -> list[QueueEntry | str]:
@@ -266,6 +283,7 @@ class QueueList(QListWidget):
     def set_session(self, session: DeskSession) -> None:
         self._session = session
         current = self.current_key()
+        measure = self.entries.get(MEASURE)
         self.blockSignals(True)
         self.clear()
         self.entries = {}
@@ -279,6 +297,11 @@ class QueueList(QListWidget):
                 item.setData(KEY_ROLE, entry.key)
                 self.entries[entry.key] = entry
             self.addItem(item)
+        if measure is not None:  # the dashboard's queue stays through a directory change
+            self.entries[MEASURE] = measure
+            item = QListWidgetItem(measure.title)
+            item.setData(KEY_ROLE, MEASURE)
+            self.insertItem(0, item)
         self.blockSignals(False)
         if self.search_query is not None:
             self._add_search_item()
@@ -324,6 +347,31 @@ class QueueList(QListWidget):
             self.queueChosen.emit(SEARCH)  # a new search in the same place
         else:
             self.choose(SEARCH)
+
+    def show_measure(
+        self,
+        title: str,
+        measure: Measure,
+        *,
+        team_id: int | None = None,
+        assignee_id: int | None = None,
+    ) -> None:
+        """The queue a count of the dashboard counted, at the top of the list, chosen."""
+        entry = MeasureEntry(MEASURE, title, None, team_id, measure, assignee_id)
+        self.entries[MEASURE] = entry
+        for row in range(self.count()):
+            if self.item(row).data(KEY_ROLE) == MEASURE:
+                self.item(row).setText(title)
+                break
+        else:
+            item = QListWidgetItem(title)
+            item.setData(KEY_ROLE, MEASURE)
+            self.insertItem(0, item)
+        self.recount({MEASURE})
+        if self.current_key() == MEASURE:
+            self.queueChosen.emit(MEASURE)
+        else:
+            self.choose(MEASURE)
 
     def _add_search_item(self) -> None:
         assert self.search_query is not None

@@ -588,7 +588,10 @@ class QueueModel(QAbstractTableModel):
         self.loadFailed.emit(exc)
 
 
-_ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+# Draggable: a supervisor's table (drag enabled on the view) drags tickets onto the dashboard.
+_ROW_FLAGS = (
+    Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled
+)
 _ANSWERED = frozenset(
     {
         Qt.ItemDataRole.DisplayRole,

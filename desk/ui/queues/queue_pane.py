@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from desk.domain.queues import QueueQuery, SortKey
 
 from ..common.labels import tr
+from ..common.ticket_drag import start_ticket_drag
 from .queue_model import COLUMN, SORT_KEYS, TICKET_ID_ROLE, QueueModel
 
 ROW_HEIGHT = 28
@@ -133,7 +134,14 @@ class QueuePane(QWidget):
 class QueueTable(QTableView):
     """The queue table. Rows are chosen whole, so choosing a row by a cell already in
     sight scrolls up or down only: a long subject never scrolls the Number column out of
-    a narrow table. Moving (Left, Right) to a column out of sight still brings it in."""
+    a narrow table. Moving (Left, Right) to a column out of sight still brings it in.
+    With dragging on (supervisors), the chosen tickets drag onto the dashboard."""
+
+    def startDrag(self, supported: Qt.DropAction) -> None:
+        model = self.model()
+        rows = sorted({index.row() for index in self.selectionModel().selectedRows()})
+        chosen = [model.ticket_at(r) for r in rows] if isinstance(model, QueueModel) else []
+        start_ticket_drag(self, [(t.id, t.version) for t in chosen if t is not None])
 
     def scrollTo(
         self,

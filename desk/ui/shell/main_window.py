@@ -30,6 +30,7 @@ from ..ticket.actions import TicketActions
 from ..ticket.ticket_pane import TicketPane
 from . import window_actions
 from .availability import AvailabilityControl
+from .dashboard_door import DashboardDoor
 from .database_status import DatabaseBanner, DatabaseMonitor
 from .help_windows import HelpWindows
 from .layout_memory import QUEUES_MIN_WIDTH, LayoutMemory, agent_prefix
@@ -68,6 +69,7 @@ class MainWindow(QMainWindow):
     administration_action: QAction
     routing_rules_action: QAction
     availability_action: QAction
+    dashboard_action: QAction
     quit_action: QAction
     shortcuts_action: QAction
     about_action: QAction
@@ -94,6 +96,7 @@ class MainWindow(QMainWindow):
         self.hub = hub
         self.intake = None
         self.administration = None
+        self.dashboards = DashboardDoor(self)  # View › Dashboard (supervisors)
         self.setWindowTitle(tr("Desk — {name}").format(name=session.agent.name))
         self.session_keeper = SessionKeeper(session, self.ops, hub, self)
         self.ticket_actions = TicketActions(session, self.ops, self)
@@ -122,6 +125,7 @@ class MainWindow(QMainWindow):
         )
         self.ticket_pane = TicketPane(session, drafts, self.ticket_actions, self.ops, hub)
         self.queue_pane = QueuePane(self.queue_model, lambda: self.ticket_pane.ticket_id)
+        self.queue_pane.table.setDragEnabled(session.supervises)  # onto the dashboard
         self.selected = SelectedTickets(self.queue_pane, self.ticket_pane, self.ticket_actions)
 
         self._build_layout()
@@ -160,6 +164,7 @@ class MainWindow(QMainWindow):
     database = property(lambda self: self.status.database)
     about_box = property(lambda self: self.help.about_box)
     shortcuts_dialog = property(lambda self: self.help.shortcuts_dialog)
+    dashboard = property(lambda self: self.dashboards.dashboard)
 
     def _build_layout(self) -> None:
         self.main_splitter = QSplitter(Qt.Orientation.Horizontal, objectName="mainSplitter")
@@ -248,6 +253,13 @@ class MainWindow(QMainWindow):
         said = tr("Added to {number}.") if added else tr("Logged {number}.")
         self.problems.message(said.format(number=format_number(ticket_id)))
 
+    def open_reports(self) -> None:
+        from ..reports.reports_window import open_reports_window
+
+        open_reports_window(self.session, self.ops, self.hub, self).openTicket.connect(
+            self.load_ticket
+        )
+
     def edit_desk_settings(self) -> None:
         from ..admin.desk_settings_dialog import edit_desk_settings
 
@@ -275,6 +287,7 @@ class MainWindow(QMainWindow):
         if self.intake is not None:
             self.intake.set_session(session)
         self.sla_window.set_session(session)
+        self.dashboards.set_session(session)
 
     def _on_monitor_writable_changed(self, writable: bool, _why: str) -> None:
         self._writable = writable

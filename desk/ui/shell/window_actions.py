@@ -266,6 +266,26 @@ ACTIONS: tuple[ActionSpec, ...] = (
         tip=QT_TRANSLATE_NOOP("Desk", "Available, away (until a date) or off shift"),
         writes=True,
     ),
+    ActionSpec(
+        "dashboard",
+        QT_TRANSLATE_NOOP("Desk", "Dashboard"),
+        lambda w: w.dashboards.open(),
+        ("Ctrl+Shift+O",),
+        visible_when=lambda w: w.session.supervises,
+        tip=QT_TRANSLATE_NOOP(
+            "Desk", "Every team's queues and every agent's load; reassign by dragging"
+        ),
+    ),
+    ActionSpec(
+        "reports",
+        QT_TRANSLATE_NOOP("Desk", "Reports…"),
+        lambda w: w.open_reports(),
+        ("Ctrl+Shift+R",),
+        visible_when=lambda w: can(w.session.agent, Permission.READ_REPORTS),
+        tip=QT_TRANSLATE_NOOP(
+            "Desk", "Volume, response times, SLA compliance, satisfaction, the agent table"
+        ),
+    ),
     ActionSpec("quit", QT_TRANSLATE_NOOP("Desk", "Quit"), lambda w: w.close(), ("Ctrl+Q",)),
     ActionSpec(
         "shortcuts",
@@ -318,7 +338,7 @@ MENUS: tuple[tuple[str, tuple[str | None, ...]], ...] = (
             "set_due",
         ),
     ),
-    (VIEW_MENU, ("find", "refresh", None, "notifications")),
+    (VIEW_MENU, ("find", "refresh", None, "dashboard", "reports", "notifications")),
     (
         QT_TRANSLATE_NOOP("Desk", "&Administration"),
         ("administration", None, "service_levels", "routing_rules"),

@@ -1,0 +1,91 @@
+"""Keeping the reports' rows (desk.domain.report_facts) with the tickets: written by
+`desk.services.clocks.refresh` in the transaction of every ticket change, and for
+tickets that have none yet (a database from before reports, a bulk load) by `backfill`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from desk.domain import validation
+from desk.domain.calendars import zone_info
+from desk.domain.errors import ValidationError
+from desk.domain.report_facts import TicketFacts, ticket_facts
+from desk.domain.sla import SlaPlan
+from desk.domain.sla_clock import SlaReading
+from desk.domain.sla_history import ClockHistory
+from desk.domain.ticket import Ticket
+from desk.store.unit_of_work import SqlUnitOfWork
+
+from .database import Database
+
+#: Tickets whose rows one backfill transaction writes.
+BACKFILL_BATCH = 500
+
+
+def report_zone(default_zone: str | None) -> ZoneInfo:
+    """The zone whose local days the reports count in: the default plan's calendar's, or
+    UTC for a desk without one."""
+    return zone_info(default_zone or "UTC")
+
+
+def record(
+    uow: SqlUnitOfWork,
+    tickets: Mapping[int, Ticket],
+    readings: Mapping[int, tuple[SlaPlan, ClockHistory, SlaReading]],
+    zone: ZoneInfo,
+) -> list[TicketFacts]:
+    """Write the report rows of `tickets` from their plans, histories and readings."""
+    organisations = uow.reports.organisations(t.customer_id for t in tickets.values())
+    facts = [
+        ticket_facts(
+            tickets[ticket_id],
+            organisations.get(tickets[ticket_id].customer_id, ""),
+            history.statuses,
+            plan,
+            reading,
+            zone,
+        )
+        for ticket_id, (plan, history, reading) in readings.items()
+    ]
+    uow.reports.write_facts(facts)
+    return facts
+
+
+@dataclass(frozen=True, slots=True)
+class BackfillProgress:
+    done: int
+    total: int
+
+
+def backfill(
+    db: Database,
+    *,
+    batch: int = BACKFILL_BATCH,
+    progress: Callable[[BackfillProgress], object] | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> BackfillProgress:
+    """Write the report rows of every ticket that has none, `batch` tickets per
+    transaction (each from the ticket's history: running it twice at once is harmless)."""
+    from . import clocks  # clocks writes through this module
+
+    batch = validation.clean_count("batch", "The batch size", batch, low=1, high=10_000)
+    for name, given in (("progress", progress), ("should_stop", should_stop)):
+        if given is not None and not callable(given):
+            raise ValidationError.single(name, "A backfill's callback is not a function.")
+    with db.read() as uow:
+        total = uow.reports.count_missing()
+    done, after = 0, 0
+    while total and not (should_stop and should_stop()):
+        with db.write() as uow:
+            ids = uow.reports.missing(after, batch)
+            if not ids:
+                break
+            clocks.refresh(uow, uow.sla.tickets(ids), uow.now())
+            uow.commit()
+        done += len(ids)
+        after = ids[-1]
+        if progress is not None:
+            progress(BackfillProgress(done, max(total, done)))
+    return BackfillProgress(done, max(total, done))
