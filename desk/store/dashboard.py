@@ -48,21 +48,27 @@ class DashboardReader:
     def due_groups(self, now: datetime, end_of_today: datetime) -> list[DueGroup]:
         t = tickets.c
         overdue = func.sum(_flag(t.due_at < now))
+        # Grouped by an expression, not the columns: grouped by the columns, SQLite walks
+        # ix_tickets_dashboard_open for its order (every open ticket, then the table)
+        # instead of the short due-time range. Ids start at 1, so 0 stands for none.
+        team, assignee = func.coalesce(t.team_id, 0), func.coalesce(t.assignee_id, 0)
         due = (
-            select(t.team_id, t.assignee_id, overdue, func.count())
+            select(team, assignee, overdue, func.count())
             .where(t.is_active == true(), t.due_at < end_of_today)
-            .group_by(t.team_id, t.assignee_id)
+            .group_by(team, assignee)
         )
         risk = (
-            select(t.team_id, t.assignee_id, func.count())
+            select(team, assignee, func.count())
             .where(t.is_active == true(), t.at_risk_at < now, t.due_at >= now)
-            .group_by(t.team_id, t.assignee_id)
+            .group_by(team, assignee)
         )
         groups: dict[tuple[int | None, int | None], DueGroup] = {}
-        for team, assignee, late, count in self._conn.execute(due):
+        for team_id, assignee_id, late, count in self._conn.execute(due):
+            team, assignee = team_id or None, assignee_id or None
             late = int(late or 0)
             groups[(team, assignee)] = DueGroup(team, assignee, late, count - late, 0)
-        for team, assignee, count in self._conn.execute(risk):
+        for team_id, assignee_id, count in self._conn.execute(risk):
+            team, assignee = team_id or None, assignee_id or None
             was = groups.get((team, assignee), DueGroup(team, assignee))
             groups[(team, assignee)] = DueGroup(team, assignee, was.overdue, was.due_today, count)
         return list(groups.values())

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import QPoint, QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPageSize, QPainter, QPdfWriter
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QToolTip
+from PySide6.QtWidgets import QApplication, QToolTip
 
 from desk.ui.common.charts import (
     ChartData,
@@ -69,7 +69,10 @@ def test_line_points_follow_the_values(qtbot) -> None:
 
 def test_hover_shows_the_value_and_click_emits_the_bar(qtbot) -> None:
     view = chart(qtbot, ChartKind.BAR, ARRIVED, RESOLVED)
+    view.activateWindow()  # the window under the mouse, whatever earlier tests left
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is view, timeout=2000)
     where = centre(view, 1, 3)
+    QTest.mouseMove(view, where - QPoint(0, 30))
     QTest.mouseMove(view, where)
     qtbot.waitUntil(lambda: QToolTip.isVisible(), timeout=2000)
     assert QToolTip.text() == "Resolved, 11: 6"

@@ -360,3 +360,20 @@ def test_a_drop_onto_a_full_agent_asks_first(qtbot, monkeypatch, board, demo_db)
     assert "capacity is" in dash.reassigner.dialog.question.text()
     QTest.keyClick(dash.reassigner.dialog, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: dash.reassigner.dialog is None, timeout=3000)
+
+
+def test_a_closed_dashboard_reads_nothing_until_it_is_opened_again(qtbot, board, demo_db):
+    window, dash = board
+    dash.close()
+    before = dict(dash.reads)
+    row = agent_row(dash, "Oskar Nilsson")
+    was = dash.agent_model.agents[row].open
+    target = dash.lanes.unassigned[0]
+    work.assign_ticket(
+        demo_db, agent_id(demo_db, DEMO_LOGIN), target.id, agent_id(demo_db, "oskar.nilsson")
+    )
+    qtbot.wait(600)  # the change has arrived in the hub meanwhile
+    settle(qtbot, window, dash)
+    assert dash.reads == before
+    window.dashboard_action.trigger()  # View › Dashboard (its key is pressed in `board`)
+    qtbot.waitUntil(lambda: dash.agent_model.agents[row].open == was + 1, timeout=5000)

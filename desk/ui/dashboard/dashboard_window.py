@@ -17,7 +17,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QHideEvent, QKeyEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -86,6 +86,7 @@ class DashboardWindow(QWidget):
         self._reading: set[str] = set()
         self._stale: set[str] = set()
         self._charts_read_at = 0.0
+        self._missed: set[str] = set()  # what changed while the window was closed
         self.counts: DashboardCounts | None = None
         self.lanes: Lanes | None = None
         self.charts_data: Charts | None = None
@@ -217,7 +218,20 @@ class DashboardWindow(QWidget):
         return stale
 
     def _on_hub_changed(self, changes: Changes) -> None:
+        if not self.isVisible():  # closed: read nothing now, everything when shown again
+            self._missed |= self.stale_parts(changes)
+            return
         self.refresh(self.stale_parts(changes))
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.tick.start()
+        missed, self._missed = self._missed, set()
+        self.refresh(missed)
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        self.tick.stop()
 
     def _read(self, part: str) -> None:
         if part in self._reading:
