@@ -170,3 +170,18 @@ def test_prints_to_pdf(qtbot, tmp_path: Path) -> None:
     painter.end()
     data = path.read_bytes()
     assert data.startswith(b"%PDF") and len(data) > 1500
+
+
+def test_a_long_last_label_stays_inside_the_chart(qapp) -> None:
+    colours = chart_colours(False)
+    image = QImage(300, 160, QImage.Format.Format_RGB32)
+    painter = QPainter(image)
+    data = ChartData(
+        ("A", "B", "System Administrators"), (Series("n", (1, 2, 3)),), kind=ChartKind.BAR
+    )
+    paint_chart(painter, QRectF(0, 0, 300, 160), data, colours)
+    painter.end()
+    bg = QColor(colours.background).rgb()
+    bottom_strip = [x for x in range(300) for y in range(135, 160) if image.pixel(x, y) != bg]
+    assert max(bottom_strip) < 299  # the label's last letters are drawn, not cut
+    assert max(bottom_strip) > 200  # and the label is there at all

@@ -350,10 +350,11 @@ def _paint_category_labels(painter: QPainter, geometry: ChartGeometry, pen: QCol
         if i % every:
             continue
         centre = plot.left() + slot * (i + 0.5)
+        width = min(widest * every, geometry.rect.width())
+        # Kept inside the chart: a long last (or first) name is not cut off at the edge.
+        left = max(geometry.rect.left(), min(centre - width / 2, geometry.rect.right() - width))
         painter.drawText(
-            QRectF(
-                centre - widest / 2 * every, plot.bottom() + 2, widest * every, fm.height() * 1.3
-            ),
+            QRectF(left, plot.bottom() + 2, width, fm.height() * 1.3),
             Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop,
             label,
         )
