@@ -185,3 +185,23 @@ def test_a_long_last_label_stays_inside_the_chart(qapp) -> None:
     bottom_strip = [x for x in range(300) for y in range(135, 160) if image.pixel(x, y) != bg]
     assert max(bottom_strip) < 299  # the label's last letters are drawn, not cut
     assert max(bottom_strip) > 200  # and the label is there at all
+
+
+def test_long_category_names_do_not_run_into_each_other(qapp) -> None:
+    colours = chart_colours(False)
+    names = ("Applications", "Facilities", "Network", "Service Desk", "System Administrators")
+    image = QImage(330, 170, QImage.Format.Format_RGB32)
+    painter = QPainter(image)
+    data = ChartData(names, (Series("n", (4, 2, 2, 15, 1)),), kind=ChartKind.STACKED)
+    paint_chart(painter, QRectF(0, 0, 330, 170), data, colours)
+    painter.end()
+    bg = QColor(colours.background).rgb()
+    inked = [any(image.pixel(x, y) != bg for y in range(150, 170)) for x in range(330)]
+    runs, inside = 0, False
+    for x in range(330):  # separate words under separate bars: a gap between them
+        gap_ahead = not any(inked[x : x + 6])
+        if inked[x] and not inside:
+            runs, inside = runs + 1, True
+        elif inside and gap_ahead:
+            inside = False
+    assert runs == len(names)

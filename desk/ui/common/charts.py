@@ -340,23 +340,32 @@ def _series_colour(data: ChartData, colours: ChartColours, s: int) -> QColor:
 
 
 def _paint_category_labels(painter: QPainter, geometry: ChartGeometry, pen: QColor) -> None:
+    """Under each category its name: a few long names are shortened to their slot
+    ("System Admin…"); many short ones (hours, days) are thinned to every k-th. None runs
+    off the chart's edge or over its neighbour."""
     data, plot, fm = geometry.data, geometry.layout.plot, geometry.metrics
     n = len(data.categories)
     slot = plot.width() / n
-    widest = max(fm.horizontalAdvance(c) for c in data.categories) + fm.height() * 0.5
-    every = max(1, math.ceil(widest / slot))  # label every k-th category when they crowd
+    pad = fm.height() * 0.5
+    widest = max(fm.horizontalAdvance(c) for c in data.categories) + pad
+    every = 1 if n <= 8 else max(1, math.ceil(widest / slot))
+    room = max(slot * every - pad, fm.height())
     painter.setPen(pen)
+    last_right = -math.inf
     for i, label in enumerate(data.categories):
         if i % every:
             continue
+        text = fm.elidedText(label, Qt.TextElideMode.ElideRight, room)
+        width = fm.horizontalAdvance(text) + 2
         centre = plot.left() + slot * (i + 0.5)
-        width = min(widest * every, geometry.rect.width())
-        # Kept inside the chart: a long last (or first) name is not cut off at the edge.
         left = max(geometry.rect.left(), min(centre - width / 2, geometry.rect.right() - width))
+        if left < last_right + pad / 2:
+            continue  # it would run over the label before it
+        last_right = left + width
         painter.drawText(
             QRectF(left, plot.bottom() + 2, width, fm.height() * 1.3),
             Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop,
-            label,
+            text,
         )
 
 
