@@ -155,7 +155,7 @@ def _facts(row: Any) -> TicketFacts:
 
 
 def _write(db: SqlDatabase, facts: list[TicketFacts]) -> None:
-    with db.write() as uow:
+    with db.write() as uow, uow.reports.unlimited():  # a loaded server may take > 10 s
         uow.reports.write_facts(facts)
         uow.commit()
 

@@ -89,8 +89,11 @@ def _run(args: argparse.Namespace, url: str) -> int:
     output = Path(args.output).expanduser()
     if not output.parent.is_dir():
         raise UsageError(f"the folder {output.parent} does not exist.")
+    from desk.services import report_facts
+
     db = open_database(url)
     try:
+        report_facts.backfill_if_writable(db)  # tickets from before reports, if any
         found = queries.directory(db)
         agents = {a.login: a for a in found.agents}
         if login not in agents:

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from desk.domain import validation
 from desk.domain.calendars import zone_info
-from desk.domain.errors import ValidationError
+from desk.domain.errors import DatabaseReadOnly, ValidationError
 from desk.domain.report_facts import TicketFacts, ticket_facts
 from desk.domain.sla import SlaPlan
 from desk.domain.sla_clock import SlaReading
@@ -57,6 +57,17 @@ def record(
 class BackfillProgress:
     done: int
     total: int
+
+
+def backfill_if_writable(db: Database, **options: object) -> BackfillProgress | None:
+    """`backfill`, unless the database cannot be written (a read-only file or login):
+    the reports then count the rows there are."""
+    if db.read_only:
+        return None
+    try:
+        return backfill(db, **options)  # type: ignore[arg-type]
+    except DatabaseReadOnly:
+        return None
 
 
 def backfill(

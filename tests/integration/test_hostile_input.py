@@ -1366,6 +1366,7 @@ def test_the_catalogue_covers_every_public_service_function(db, world: World):
             # (pure), the CSV cells and the file they go to.
             "checked",
             "reading",
+            "backfill_if_writable",  # backfill, above, where the database takes writes
             "with_subtopics",
             "report_zone",
             "N_",

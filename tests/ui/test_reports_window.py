@@ -167,7 +167,7 @@ def test_cancel_stops_a_running_report(qtbot, main, monkeypatch):
         while not (should_stop and should_stop()) and time.monotonic() < deadline:
             time.sleep(0.01)
 
-    monkeypatch.setattr(report_facts, "backfill", slow_backfill)
+    monkeypatch.setattr(report_facts, "backfill_if_writable", slow_backfill)
     window = _open_reports(qtbot, main)
     QTest.mouseClick(window.run_button, Qt.MouseButton.LeftButton)
     assert started.wait(5)

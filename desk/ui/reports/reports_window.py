@@ -215,7 +215,7 @@ class ReportsWindow(QWidget):
                 relay.progressed.emit(offset + done, STEPS)
 
             run.progress = at
-            report_facts.backfill(db, should_stop=lambda: run.cancelled)
+            report_facts.backfill_if_writable(db, should_stop=lambda: run.cancelled)
             run.check()
             offset = 1
             relay.progressed.emit(offset, STEPS)
