@@ -40,7 +40,7 @@ READS = {
     TeamRepository: {"get", "maybe", "all", "memberships"},
     CategoryRepository: {"all", "get", "maybe"},
     CustomerRepository: {"get", "by_email", "by_phone", "lookup"},
-    DeskSettingsRepository: {"get"},
+    DeskSettingsRepository: {"get", "get_many"},
     SlaRepository: {
         "calendars",
         "calendar",
