@@ -29,13 +29,14 @@ ROUTING_CALENDAR = "routing_calendar"
 
 def desk_calendar(uow: SqlUnitOfWork) -> BusinessCalendar | None:
     """The routing calendar inside an open transaction (None: there is none)."""
-    chosen = clocks.stored_int(uow, ROUTING_CALENDAR)
+    stored = uow.settings.get_many((ROUTING_CALENDAR, clocks.DEFAULT_PLAN))
+    chosen = _number(stored.get(ROUTING_CALENDAR))
     if chosen is not None:
         try:
             return uow.sla.calendar(chosen)
         except NotFound:
             pass  # deleted since: fall back to the default plan's, as if never chosen
-    plan_id = clocks.stored_int(uow, clocks.DEFAULT_PLAN)
+    plan_id = _number(stored.get(clocks.DEFAULT_PLAN))
     if plan_id is None:
         return None
     try:
@@ -48,6 +49,10 @@ def desk_calendar(uow: SqlUnitOfWork) -> BusinessCalendar | None:
         return uow.sla.calendar(plan.calendar_id)
     except NotFound:
         return None
+
+
+def _number(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy import Connection, insert, select, update
 
 from .schema import desk_settings
@@ -15,6 +17,15 @@ class DeskSettingsRepository:
         return self._conn.execute(
             select(desk_settings.c.value).where(desk_settings.c.key == key)
         ).scalar_one_or_none()
+
+    def get_many(self, keys: Iterable[str]) -> dict[str, str]:
+        """Several settings in one query: those that are set, by key."""
+        rows = self._conn.execute(
+            select(desk_settings.c.key, desk_settings.c.value).where(
+                desk_settings.c.key.in_(sorted(set(keys)))
+            )
+        )
+        return {row.key: row.value for row in rows}
 
     def set(self, key: str, value: str) -> None:
         # Inside a write transaction (SQLite's BEGIN IMMEDIATE, a row lock on PostgreSQL

@@ -6,7 +6,7 @@ and the agent's availability from the status bar."""
 from __future__ import annotations
 
 import dataclasses
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import shiboken6
@@ -312,3 +312,49 @@ def test_the_thread_words_a_routed_ticket_at_display_time_through_tr(demo_db, mo
     # An entry from before keeps the English it stored.
     old = dataclasses.replace(routed, data={"explanation": "rule “Old”: x"})
     assert thread_view.event_text(old) == "routed the ticket: rule “Old”: x"
+
+
+def test_a_supervisor_sees_who_is_away_or_off_shift_in_the_assign_dialog(qtbot, window, demo_db):
+    from .helpers import first_ticket, open_ticket
+
+    people = {a.login: a for a in queries.directory(demo_db).agents}
+    back = datetime.now(UTC) + timedelta(days=3)
+    directory.set_availability(demo_db, people["priya.shah"].id, Availability.AWAY, back)
+    directory.set_availability(demo_db, people["tom.becker"].id, Availability.OFF_SHIFT)
+    qtbot.waitUntil(
+        lambda: (
+            window.session.directory.agents != ()
+            and any(
+                a.login == "tom.becker" and a.availability == Availability.OFF_SHIFT
+                for a in window.session.directory.agents
+            )
+        ),
+        timeout=5000,
+    )
+    open_ticket(qtbot, window, first_ticket(demo_db, active=True))
+    qtbot.keyClick(window, Qt.Key.Key_A, CTRL | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: window.ticket_actions.dialog is not None)
+    agents = window.ticket_actions.dialog.field("assignee")
+    names = [agents.itemText(n) for n in range(agents.count())]
+    assert "Tom Becker — Off shift" in names
+    assert any(n.startswith("Priya Shah — Away until ") for n in names)
+    assert "Kwame Mensah — Available" in names
+    window.ticket_actions.dialog.reject()
+
+
+def test_administration_routing_rules_opens_its_window_for_admins_only(qtbot, make_window):
+    from desk.ui.admin.routing_window import RoutingRulesWindow
+
+    agent = make_window("tom.becker")
+    assert not agent.routing_rules_action.isVisible()
+    titles = [a.text() for a in agent.menuBar().actions() if a.isVisible()]
+    assert "&Administration" not in titles
+    admin = make_window("admin")
+    assert "&Administration" in [a.text() for a in admin.menuBar().actions() if a.isVisible()]
+    admin.routing_rules_action.trigger()
+    shown = admin.findChild(RoutingRulesWindow)
+    assert shown is not None and shown.isVisible()
+    qtbot.waitUntil(lambda: shown.page.loaded, timeout=10_000)
+    admin.routing_rules_action.trigger()  # again: the same window, raised
+    assert admin.findChildren(RoutingRulesWindow) == [shown]
+    shown.close()

@@ -63,7 +63,7 @@ READS = {
     },
     CategoryRepository: {"all", "get", "maybe"},
     CustomerRepository: {"get", "by_email", "by_phone", "lookup"},
-    DeskSettingsRepository: {"get"},
+    DeskSettingsRepository: {"get", "get_many"},
     SlaRepository: {
         "calendars",
         "calendar",
