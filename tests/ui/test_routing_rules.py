@@ -342,9 +342,7 @@ def test_a_supervisor_sees_who_is_away_or_off_shift_in_the_assign_dialog(qtbot, 
     window.ticket_actions.dialog.reject()
 
 
-def test_administration_routing_rules_opens_its_window_for_admins_only(qtbot, make_window):
-    from desk.ui.admin.routing_window import RoutingRulesWindow
-
+def test_administration_routing_rules_opens_its_page_for_admins_only(qtbot, make_window):
     agent = make_window("tom.becker")
     assert not agent.routing_rules_action.isVisible()
     titles = [a.text() for a in agent.menuBar().actions() if a.isVisible()]
@@ -352,9 +350,11 @@ def test_administration_routing_rules_opens_its_window_for_admins_only(qtbot, ma
     admin = make_window("admin")
     assert "&Administration" in [a.text() for a in admin.menuBar().actions() if a.isVisible()]
     admin.routing_rules_action.trigger()
-    shown = admin.findChild(RoutingRulesWindow)
+    shown = admin.administration
     assert shown is not None and shown.isVisible()
-    qtbot.waitUntil(lambda: shown.page.loaded, timeout=10_000)
+    page = shown.page("Routing rules")
+    assert shown.stack.currentWidget() is page
+    qtbot.waitUntil(lambda: page.loaded, timeout=10_000)
     admin.routing_rules_action.trigger()  # again: the same window, raised
-    assert admin.findChildren(RoutingRulesWindow) == [shown]
+    assert admin.administration is shown
     shown.close()
