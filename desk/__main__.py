@@ -51,6 +51,9 @@ def _parser() -> argparse.ArgumentParser:
     keep.add_argument(
         "--db", dest="keep_db", metavar="URL", help="database (default: the local one)"
     )
+    from desk.server_setup_command import add_parser as add_server_setup
+
+    add_server_setup(commands)
     return parser
 
 
@@ -185,6 +188,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "seed-demo":
             return seed_demo_command(database_url(args.seed_db or args.db, paths), args.tickets)
+        if args.command == "server-setup":
+            from desk.server_setup_command import run as run_server_setup
+
+            return run_server_setup(args)
         if args.command == "housekeeping":
             return housekeeping_command(database_url(args.keep_db or args.db, paths))
         progress = _show_first_start_progress(args, paths)

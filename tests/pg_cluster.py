@@ -29,9 +29,19 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+#: With passwords: the superuser (the tests' own set-up) comes in without one, every other
+#: login only with its scram-sha-256 password, as a shared server's pg_hba.conf says.
+PASSWORD_HBA = """\
+local all all trust
+host all postgres 127.0.0.1/32 trust
+host all all 127.0.0.1/32 scram-sha-256
+"""
+
+
 class Cluster:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *, passwords: bool = False) -> None:
         self.root = root
+        self.passwords = passwords
         self.data = root / "data"
         self.port = _free_port()
         self.log = root / "server.log"
@@ -40,6 +50,14 @@ class Cluster:
     def url(self) -> str:
         """The empty database "desk"."""
         return f"postgresql://postgres@127.0.0.1:{self.port}/desk"
+
+    def url_as(self, login: str, password: str, database: str = "desk") -> str:
+        """A login's URL, with its password (the server checks it: scram-sha-256)."""
+        from sqlalchemy import URL
+
+        return URL.create(
+            "postgresql", login, password, "127.0.0.1", self.port, database
+        ).render_as_string(hide_password=False)
 
     @property
     def admin_url(self) -> str:
@@ -56,6 +74,12 @@ class Cluster:
             str(BIN / "initdb"), "-D", str(self.data), "-U", "postgres", "-A", "trust",
             "--no-sync", "-E", "UTF8",
         )  # fmt: skip
+        if self.passwords:
+            hba = self.data / "pg_hba.conf"
+            hba.write_text(PASSWORD_HBA)
+            if os.geteuid() == 0:
+                user = pwd.getpwnam("postgres")
+                os.chown(hba, user.pw_uid, user.pw_gid)
 
     def start(self) -> None:
         # No fsync (nothing here outlives the machine), but every commit reaches the WAL
@@ -63,7 +87,7 @@ class Cluster:
         # the tickets the test had just written ("There is no ticket HD-000040").
         options = (
             f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.root} "
-            "-c fsync=off -c full_page_writes=off"
+            "-c fsync=off -c full_page_writes=off -c password_encryption=scram-sha-256"
         )
         self._run(str(BIN / "pg_ctl"), "-D", str(self.data), "-o", options, "-l", str(self.log), "-w", "start")  # fmt: skip
 
@@ -86,12 +110,13 @@ class Cluster:
         for process in self._processes():
             process.send_signal(signal.SIGCONT)
 
-    def create_database(self) -> None:
-        self._run(str(BIN / "createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "desk")  # fmt: skip
+    def create_database(self, name: str = "desk") -> None:
+        self._run(str(BIN / "createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", name)  # fmt: skip
 
 
-def throwaway_cluster() -> Iterator[Cluster]:
-    """A started cluster with an empty database "desk"; skipped without the binaries."""
+def throwaway_cluster(*, passwords: bool = False) -> Iterator[Cluster]:
+    """A started cluster with an empty database "desk"; skipped without the binaries.
+    With `passwords`, every login but the superuser's needs its password (PASSWORD_HBA)."""
     missing_runuser = os.geteuid() == 0 and shutil.which("runuser") is None
     if not (BIN / "initdb").exists() or missing_runuser:
         if REQUIRE_POSTGRES:
@@ -101,7 +126,7 @@ def throwaway_cluster() -> Iterator[Cluster]:
     if os.geteuid() == 0:  # initdb refuses root: the cluster belongs to postgres
         user = pwd.getpwnam("postgres")
         os.chown(root, user.pw_uid, user.pw_gid)
-    cluster = Cluster(root)
+    cluster = Cluster(root, passwords=passwords)
     try:
         cluster.init()
         cluster.start()

@@ -34,6 +34,20 @@ def _hasher() -> PasswordHasher:
     return PasswordHasher()
 
 
+def clean_password(password: object) -> str:
+    """A new password, long enough (and not absurdly long)."""
+    typed = validation.storable("password", "The password", password)
+    if len(typed) < PASSWORD_MIN:
+        raise ValidationError.single(
+            "password", f"The password needs at least {PASSWORD_MIN} characters."
+        )
+    if len(typed) > PASSWORD_MAX:
+        raise ValidationError.single(
+            "password", f"The password can have at most {PASSWORD_MAX:,} characters."
+        )
+    return typed
+
+
 def _clean_agent(
     login: str, name: str, email: str | None, password: str | None
 ) -> tuple[str, str, str | None, str | None]:
@@ -49,18 +63,7 @@ def _clean_agent(
         return value
 
     def check_password() -> str | None:
-        if password is None:
-            return None
-        typed = validation.storable("password", "The password", password)
-        if len(typed) < PASSWORD_MIN:
-            raise ValidationError.single(
-                "password", f"The password needs at least {PASSWORD_MIN} characters."
-            )
-        if len(typed) > PASSWORD_MAX:
-            raise ValidationError.single(
-                "password", f"The password can have at most {PASSWORD_MAX:,} characters."
-            )
-        return typed
+        return None if password is None else clean_password(password)
 
     login, name, email, password = validation.collect(
         check_login,

@@ -24,6 +24,7 @@ from .housekeeping import LeaseRepository
 from .presence import PresenceRepository
 from .queues import QueueReader
 from .routing import RoutingRepository
+from .server_roles import ServerLoginRepository
 from .settings import DeskSettingsRepository
 from .tickets import TicketRepository
 from .uniqueness import as_validation_error
@@ -120,6 +121,7 @@ class SqlUnitOfWork:
         self.presence = PresenceRepository(conn, self._feed.client_id, changes)
         self.routing = recording.RecordingRoutingRepository(conn, changes)
         self.change_log = change_log.ChangeLogRepository(conn)
+        self.logins = ServerLoginRepository(conn)
         return self
 
     def commit(self) -> None:
