@@ -74,12 +74,15 @@ def server_setup(
     parsed = parse_url(url)
     if parsed.get_backend_name() != "postgresql" or not parsed.database:
         raise BadDatabaseURL("server-setup prepares a PostgreSQL database: postgresql://…/db")
+    typed = validation.storable("prefix", "The prefix", prefix).strip()
     try:
-        prefix = checked_prefix(prefix or prefix_for(parsed.database))
+        prefix = checked_prefix(typed or prefix_for(parsed.database))
     except ValueError as exc:
         raise ValidationError.single("prefix", str(exc)) from None
     if admin_login is not None:
-        clean_password(admin_password)
+        admin_login = validation.storable("admin", "The admin's login", admin_login)
+        admin_name = validation.storable("admin_name", "The admin's name", admin_name)
+        admin_password = clean_password(admin_password)
     roles = ServerRoles(prefix)
     engine = create_desk_engine(parsed)
     owner_engine = as_owner(create_desk_engine(parsed), roles.owner)

@@ -36,6 +36,7 @@ from desk.services import (
     live,
     queries,
     routing_rules,
+    server_setup,
 )
 from desk.services import database as database_service
 from desk.services import sla as sla_service
@@ -377,6 +378,12 @@ def catalogue(db, w: World, ticket: int, version: int) -> list[tuple[str, Call, 
             {"query": "thing", "offset": "count", "limit": "count"},
         ),
         (
+            "clean_password",
+            lambda **k: directory.clean_password(k["password"]),
+            {"password": "secret-password"},
+            {"password": "text"},
+        ),
+        (
             "hash_password",
             lambda **k: directory.hash_password(k["password"]),
             {"password": "secret-password"},
@@ -617,6 +624,37 @@ def catalogue(db, w: World, ticket: int, version: int) -> list[tuple[str, Call, 
             ),
             {"actor": w.supervisor, "last": 10, "rules": None, "calendar": None},
             {"actor": "id", "last": "count", "rules": "thing?", "calendar": "thing?"},
+        ),
+        # a shared server's own logins (refused here before anything reaches a server)
+        (
+            "server_setup",
+            lambda **k: server_setup.server_setup(k["url"], k["prefix"]),
+            {"url": "postgresql://nobody@127.0.0.1:1/desk", "prefix": None},
+            {"url": "text", "prefix": "text?"},
+        ),
+        *[
+            (
+                name,
+                lambda call=call, **k: call(db, k["actor"], k["agent"], k["password"]),
+                {"actor": w.admin, "agent": w.agent, "password": "a-long-password"},
+                {"actor": "id", "agent": "id", "password": "text"},
+            )
+            for name, call in (
+                ("create_agent_login", server_setup.create_agent_login),
+                ("set_agent_login_password", server_setup.set_agent_login_password),
+            )
+        ],
+        (
+            "sync_agent_login",
+            lambda **k: server_setup.sync_agent_login(db, k["actor"], k["agent"]),
+            {"actor": w.admin, "agent": w.agent},
+            {"actor": "id", "agent": "id"},
+        ),
+        (
+            "change_own_login_password",
+            lambda **k: server_setup.change_own_login_password(db, k["password"]),
+            {"password": "a-long-password"},
+            {"password": "text"},
         ),
         (
             "sign_in",
@@ -882,7 +920,8 @@ def test_the_catalogue_covers_every_public_service_function(db, world: World):
 
     names = {entry[0].split(".")[0] for entry in catalogue(db, world, 1, 1)}
     modules = (work, queries, directory, connection, database_service, demo, intake, routing_rules)
-    for module in (*modules, desk_settings, live, health, sla_service, housekeeping):
+    more = (desk_settings, live, health, sla_service, housekeeping, server_setup)
+    for module in (*modules, *more):
         public = {
             name
             for name, obj in vars(module).items()
@@ -918,6 +957,8 @@ def test_the_catalogue_covers_every_public_service_function(db, world: World):
             "list_plans",
             "close_cutoff",
             "list_rules",
+            # Whether the desk has per-agent server logins: nothing but the database.
+            "uses_server_logins",
         }
         assert public <= names, sorted(public - names)
 

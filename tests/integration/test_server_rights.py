@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 
 import psycopg
 import pytest
@@ -20,8 +21,10 @@ from sqlalchemy import create_engine, text
 
 from desk.domain import db_rights
 from desk.domain.errors import PermissionDenied
-from desk.domain.model import Availability, Role, TicketStatus
-from desk.services import directory, queries
+from desk.domain.model import Availability, Priority, Role, TicketStatus
+from desk.domain.sla import Clock, Escalation, EscalationKind, Targets
+from desk.services import directory, housekeeping, queries
+from desk.services import sla as sla_service
 from desk.services import tickets as work
 from desk.services.intake import IntakeRequest, NewCaller, log_ticket
 from desk.services.server_setup import (
@@ -31,9 +34,11 @@ from desk.services.server_setup import (
     set_agent_login_password,
     uses_server_logins,
 )
+from desk.services.sla import PlanFields
 from desk.store.unit_of_work import SqlDatabase
 
 from ..pg_cluster import Cluster, throwaway_cluster
+from .test_sla import WEEKDAYS_9_TO_5, FixedClock, H, at
 
 PASSWORDS = {
     "boss": "boss-password-1",
@@ -424,3 +429,63 @@ def test_two_desks_on_one_server_keep_their_rights_apart(desk: Desk):
         assert conn.execute("SELECT 1").fetchone() == (1,)
     with pytest.raises(PermissionDenied, match="prefixed"):
         server_setup(other_url, "desk")
+
+
+# --- the housekeeping sweep runs on whichever workstation holds its lease ------------------
+
+
+def test_an_agents_workstation_sweeps_breaches_escalations_and_auto_close(desk: Desk):
+    clock = FixedClock(at(30, 9))
+    boss = SqlDatabase.open(desk.url("boss"), clock)
+    olga = SqlDatabase.open(desk.url("olga"), clock)
+    sam = SqlDatabase.open(desk.url("sam"), clock)
+    try:
+        calendar = sla_service.create_calendar(
+            boss, desk.admin, "London office", "Europe/London", WEEKDAYS_9_TO_5
+        )
+        escalate = (
+            Escalation(Clock.FIRST_RESPONSE, EscalationKind.MOVE_TO_TEAM, team_id=desk.sysadmins),
+        )
+        plan = sla_service.create_plan(
+            boss,
+            desk.admin,
+            PlanFields(
+                "Standard",
+                {p: Targets(1 * H, 8 * H) for p in Priority},
+                calendar_id=calendar.id,
+                escalations=escalate,
+            ),
+        )
+        sla_service.set_default_plan(boss, desk.admin, plan.id)
+        sla_service.set_auto_close(boss, desk.admin, 1)
+        customer = _customer(olga, desk)
+        late = log_ticket(
+            olga, desk.other, IntakeRequest(subject="Late", customer_id=customer, assign_to_me=True)
+        )
+        done = log_ticket(
+            sam, desk.agent, IntakeRequest(subject="Done", customer_id=customer, assign_to_me=True)
+        )
+        assert late.id is not None and done.id is not None
+        work.resolve_ticket(sam, desk.agent, done.id, "Fixed.")
+        clock.now = at(30, 10, 5)
+        result = housekeeping.sweep(sam, "sams-pc", release=True)
+        assert result.breaches == ((late.id, Clock.FIRST_RESPONSE),)
+        escalated = queries.get_ticket(sam, late.id).ticket
+        assert (escalated.team_id, escalated.assignee_id) == (desk.sysadmins, None)
+        # Olga hears of it and marks it read; Sam cannot mark Olga's notices.
+        assert sla_service.mark_notifications_read(sam, desk.agent) == 0
+        assert sla_service.unread_notifications(olga, desk.other) == 1
+        assert sla_service.mark_notifications_read(olga, desk.other) == 1
+        clock.now = at(30, 9) + timedelta(days=2, hours=2)
+        assert housekeeping.sweep(sam, "sams-pc", release=True).closed == (done.id,)
+        assert queries.get_ticket(sam, done.id).ticket.status == TicketStatus.CLOSED
+    finally:
+        for db in (boss, olga, sam):
+            db.close()
+    with desk.psql("sam") as conn:  # and a notice is marked read by its agent only
+        assert (
+            conn.execute(
+                "UPDATE notifications SET read_at = NULL WHERE agent_id = %s", (desk.other,)
+            ).rowcount
+            == 0
+        )
