@@ -35,7 +35,7 @@ def add_parser(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from desk.domain.errors import DeskError, ValidationError
+    from desk.domain.errors import BadDatabaseURL, DeskError, ValidationError
     from desk.services.server_setup import server_setup
 
     password = None
@@ -51,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
             admin_name=args.admin_name,
             admin_password=password,
         )
-    except ValidationError as exc:
+    except (BadDatabaseURL, ValidationError) as exc:
         print(f"desk: {exc}", file=sys.stderr)
         return 2
     except DeskError as exc:

@@ -465,6 +465,8 @@ def _login_functions(roles: ServerRoles) -> list[str]:
           wanted text := CASE WHEN NOT active THEN {inactive}
                          ELSE CASE desk_role {group_of} END END;
           other text;
+          -- By name: to_regrole would read a login with a dot ("alex.morgan") as qualified.
+          login_oid oid := (SELECT oid FROM pg_roles WHERE rolname = login);
         BEGIN
           IF wanted IS NULL THEN
             RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
@@ -472,19 +474,21 @@ def _login_functions(roles: ServerRoles) -> list[str]:
           END IF;
           FOREACH other IN ARRAY ARRAY[{groups}] LOOP
             IF other <> wanted AND EXISTS (SELECT 1 FROM pg_auth_members m
-               WHERE m.roleid = to_regrole(other) AND m.member = to_regrole(login)) THEN
+               WHERE m.roleid = (SELECT oid FROM pg_roles WHERE rolname = other)
+               AND m.member = login_oid) THEN
               EXECUTE format('REVOKE %I FROM %I', other, login);
             END IF;
           END LOOP;
           IF NOT EXISTS (SELECT 1 FROM pg_auth_members m
-                         WHERE m.roleid = to_regrole(wanted) AND m.member = to_regrole(login)) THEN
+                         WHERE m.roleid = (SELECT oid FROM pg_roles WHERE rolname = wanted)
+                         AND m.member = login_oid) THEN
             EXECUTE format('GRANT %I TO %I', wanted, login);
           END IF;
           IF active THEN
             EXECUTE format('ALTER ROLE %I LOGIN', login);
           ELSE
             IF NOT EXISTS (SELECT 1 FROM pg_auth_members m
-                           WHERE m.member = to_regrole(login) AND m.roleid NOT IN
+                           WHERE m.member = login_oid AND m.roleid NOT IN
                            (SELECT oid FROM pg_roles WHERE rolname IN ({groups}))) THEN
               EXECUTE format('ALTER ROLE %I NOLOGIN', login);
             END IF;

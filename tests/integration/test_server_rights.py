@@ -44,7 +44,7 @@ PASSWORDS = {
     "boss": "boss-password-1",
     "sue": "sue-password-22",
     "sam": "sam-password-333",
-    "olga": "olga-password-4444",
+    "olga.other": "olga-password-4444",
 }
 
 
@@ -91,7 +91,7 @@ def desk(cluster: Cluster) -> Desk:
         for login, name, role, team in (
             ("sue", "Sue Supervisor", Role.SUPERVISOR, service_desk.id),
             ("sam", "Sam Agent", Role.AGENT, service_desk.id),
-            ("olga", "Olga Other", Role.AGENT, service_desk.id),
+            ("olga.other", "Olga Other", Role.AGENT, service_desk.id),
         ):
             agent = directory.create_agent(db, boss, login, name, role=role, team_ids=[team])
             assert agent.id is not None
@@ -99,12 +99,12 @@ def desk(cluster: Cluster) -> Desk:
             ids[login] = agent.id
     finally:
         db.close()
-    olga = _open(cluster.url_as("olga", PASSWORDS["olga"]))
+    olga = _open(cluster.url_as("olga.other", PASSWORDS["olga.other"]))
     sam = _open(cluster.url_as("sam", PASSWORDS["sam"]))
     try:
         ticket = log_ticket(
             olga,
-            ids["olga"],
+            ids["olga.other"],
             IntakeRequest(
                 subject="Printer on 3rd floor keeps jamming",
                 description="Every job jams.",
@@ -121,7 +121,7 @@ def desk(cluster: Cluster) -> Desk:
                 assign_to_me=True,
             ),
         )
-        work.reply_to_customer(olga, ids["olga"], ticket.id, "Please try tray 2.")
+        work.reply_to_customer(olga, ids["olga.other"], ticket.id, "Please try tray 2.")
     finally:
         olga.close()
         sam.close()
@@ -132,7 +132,7 @@ def desk(cluster: Cluster) -> Desk:
         boss,
         ids["sue"],
         ids["sam"],
-        ids["olga"],
+        ids["olga.other"],
         service_desk.id,
         sysadmins.id,
         ticket.id,
@@ -189,6 +189,20 @@ def test_setup_again_is_idempotent_and_keeps_every_login(desk: Desk):
     owner.dispose()
     assert {owner for _, owner in tables} == {"desk_owner"}
     assert login is False  # nobody signs in as the owner
+
+
+def test_the_command_sets_up_and_says_what_it_did(desk: Desk, capsys, monkeypatch):
+    from desk.__main__ import main
+
+    assert main(["server-setup", "--db", desk.cluster.url]) == 0
+    out = capsys.readouterr().out
+    assert "Owner role desk_owner" in out and "Schema was already current." in out
+    assert main(["server-setup", "--db", "sqlite:///desk.sqlite3"]) == 2
+    assert "PostgreSQL" in capsys.readouterr().err
+    assert main(["server-setup", "--db", desk.cluster.url, "--prefix", "Bad Prefix"]) == 2
+    monkeypatch.setenv("DESK_ADMIN_PASSWORD", PASSWORDS["sam"])
+    assert main(["server-setup", "--db", desk.cluster.url, "--admin", "sam"]) == 1
+    assert "sam is not an admin" in capsys.readouterr().err
 
 
 def test_a_wrong_password_is_refused_by_the_server(desk: Desk):
@@ -274,7 +288,7 @@ def test_an_agents_login_is_refused_what_the_role_may_not_do(desk: Desk):
         )
         _refused(conn, "SELECT desk_create_login('mallory', 'SCRAM-SHA-256$x')")
         _refused(conn, "SELECT desk_sync_login('sam')")
-        _refused(conn, "UPDATE agents SET availability = 'off_shift' WHERE login = 'olga'")
+        _refused(conn, "UPDATE agents SET availability = 'off_shift' WHERE login = 'olga.other'")
         _refused(conn, "CREATE TABLE mine (x int)")
         _refused(conn, "ALTER TABLE tickets DISABLE TRIGGER USER")
         _refused(conn, "SET ROLE desk_admin")
@@ -348,12 +362,12 @@ def test_an_admin_manages_logins_but_cannot_rewrite_history(desk: Desk):
 
 def test_a_role_change_moves_the_login_to_its_group(desk: Desk):
     with desk.psql("boss") as conn:
-        conn.execute("UPDATE agents SET role = 'supervisor' WHERE login = 'olga'")
+        conn.execute("UPDATE agents SET role = 'supervisor' WHERE login = 'olga.other'")
         conn.commit()
-        assert _groups(conn, "olga") == {"desk_supervisor"}
-        conn.execute("UPDATE agents SET role = 'agent' WHERE login = 'olga'")
+        assert _groups(conn, "olga.other") == {"desk_supervisor"}
+        conn.execute("UPDATE agents SET role = 'agent' WHERE login = 'olga.other'")
         conn.commit()
-        assert _groups(conn, "olga") == {"desk_agent"}
+        assert _groups(conn, "olga.other") == {"desk_agent"}
 
 
 def _groups(conn: psycopg.Connection, login: str) -> set[str]:
@@ -367,14 +381,14 @@ def _groups(conn: psycopg.Connection, login: str) -> set[str]:
 
 def test_deactivation_stops_the_login_and_reactivation_brings_it_back(desk: Desk):
     with desk.psql("boss") as conn:
-        conn.execute("UPDATE agents SET active = false WHERE login = 'olga'")
+        conn.execute("UPDATE agents SET active = false WHERE login = 'olga.other'")
         conn.commit()
     with pytest.raises(psycopg.OperationalError, match="not permitted to log in"):
-        desk.psql("olga")
+        desk.psql("olga.other")
     with desk.psql("boss") as conn:
-        conn.execute("UPDATE agents SET active = true WHERE login = 'olga'")
+        conn.execute("UPDATE agents SET active = true WHERE login = 'olga.other'")
         conn.commit()
-    with desk.psql("olga") as conn:
+    with desk.psql("olga.other") as conn:
         assert conn.execute("SELECT desk_current_agent()").fetchone() == (desk.other,)
 
 
@@ -437,7 +451,7 @@ def test_two_desks_on_one_server_keep_their_rights_apart(desk: Desk):
 def test_an_agents_workstation_sweeps_breaches_escalations_and_auto_close(desk: Desk):
     clock = FixedClock(at(30, 9))
     boss = SqlDatabase.open(desk.url("boss"), clock)
-    olga = SqlDatabase.open(desk.url("olga"), clock)
+    olga = SqlDatabase.open(desk.url("olga.other"), clock)
     sam = SqlDatabase.open(desk.url("sam"), clock)
     try:
         calendar = sla_service.create_calendar(
