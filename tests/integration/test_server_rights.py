@@ -380,9 +380,13 @@ def _groups(conn: psycopg.Connection, login: str) -> set[str]:
 
 
 def test_deactivation_stops_the_login_and_reactivation_brings_it_back(desk: Desk):
+    open_session = desk.psql("olga.other")
     with desk.psql("boss") as conn:
         conn.execute("UPDATE agents SET active = false WHERE login = 'olga.other'")
         conn.commit()
+    with pytest.raises(psycopg.OperationalError):  # the session open until now is ended
+        open_session.execute("SELECT 1")
+    open_session.close()
     with pytest.raises(psycopg.OperationalError, match="not permitted to log in"):
         desk.psql("olga.other")
     with desk.psql("boss") as conn:
