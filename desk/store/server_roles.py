@@ -364,7 +364,14 @@ def _row_rules(roles: ServerRoles) -> list[str]:
         BEGIN
           IF NOT public.desk_workstation() THEN RETURN NEW; END IF;
           me := public.desk_current_agent();
-          IF me IS NULL OR (NEW.agent_id IS NOT NULL AND NEW.agent_id <> me) THEN
+          IF me IS NULL OR (NEW.agent_id IS NOT NULL AND NEW.agent_id <> me)
+             -- one's own entry under one's own name (a customer's message under theirs)
+             OR (NEW.agent_id = me AND NEW.kind <> 'customer' AND NEW.author_name
+                 IS DISTINCT FROM (SELECT a.name FROM public.agents a WHERE a.id = me))
+             -- the desk's own (routing, the sweep): events and notes, under no agent's name
+             OR (NEW.agent_id IS NULL AND (NEW.kind NOT IN ('event', 'note')
+                 OR EXISTS (SELECT 1 FROM public.agents a WHERE a.name = NEW.author_name)))
+          THEN
             RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
               MESSAGE = 'A thread entry can only be written in your own name.';
           END IF;

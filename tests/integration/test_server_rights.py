@@ -265,6 +265,20 @@ def test_an_agents_login_is_refused_what_the_role_may_not_do(desk: Desk):
             desk.ticket,
             desk.other,
         )
+        for agent_id, kind, author in (
+            (desk.agent, "reply", "Olga Other"),  # their id, a colleague's name
+            (None, "reply", "Desk"),  # nobody's reply
+            (None, "event", "Olga Other"),  # the desk's event, a colleague's name
+        ):
+            assert "in your own name" in _refused(
+                conn,
+                "INSERT INTO thread_entries (ticket_id, kind, agent_id, author_name, body,"
+                " created_at, ticket_version) VALUES (%s, %s, %s, %s, 'x', now(), 1)",
+                desk.ticket,
+                kind,
+                agent_id,
+                author,
+            )
         # Take a colleague's ticket: release, reassign, or transfer it away.
         assert "a supervisor can reassign it" in _refused(
             conn, "UPDATE tickets SET assignee_id = NULL WHERE id = %s", desk.ticket
@@ -507,3 +521,33 @@ def test_an_agents_workstation_sweeps_breaches_escalations_and_auto_close(desk: 
             ).rowcount
             == 0
         )
+
+
+def test_setup_takes_over_a_desk_already_in_use(desk: Desk):
+    """A desk that ran on a shared login until now: its tables become the owner's, its
+    first admin gets a login, and the data is all there."""
+    desk.cluster.create_database("old_desk")
+    url = desk.cluster.url.rsplit("/", 1)[0] + "/old_desk"
+    db = SqlDatabase.open(url)
+    try:
+        ada = directory.create_first_admin(db, "ada", "Ada Admin", password="ada-password-1")
+        assert ada.id is not None
+        directory.create_team(db, ada.id, "Service Desk")
+    finally:
+        db.close()
+    server_setup(url, admin_login="ada", admin_password="ada-password-2")
+    ada_db = _open(desk.cluster.url_as("ada", "ada-password-2", "old_desk"))
+    try:
+        assert [t.name for t in queries.directory(ada_db).teams] == ["Service Desk"]
+        directory.create_team(ada_db, ada.id, "System Administrators")
+    finally:
+        ada_db.close()
+    owner = create_engine(url)
+    with owner.connect() as conn:
+        owners = set(
+            conn.execute(
+                text("SELECT tableowner FROM pg_tables WHERE schemaname = 'public'")
+            ).scalars()
+        )
+    owner.dispose()
+    assert owners == {"old_desk_owner"}
