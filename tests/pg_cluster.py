@@ -38,10 +38,22 @@ host all all 127.0.0.1/32 scram-sha-256
 """
 
 
+#: With TLS as well: only TLS connections, as a server reached over a network should.
+TLS_HBA = """\
+local all all trust
+hostssl all postgres 127.0.0.1/32 trust
+hostssl all all 127.0.0.1/32 scram-sha-256
+host all all 127.0.0.1/32 reject
+"""
+
+
 class Cluster:
-    def __init__(self, root: Path, *, passwords: bool = False) -> None:
+    def __init__(self, root: Path, *, passwords: bool = False, tls: bool = False) -> None:
         self.root = root
-        self.passwords = passwords
+        self.passwords = passwords or tls
+        self.tls = tls
+        #: The test CA that signed the server's certificate (with TLS).
+        self.ca_file = root / "ca.crt"
         self.data = root / "data"
         self.port = _free_port()
         self.log = root / "server.log"
@@ -75,11 +87,37 @@ class Cluster:
             "--no-sync", "-E", "UTF8",
         )  # fmt: skip
         if self.passwords:
-            hba = self.data / "pg_hba.conf"
-            hba.write_text(PASSWORD_HBA)
-            if os.geteuid() == 0:
-                user = pwd.getpwnam("postgres")
-                os.chown(hba, user.pw_uid, user.pw_gid)
+            self._server_file("pg_hba.conf", (TLS_HBA if self.tls else PASSWORD_HBA).encode())
+        if self.tls:
+            self._certificates()
+
+    def _server_file(self, name: str, content: bytes, mode: int = 0o600) -> None:
+        path = self.data / name
+        path.write_bytes(content)
+        path.chmod(mode)
+        if os.geteuid() == 0:
+            user = pwd.getpwnam("postgres")
+            os.chown(path, user.pw_uid, user.pw_gid)
+
+    def _certificates(self) -> None:
+        """A test CA and a server certificate for 127.0.0.1 that it signed."""
+        work = self.root / "certs"
+        work.mkdir()
+
+        def openssl(*args: str) -> None:
+            subprocess.run(["openssl", *args], cwd=work, check=True, capture_output=True)
+
+        openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                "-subj", "/CN=Desk test CA", "-keyout", "ca.key", "-out", "ca.crt")  # fmt: skip
+        openssl("req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1",
+                "-keyout", "server.key", "-out", "server.csr")  # fmt: skip
+        (work / "san.ext").write_text("subjectAltName=IP:127.0.0.1\n")
+        openssl("x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key",
+                "-CAcreateserial", "-days", "1", "-extfile", "san.ext",
+                "-out", "server.crt")  # fmt: skip
+        self._server_file("server.crt", (work / "server.crt").read_bytes())
+        self._server_file("server.key", (work / "server.key").read_bytes())
+        self.ca_file.write_bytes((work / "ca.crt").read_bytes())
 
     def start(self) -> None:
         # No fsync (nothing here outlives the machine), but every commit reaches the WAL
@@ -89,6 +127,8 @@ class Cluster:
             f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.root} "
             "-c fsync=off -c full_page_writes=off -c password_encryption=scram-sha-256"
         )
+        if self.tls:
+            options += " -c ssl=on -c ssl_cert_file=server.crt -c ssl_key_file=server.key"
         self._run(str(BIN / "pg_ctl"), "-D", str(self.data), "-o", options, "-l", str(self.log), "-w", "start")  # fmt: skip
 
     def stop(self, mode: str = "immediate") -> None:
@@ -114,9 +154,10 @@ class Cluster:
         self._run(str(BIN / "createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", name)  # fmt: skip
 
 
-def throwaway_cluster(*, passwords: bool = False) -> Iterator[Cluster]:
+def throwaway_cluster(*, passwords: bool = False, tls: bool = False) -> Iterator[Cluster]:
     """A started cluster with an empty database "desk"; skipped without the binaries.
-    With `passwords`, every login but the superuser's needs its password (PASSWORD_HBA)."""
+    With `passwords`, every login but the superuser's needs its password (PASSWORD_HBA);
+    with `tls` too, and only over TLS with a certificate the test CA signed (TLS_HBA)."""
     missing_runuser = os.geteuid() == 0 and shutil.which("runuser") is None
     if not (BIN / "initdb").exists() or missing_runuser:
         if REQUIRE_POSTGRES:
@@ -126,7 +167,7 @@ def throwaway_cluster(*, passwords: bool = False) -> Iterator[Cluster]:
     if os.geteuid() == 0:  # initdb refuses root: the cluster belongs to postgres
         user = pwd.getpwnam("postgres")
         os.chown(root, user.pw_uid, user.pw_gid)
-    cluster = Cluster(root, passwords=passwords)
+    cluster = Cluster(root, passwords=passwords, tls=tls)
     try:
         cluster.init()
         cluster.start()
