@@ -551,3 +551,23 @@ def test_setup_takes_over_a_desk_already_in_use(desk: Desk):
         )
     owner.dispose()
     assert owners == {"old_desk_owner"}
+
+
+def test_a_workstation_is_told_who_upgrades_an_older_desk(desk: Desk):
+    from alembic.script import ScriptDirectory
+
+    from desk.domain.errors import DatabaseUnavailable
+    from desk.store.migrate import HEAD, alembic_config
+
+    # One step back: the next upgrade re-runs only the last migration (this one's 0013).
+    before = ScriptDirectory.from_config(alembic_config()).get_revision(HEAD).down_revision
+    superuser = create_engine(desk.cluster.url)
+    with superuser.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = :v"), {"v": before})
+    try:
+        with pytest.raises(DatabaseUnavailable, match="desk server-setup"):
+            _open(desk.url("sam"))
+    finally:
+        assert server_setup(desk.cluster.url).upgraded
+        superuser.dispose()
+    _open(desk.url("sam")).close()
