@@ -20,6 +20,7 @@ from desk.domain.model import Agent, Role
 from desk.domain.permissions import Permission
 from desk.store import migrate
 from desk.store.engine import create_desk_engine, parse_url, plain_error, without_time_limits
+from desk.store.server_rights import install as install_rights
 from desk.store.server_roles import (
     ServerRoles,
     as_owner,
@@ -28,7 +29,6 @@ from desk.store.server_roles import (
     prepare_roles,
     stored_prefix,
 )
-from desk.store.server_roles import install as install_rights
 from desk.store.unit_of_work import SqlDatabase, SqlUnitOfWork
 
 from .database import Database

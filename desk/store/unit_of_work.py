@@ -24,7 +24,7 @@ from .housekeeping import LeaseRepository
 from .presence import PresenceRepository
 from .queues import QueueReader
 from .routing import RoutingRepository
-from .server_roles import ServerLoginRepository
+from .server_logins import ServerLoginRepository
 from .settings import DeskSettingsRepository
 from .tickets import TicketRepository
 from .uniqueness import as_validation_error

@@ -13,7 +13,8 @@ from collections.abc import Sequence
 from alembic import op
 from sqlalchemy import text
 
-from desk.store.server_roles import install, stored_roles
+from desk.store.server_rights import install
+from desk.store.server_roles import stored_roles
 
 revision: str = "0013"
 down_revision: str | None = "0008"
