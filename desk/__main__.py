@@ -54,6 +54,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     admin_cli.add_parser(commands)
     report_command.add_parser(commands)
+    from desk.server_setup_command import add_parser as add_server_setup
+
+    add_server_setup(commands)
     return parser
 
 
@@ -188,6 +191,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "seed-demo":
             return seed_demo_command(database_url(args.seed_db or args.db, paths), args.tickets)
+        if args.command == "server-setup":
+            from desk.server_setup_command import run as run_server_setup
+
+            return run_server_setup(args)
         if args.command == "housekeeping":
             return housekeeping_command(database_url(args.keep_db or args.db, paths))
         if args.command == "admin":

@@ -22,6 +22,20 @@ from .tickets import acting_agent
 _LOGIN = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 
 
+def clean_password(password: object) -> str:
+    """A new password, long enough (and not absurdly long)."""
+    typed = validation.storable("password", "The password", password)
+    if len(typed) < PASSWORD_MIN:
+        raise ValidationError.single(
+            "password", f"The password needs at least {PASSWORD_MIN} characters."
+        )
+    if len(typed) > PASSWORD_MAX:
+        raise ValidationError.single(
+            "password", f"The password can have at most {PASSWORD_MAX:,} characters."
+        )
+    return typed
+
+
 def _clean_agent(
     login: str, name: str, email: str | None, password: str | None
 ) -> tuple[str, str, str | None, str | None]:
@@ -37,18 +51,7 @@ def _clean_agent(
         return value
 
     def check_password() -> str | None:
-        if password is None:
-            return None
-        typed = validation.storable("password", "The password", password)
-        if len(typed) < PASSWORD_MIN:
-            raise ValidationError.single(
-                "password", f"The password needs at least {PASSWORD_MIN} characters."
-            )
-        if len(typed) > PASSWORD_MAX:
-            raise ValidationError.single(
-                "password", f"The password can have at most {PASSWORD_MAX:,} characters."
-            )
-        return typed
+        return None if password is None else clean_password(password)
 
     login, name, email, password = validation.collect(
         check_login,
@@ -123,8 +126,21 @@ def create_agent(
     stored = password_hash or hash_password(password)
     with db.write() as uow:
         actor = acting_agent(uow, actor_id, Permission.MANAGE_DESK)
-        created = uow.agents.add(Agent(None, login, name, email, role), stored, uow.now())
+        # On a server set up with `desk server-setup` the agent signs in with a login of
+        # their own, made here with the row: PostgreSQL keeps the password, Desk no hash.
+        own_login = uow.logins.enabled
+        if own_login and password is None:
+            raise ValidationError.single(
+                "password",
+                "On this server each agent signs in with their own login: give a password.",
+            )
+        created = uow.agents.add(
+            Agent(None, login, name, email, role), None if own_login else stored, uow.now()
+        )
         assert created.id is not None
+        if own_login:
+            assert password is not None
+            uow.logins.create(created.login, password)
         names = []
         for team_id in team_ids:
             names.append(uow.teams.get(team_id).name)

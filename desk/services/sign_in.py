@@ -334,7 +334,9 @@ def reset_password(db: Database, actor_id: int, agent_id: int, new_password: str
     with db.write() as uow:
         admin, agent = _admin_and_target(uow, actor_id, agent_id)
         assert agent.id is not None
-        if on_server:
+        if on_server and uow.logins.enabled:  # the desk's own function: no CREATEROLE
+            uow.logins.set_password(agent.login, new_password)
+        elif on_server:
             uow.credentials.set_server_password(agent.login, new_password)
         uow.credentials.set_password(agent.id, hashed, must_change=True, now=uow.now())
         uow.credentials.delete_tokens(agent.id)

@@ -153,11 +153,17 @@ def transfer_ticket(
     expected_version: int | None = None,
 ) -> Ticket:
     """Escalate or hand over to another team's queue, with an optional internal note; a
-    team that assigns by itself gives the ticket to one of its agents at once."""
+    team that assigns by itself gives the ticket to one of its agents at once. A ticket
+    assigned to somebody else only a supervisor may transfer."""
     reason = validation.clean_body("reason", "The reason", reason, required=False)
     team_id = validation.clean_id("team", "team", team_id)
 
     def transfer(uow: SqlUnitOfWork, t: Ticket, actor: Agent, now: datetime) -> Change:
+        # A transfer lets go of the assignee: from somebody else, a supervisor's call (or
+        # an agent could take a colleague's ticket by transferring it away and back, then
+        # claiming it). The database refuses it too (desk.store.server_roles).
+        if t.assignee_id not in (None, actor.id):
+            require(actor, Permission.ASSIGN_OTHERS)
         return lifecycle.transfer(
             t,
             uow.teams.get(team_id),

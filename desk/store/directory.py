@@ -32,6 +32,11 @@ from .uniqueness import as_validation_error, insert_or_nothing, insert_unique
 FIRST_ADMIN_LOCK = 0x4445534B_0001
 
 
+#: An agent's row as the program reads it: never its secrets (on a shared server the
+#: workstation logins may not read *_hash columns, desk.domain.db_rights).
+_AGENT_COLUMNS = [column for column in agents.c if not column.name.endswith("_hash")]
+
+
 def _agent(row: Row[Any]) -> Agent:
     return Agent(
         id=row.id,
@@ -69,7 +74,7 @@ class AgentRepository:
         self._conn = conn
 
     def get(self, agent_id: int) -> Agent:
-        row = self._conn.execute(select(agents).where(agents.c.id == agent_id)).first()
+        row = self._conn.execute(select(*_AGENT_COLUMNS).where(agents.c.id == agent_id)).first()
         if row is None:
             raise NotFound(f"There is no agent with id {agent_id}.")
         return _agent(row)
@@ -78,11 +83,11 @@ class AgentRepository:
         return None if agent_id is None else self.get(agent_id)
 
     def by_login(self, login: str) -> Agent | None:
-        row = self._conn.execute(select(agents).where(agents.c.login == login)).first()
+        row = self._conn.execute(select(*_AGENT_COLUMNS).where(agents.c.login == login)).first()
         return _agent(row) if row else None
 
     def all(self, *, active_only: bool = False) -> list[Agent]:
-        query = select(agents).order_by(agents.c.name)
+        query = select(*_AGENT_COLUMNS).order_by(agents.c.name)
         if active_only:
             query = query.where(agents.c.active)
         return [_agent(row) for row in self._conn.execute(query)]

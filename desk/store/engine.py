@@ -103,10 +103,13 @@ def create_desk_engine(
         engine = create_engine(
             parsed,
             pool_pre_ping=True,  # a server restarted overnight is not an error in the morning
-            # One kept, one more while two queries overlap; with the change listener's
-            # own, 2-3 a client: 40 agents fit max_connections=100 (desk/store/listen.py).
-            pool_size=1,
-            max_overflow=1,
+            # Two, both kept: two queries overlap (a queue's count beside its page). With
+            # the change listener's own, 3 a client: 40 agents fit max_connections=100
+            # (desk/store/listen.py). Kept, not made again for each overlap: an agent's
+            # own login pays a scram-sha-256 handshake for every new connection (20-25 ms
+            # on a busy server), which made every queue interaction slower.
+            pool_size=2,
+            max_overflow=0,
             connect_args={
                 "connect_timeout": PG_CONNECT_TIMEOUT_S,
                 "application_name": "Desk",

@@ -14,12 +14,12 @@ it saw, so nothing written while it was away is missed.
 `PRAGMA data_version` four times a second (answered from the file's shared memory, no
 disk read); when another connection has committed it reads the new `change_log` rows.
 
-**Connections per client on a server.** The engine's pool keeps one connection and may
-open one more while two queries overlap (desk/store/engine.py: pool_size=1,
-max_overflow=1), and the listener holds one: two connections per client, three at a
-moment of overlap. PostgreSQL's default max_connections=100 keeps 3 for superusers,
-leaving 97: 40 agents hold 80, and the 17 left absorb overlapping queries (a queue's
-count read beside its first page lasts well under a second). A pool of four (+4), as
+**Connections per client on a server.** The engine's pool keeps two connections, for
+two queries that overlap (desk/store/engine.py: pool_size=2, max_overflow=0; kept, as
+an agent's own login pays a scram-sha-256 handshake for each new one), and the listener
+holds one: three connections per client. PostgreSQL's default max_connections=100 keeps
+3 for superusers, leaving 97: 32 agents hold 96 (until the pool kept only one of the two,
+40 agents held 80 and the rest absorbed the overlaps). A pool of four (+4), as
 before, would have needed up to 9 a client: 11 agents. For more agents, raise
 max_connections (each idle connection costs the server a few MB), or put a pooler such
 as PgBouncer in transaction mode in front of the pool's connections — the listener must

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 #: The newest migration in migrations/versions (tests/integration/test_migrations.py checks).
-HEAD = "0015"
+HEAD = "0013"
 _LOCK_KEY = 0x6465736B  # "desk": one migrating client at a time on a shared server
 
 
@@ -116,9 +116,30 @@ def _upgrade(engine: Engine) -> bool:
         # Checked again, now that this client holds the lock.
         if _checked_revision(conn, script) == script.get_current_head():
             return False
+        _refuse_workstation_upgrade(conn)
         config.attributes["connection"] = conn
         command.upgrade(config, "head")
         return True
+
+
+def _refuse_workstation_upgrade(conn: Connection) -> None:
+    """On a desk `desk server-setup` prepared, only the owner changes the schema: an
+    agent's login, which may not, is told who can rather than "permission denied"."""
+    from .server_roles import stored_roles
+
+    if conn.dialect.name != "postgresql" or current_revision(conn) is None:
+        return
+    roles = stored_roles(conn)
+    if roles is None:
+        return
+    me, superuser = conn.execute(
+        text("SELECT current_user, rolsuper FROM pg_roles WHERE rolname = current_user")
+    ).one()
+    if me != roles.owner and not superuser:
+        raise DatabaseUnavailable(
+            "This desk's database is from an older version of Desk. An administrator "
+            "upgrades it with: desk server-setup --db <the owner's or a superuser's URL>"
+        )
 
 
 def _unknown(script: ScriptDirectory, revision: str) -> bool:

@@ -30,8 +30,12 @@ class DeskSettingsRepository:
     def set(self, key: str, value: str) -> None:
         # Inside a write transaction (SQLite's BEGIN IMMEDIATE, a row lock on PostgreSQL
         # once the row exists); a first insert that races another is decided by the key.
-        changed = self._conn.execute(
-            update(desk_settings).where(desk_settings.c.key == key).values(value=value)
-        ).rowcount
-        if not changed:
+        # A key not stored yet is inserted without trying an UPDATE first: on a shared
+        # server an agent's login may add the desk's first phone country but update no
+        # setting (desk.domain.db_rights).
+        if self.get(key) is None:
             self._conn.execute(insert(desk_settings).values(key=key, value=value))
+        else:
+            self._conn.execute(
+                update(desk_settings).where(desk_settings.c.key == key).values(value=value)
+            )

@@ -25,6 +25,7 @@ from .housekeeping import LeaseRepository
 from .presence import PresenceRepository
 from .queues import QueueReader
 from .routing import RoutingRepository
+from .server_logins import ServerLoginRepository
 from .settings import DeskSettingsRepository
 from .tickets import TicketRepository
 from .uniqueness import as_validation_error
@@ -129,6 +130,7 @@ class SqlUnitOfWork:
         self.reports = recording.RecordingReportRepository(conn, changes)
         self.change_log = change_log.ChangeLogRepository(conn)
         self.audit = recording.RecordingAuditRepository(conn, changes)
+        self.logins = ServerLoginRepository(conn)
         return self
 
     def commit(self) -> None:

@@ -48,6 +48,7 @@ from desk.services import (
     reports,
     routing_rules,
     routing_setup,
+    server_setup,
     sign_in,
 )
 from desk.services import database as database_service
@@ -396,6 +397,12 @@ def catalogue(db, w: World, ticket: int, version: int) -> list[tuple[str, Call, 
             lambda **k: queries.queue_window(db, k["query"], k["offset"], k["limit"]),
             {"query": QueueQuery(), "offset": 0, "limit": 50},
             {"query": "thing", "offset": "count", "limit": "count"},
+        ),
+        (
+            "clean_password",
+            lambda **k: directory.clean_password(k["password"]),
+            {"password": "secret-password"},
+            {"password": "text"},
         ),
         (
             "hash_password",
@@ -804,6 +811,37 @@ def catalogue(db, w: World, ticket: int, version: int) -> list[tuple[str, Call, 
             lambda **k: routing_setup.set_routing_calendar(db, k["actor"], k["calendar"]),
             {"actor": w.admin, "calendar": None},
             {"actor": "id", "calendar": "id?"},
+        ),
+        # a shared server's own logins (refused here before anything reaches a server)
+        (
+            "server_setup",
+            lambda **k: server_setup.server_setup(k["url"], k["prefix"]),
+            {"url": "postgresql://nobody@127.0.0.1:1/desk", "prefix": None},
+            {"url": "text", "prefix": "text?"},
+        ),
+        *[
+            (
+                name,
+                lambda call=call, **k: call(db, k["actor"], k["agent"], k["password"]),
+                {"actor": w.admin, "agent": w.agent, "password": "a-long-password"},
+                {"actor": "id", "agent": "id", "password": "text"},
+            )
+            for name, call in (
+                ("create_agent_login", server_setup.create_agent_login),
+                ("set_agent_login_password", server_setup.set_agent_login_password),
+            )
+        ],
+        (
+            "sync_agent_login",
+            lambda **k: server_setup.sync_agent_login(db, k["actor"], k["agent"]),
+            {"actor": w.admin, "agent": w.agent},
+            {"actor": "id", "agent": "id"},
+        ),
+        (
+            "change_own_login_password",
+            lambda **k: server_setup.change_own_login_password(db, k["password"]),
+            {"password": "a-long-password"},
+            {"password": "text"},
         ),
         (
             "sign_in",
@@ -1304,7 +1342,16 @@ def test_the_catalogue_covers_every_public_service_function(db, world: World):
         dashboard,
     )
     admin_modules = (administration, help_topics, audit)
-    others = (desk_settings, live, health, sla_service, housekeeping, sign_in, kept_sign_in)
+    others = (
+        desk_settings,
+        live,
+        health,
+        sla_service,
+        housekeeping,
+        sign_in,
+        kept_sign_in,
+        server_setup,
+    )
     reporting = (reports, report_tables, report_facts)
     for module in (*modules, *admin_modules, *others, *reporting):
         public = {
@@ -1381,6 +1428,8 @@ def test_the_catalogue_covers_every_public_service_function(db, world: World):
             "csv_title",
             "open_csv",
             "write_table_csv",
+            # Whether the desk has per-agent server logins: nothing but the database.
+            "uses_server_logins",
         }
         assert public <= names, sorted(public - names)
 

@@ -221,7 +221,10 @@ def test_a_changed_subject_is_found_by_its_new_words(db, world: World, queue_wor
 def test_what_was_typed_with_a_status_change_or_transfer_is_found(db, world: World, queue_world):
     pending, vpn = queue_world["printer jam"], queue_world["VPN drops"]
     work.set_pending(db, world.agent, pending, "Waiting for the toner courier")
-    work.transfer_ticket(db, world.agent, vpn, world.sysadmins, "Concentrator firmware suspected")
+    # A colleague's ticket: a supervisor's transfer (an agent's own may be theirs).
+    work.transfer_ticket(
+        db, world.supervisor, vpn, world.sysadmins, "Concentrator firmware suspected"
+    )
     work.reopen_ticket(db, world.agent, queue_world["Badge lost"], "Turnstile rejects it again")
     assert queries.search_tickets(db, "courier") == [pending]
     assert queries.search_tickets(db, "concentrator firmware") == [vpn]

@@ -147,6 +147,26 @@ def test_transfer_moves_team_releases_assignee_and_keeps_a_note(db, world: World
     )
 
 
+def test_an_agent_cannot_take_a_colleagues_ticket_by_transferring_it_away_and_back(
+    db, world: World
+):
+    ticket_id = _new(db, world)
+    work.assign_ticket(db, world.supervisor, ticket_id, world.other_agent)
+    with pytest.raises(PermissionDenied, match="may not assign or release other agents"):
+        work.transfer_ticket(db, world.agent, ticket_id, world.sysadmins)
+    detail = queries.get_ticket(db, ticket_id)
+    assert (detail.ticket.team_id, detail.ticket.assignee_id) == (
+        world.service_desk,
+        world.other_agent,
+    )
+    with pytest.raises(ActionNotAllowed, match="a supervisor can reassign it"):
+        work.claim_ticket(db, world.agent, ticket_id)
+    # Supervisors may; the agent's own ticket the agent may.
+    work.transfer_ticket(db, world.supervisor, ticket_id, world.sysadmins)
+    mine = _new(db, world, assign_to_me=True)
+    work.transfer_ticket(db, world.agent, mine, world.sysadmins)
+
+
 def test_reply_sets_first_response_and_opens(db, world: World):
     ticket_id = _new(db, world)
     work.reply_to_customer(db, world.agent, ticket_id, "Please restart Outlook.")
