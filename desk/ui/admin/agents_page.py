@@ -15,7 +15,8 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLineEdit, QListWidget, QListWidgetItem, QPushButton, QToolBar
 
 from desk.domain.model import Agent, Role
-from desk.services import administration, directory
+from desk.services import administration
+from desk.services import directory as people
 from desk.services.administration import AdminDirectory
 
 from ..common import labels
@@ -72,6 +73,7 @@ class AgentsPage(AdminPage):
         self.release_button = QPushButton(objectName="releaseTickets")
         self.release_button.clicked.connect(lambda _c=False: self.release())
         self.release_button.hide()
+        self.side.insertWidget(1, self.release_button)
 
     def add_account_action(self, action: QAction) -> None:
         """An action on the selected agent's account, beside Edit and Deactivate."""
@@ -112,6 +114,7 @@ class AgentsPage(AdminPage):
 
     def show_details(self, item_id: int | None) -> None:
         self.clear_details()
+        self.release_button.hide()
         agent, directory = self.agent(item_id), self.directory
         if agent is None or directory is None or agent.id is None:
             return
@@ -130,16 +133,14 @@ class AgentsPage(AdminPage):
                     count=f"{open_count:,}"
                 )
             )
-            self.details.addRow("", self.release_button)
             self.release_button.show()
         if not agent.active:
-            self.say(
+            self.detail(
+                "",
                 tr("{name} cannot be assigned work. Their history stays on every ticket.").format(
                     name=agent.name
-                )
+                ),
             )
-        else:
-            self.say("")
 
     def update_buttons(self) -> None:
         directory, agent = self.directory, self.agent()
@@ -309,7 +310,7 @@ class AgentsPage(AdminPage):
 
 
 def directory_create(db: Any, me: int, values: dict[str, Any], team_ids: list[int]) -> Agent:
-    return directory.create_agent(
+    return people.create_agent(
         db,
         me,
         values["login"],
