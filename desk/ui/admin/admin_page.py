@@ -337,6 +337,7 @@ class AdminPage(QWidget):
     ) -> None:
         if not isinstance(exc, RecordConflict):
             dialog.show_problem(exc)
+            dialog.adjustSize()  # room for the message under its field
             return
         dialog.set_working(False)
         conflict = AdminConflictDialog(exc, dialog)

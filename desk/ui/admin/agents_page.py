@@ -129,9 +129,10 @@ class AgentsPage(AdminPage):
         self.detail(tr("Open tickets"), f"{open_count:,}", "agentOpenTickets")
         if open_count and self.context.session.supervises:
             self.release_button.setText(
-                tr("Give their {count} open tickets back to the team queues").format(
-                    count=f"{open_count:,}"
-                )
+                tr("Release their open tickets ({count})").format(count=f"{open_count:,}")
+            )
+            self.release_button.setToolTip(
+                tr("Give them back to their teams' queues, for someone else to take")
             )
             self.release_button.show()
         if not agent.active:
