@@ -108,6 +108,7 @@ def test_an_empty_desk_set_up_through_the_ui(qtbot, qapp, tmp_path, make_window)
         press(Qt.Key.Key_N, CTRL | SHIFT)  # under the chosen one
         dialog = wait_dialog(qtbot, topics)
         assert dialog.field("parent").currentText().strip() == "Network"
+        assert dialog.field("team").currentText() == "Network"
         type_text("VPN")
         shot(dialog, "flow-add-subtopic")
         press(Qt.Key.Key_Return, CTRL)
@@ -129,6 +130,7 @@ def test_an_empty_desk_set_up_through_the_ui(qtbot, qapp, tmp_path, make_window)
         assert vpn.display_name == "Network › VPN"
         parent = next(c for c in people.categories if c.id == vpn.parent_id)
         assert parent.default_team_id == network.id
+        assert vpn.default_team_id == network.id  # a sub-topic starts with its parent's team
         # The main window heard it all: the admin's queue list has the two new teams.
         qtbot.waitUntil(
             lambda: (
