@@ -53,6 +53,8 @@ def _agent_at_work(url: str, team_id: int, actor_id: int, stop: Any, out: Any) -
     db = open_database(url)
     page = QueueQuery(QueueFilter(statuses=ACTIVE_STATUSES, team_id=team_id), SortKey.TEAM)
     candidates = [r.id for r in queries.queue_page(db, page, 0, 400)]
+    queries.get_ticket(db, candidates[0])  # warm: the clock starts with the parent's work
+    out.put("ready")
     rng = random.Random(3)
     reads: list[float] = []
     writes: list[float] = []
@@ -82,7 +84,7 @@ def _watch(url: str, team_id: int, actor_id: int, action: Any) -> tuple[Any, dic
     stop, out = context.Event(), context.Queue()
     child = context.Process(target=_agent_at_work, args=(url, team_id, actor_id, stop, out))
     child.start()
-    time.sleep(4.0)  # its imports and first reads, before the clock starts
+    assert out.get(timeout=300) == "ready"  # its imports and first reads, before the clock
     result = action()
     stop.set()
     seen = out.get(timeout=120)
@@ -133,9 +135,9 @@ def main() -> int:
     print(f"{team.name}: {count:,} of {total:,} tickets", flush=True)
 
     def quiet() -> None:
-        time.sleep(8.0)
+        time.sleep(20.0)
 
-    print("A quiet desk: the other agent alone for 8 s ...", flush=True)
+    print("A quiet desk: the other agent alone for 20 s ...", flush=True)
     _none, before = _watch(args.db, team_id, worker.id, quiet)
 
     new_name = team.name + " (renamed)" if not team.name.endswith(" (renamed)") else team.name[:-10]

@@ -30,8 +30,8 @@ def check_parent(topics: Iterable[Category], topic_id: int | None, parent_id: in
                 name = me.name if me else "the topic"
                 raise ValidationError.single(
                     "parent",
-                    f"“{name}” cannot go under “{parent.display_name}”: that topic is inside "
-                    f"“{name}”, which would make a loop.",
+                    f"“{name}” cannot go under “{parent.display_name}”, which is inside it: "
+                    "that would make a loop.",
                 )
             walk = by_id.get(walk.parent_id) if walk.parent_id is not None else None
     depth_above = _depth(by_id, parent_id)

@@ -33,6 +33,7 @@ from .views import DeskDirectory
 BATCH_START = 2_000
 BATCH_MIN, BATCH_MAX = 200, 50_000
 BATCH_TARGET_S = 0.03
+BATCH_YIELD_MAX_S = 0.1
 
 
 @dataclass(frozen=True, slots=True)
@@ -335,6 +336,7 @@ def _spread(
     changed = batches = 0
     longest = 0.0
     size = max(1, min(BATCH_MAX, batch))
+    yield_lock = getattr(db, "backend", "") == "sqlite"  # PostgreSQL queues row locks
     for _pass in range(5):
         with db.read() as uow:
             low, high = uow.teams.ticket_id_range()
@@ -358,6 +360,11 @@ def _spread(
                 size = max(BATCH_MIN, size // 2)
             if on_batch is not None:
                 on_batch(after - low + 1, high - low + 1)
+            if yield_lock:
+                # SQLite's writers wait in a busy handler that sleeps and retries: a
+                # rename that takes the lock again at once would starve them. Leaving
+                # it free as long as it was held lets one of them in between batches.
+                time.sleep(min(BATCH_YIELD_MAX_S, max(0.005, took)))
         changed += in_pass
         if in_pass == 0:
             break

@@ -67,7 +67,8 @@ class AdminData(QObject):
 
     @Slot(object)
     def _on_hub_changed(self, changes: Changes) -> None:
-        if changes.everything or changes.directory & _DIRECTORY:
+        # Tickets that moved (released, reassigned, closed) change the open counts shown.
+        if changes.everything or changes.directory & _DIRECTORY or changes.queues_moved:
             self.reread()
         if changes.everything or changes.settings & WATCHED_SETTINGS:
             self.changed.emit(changes)
@@ -135,7 +136,7 @@ class AdminPage(QWidget):
         self.tree.itemActivated.connect(lambda *_a: self.activate())
         self.details = QFormLayout()
         self.details.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
-        self.note = QLabel(objectName="adminNote", wordWrap=True)
+        self.note = QLabel(objectName="fieldError", wordWrap=True)
         self.note.hide()
         left = QWidget()
         column = QVBoxLayout(left)
@@ -144,7 +145,7 @@ class AdminPage(QWidget):
         column.addWidget(self.tree, 1)
         right = QWidget(objectName="adminDetails")
         right.setMinimumWidth(300)
-        side = QVBoxLayout(right)
+        self.side = side = QVBoxLayout(right)
         side.addLayout(self.details)
         side.addWidget(self.note)
         side.addStretch(1)
@@ -255,15 +256,20 @@ class AdminPage(QWidget):
 
     def _apply_filter(self, text: str) -> None:
         words = text.casefold().split()
+        matched: set[int] = set()
         for item in reversed(self._items()):  # children first: a parent shows for them
             texts = " ".join(item.text(c) for c in range(item.columnCount())).casefold()
             child_shown = any(not item.child(i).isHidden() for i in range(item.childCount()))
-            item.setHidden(not (all(w in texts for w in words) or child_shown))
+            matches = all(w in texts for w in words)
+            if matches:
+                matched.add(id(item))
+            item.setHidden(not (matches or child_shown))
         current = self.tree.currentItem()
-        if words and (current is None or current.isHidden()):
-            shown = next((i for i in self._items() if not i.isHidden()), None)
-            if shown is not None:
-                self.tree.setCurrentItem(shown)
+        if words and (current is None or id(current) not in matched):
+            # The first row that matches itself, not a parent shown for its children.
+            found = next((i for i in self._items() if id(i) in matched), None)
+            if found is not None:
+                self.tree.setCurrentItem(found)
 
     def _on_loaded(self, directory: AdminDirectory) -> None:
         self.fill(directory)
@@ -285,11 +291,10 @@ class AdminPage(QWidget):
         return shown
 
     def say(self, text: str, problem: bool = False) -> None:
-        self.note.setObjectName("fieldError" if problem else "adminNote")
-        self.note.style().unpolish(self.note)
-        self.note.style().polish(self.note)
-        self.note.setText(text)
-        self.note.setVisible(bool(text))
+        """A problem under the details (until the next word); anything else goes to the
+        window's status bar."""
+        self.note.setText(text if problem else "")
+        self.note.setVisible(problem and bool(text))
         if text and not problem:
             self.message.emit(text)
 
@@ -332,6 +337,7 @@ class AdminPage(QWidget):
     ) -> None:
         if not isinstance(exc, RecordConflict):
             dialog.show_problem(exc)
+            dialog.adjustSize()  # room for the message under its field
             return
         dialog.set_working(False)
         conflict = AdminConflictDialog(exc, dialog)

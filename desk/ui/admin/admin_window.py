@@ -12,13 +12,15 @@ from PySide6.QtCore import Qt, SignalInstance
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
+    QLabel,
     QListWidget,
     QMainWindow,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
-from desk.domain.permissions import can
+from desk.domain.permissions import Permission, can
 
 from ..common.change_hub import ChangeHub
 from ..common.labels import tr
@@ -64,8 +66,21 @@ class AdministrationWindow(QMainWindow):
                 message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.page_list.currentRowChanged.connect(self._on_page_list_current_row_changed)
         self.data.failed.connect(lambda text: self.statusBar().showMessage(text))
+        #: For a supervisor: what they may change here, and that the rest is read-only.
+        self.read_only_note = QLabel(
+            tr(
+                "You can change who is in each team. Everything else here is read-only: "
+                "an admin changes it."
+            ),
+            objectName="dialogIntro",
+            wordWrap=True,
+        )
+        self.read_only_note.setVisible(not can(session.agent, Permission.MANAGE_DESK))
         body = QWidget()
-        layout = QHBoxLayout(body)
+        column = QVBoxLayout(body)
+        column.addWidget(self.read_only_note)
+        layout = QHBoxLayout()
+        column.addLayout(layout, 1)
         layout.addWidget(self.page_list)
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(body)

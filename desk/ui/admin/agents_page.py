@@ -11,7 +11,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QListWidget, QListWidgetItem, QPushButton
 
 from desk.domain.model import Agent, Role
-from desk.services import administration, directory
+from desk.services import administration
+from desk.services import directory as people
 from desk.services.administration import AdminDirectory
 
 from ..common import labels
@@ -74,6 +75,7 @@ class AgentsPage(AdminPage):
         self.release_button = QPushButton(objectName="releaseTickets")
         self.release_button.clicked.connect(lambda _c=False: self.release())
         self.release_button.hide()
+        self.side.insertWidget(1, self.release_button)
 
     # --- showing -------------------------------------------------------------------------
 
@@ -110,6 +112,7 @@ class AgentsPage(AdminPage):
 
     def show_details(self, item_id: int | None) -> None:
         self.clear_details()
+        self.release_button.hide()
         agent, directory = self.agent(item_id), self.directory
         if agent is None or directory is None or agent.id is None:
             return
@@ -124,20 +127,19 @@ class AgentsPage(AdminPage):
         self.detail(tr("Open tickets"), f"{open_count:,}", "agentOpenTickets")
         if open_count and self.context.session.supervises:
             self.release_button.setText(
-                tr("Give their {count} open tickets back to the team queues").format(
-                    count=f"{open_count:,}"
-                )
+                tr("Release their open tickets ({count})").format(count=f"{open_count:,}")
             )
-            self.details.addRow("", self.release_button)
+            self.release_button.setToolTip(
+                tr("Give them back to their teams' queues, for someone else to take")
+            )
             self.release_button.show()
         if not agent.active:
-            self.say(
+            self.detail(
+                "",
                 tr("{name} cannot be assigned work. Their history stays on every ticket.").format(
                     name=agent.name
-                )
+                ),
             )
-        else:
-            self.say("")
 
     def update_buttons(self) -> None:
         directory, agent = self.directory, self.agent()
@@ -332,7 +334,7 @@ class AgentsPage(AdminPage):
 
 
 def directory_create(db: Any, me: int, values: dict[str, Any], team_ids: list[int]) -> Agent:
-    return directory.create_agent(
+    return people.create_agent(
         db,
         me,
         values["login"],

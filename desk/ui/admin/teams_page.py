@@ -10,7 +10,8 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QLineEdit, QListWidget, QListWidgetItem
 
 from desk.domain.model import Team
-from desk.services import administration, directory
+from desk.services import administration
+from desk.services import directory as people
 from desk.services.administration import AdminDirectory
 
 from ..common.dialogs import FormDialog, text_box
@@ -118,7 +119,7 @@ class TeamsPage(AdminPage):
         db, me = self.context.db, self.context.me
         return self.open_form(
             dialog,
-            lambda v: lambda: directory.create_team(db, me, v["name"], v["description"]),
+            lambda v: lambda: people.create_team(db, me, v["name"], v["description"]),
             lambda team: self.say(tr("Added the team {name}.").format(name=team.name)),
         )
 
@@ -178,7 +179,7 @@ class TeamsPage(AdminPage):
 
     def _on_progress_moved(self, done: int, total: int) -> None:
         if total and done < total:
-            self.note.setText(
+            self.message.emit(
                 tr("Updating the team's name on its tickets: {percent}%…").format(
                     percent=done * 100 // total
                 )

@@ -10,7 +10,8 @@ from PySide6.QtWidgets import QComboBox, QLineEdit
 
 from desk.domain.model import Category, Priority
 from desk.domain.topics import children_of
-from desk.services import directory, help_topics
+from desk.services import directory as people
+from desk.services import help_topics
 from desk.services.administration import AdminDirectory
 
 from ..common import labels
@@ -173,11 +174,17 @@ class TopicsPage(AdminPage):
         return dialog
 
     def add(self, parent: int | None = None) -> FormDialog:
+        directory = self.directory
+        above = next((t for t in directory.topics if t.id == parent), None) if directory else None
         dialog = self._form(tr("Add a help topic"), tr("Add topic"), None, parent)
+        if above is not None:  # a sub-topic starts with its parent's defaults
+            team, priority = dialog.field("team"), dialog.field("priority")
+            team.setCurrentIndex(max(0, team.findData(above.default_team_id)))
+            priority.setCurrentIndex(max(0, priority.findData(above.default_priority)))
         db, me = self.context.db, self.context.me
 
         def work(values: dict[str, Any]) -> Any:
-            return lambda: directory.create_category(
+            return lambda: people.create_category(
                 db,
                 me,
                 values["name"],
