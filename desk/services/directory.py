@@ -127,19 +127,14 @@ def create_agent(
     with db.write() as uow:
         actor = acting_agent(uow, actor_id, Permission.MANAGE_DESK)
         # On a server set up with `desk server-setup` the agent signs in with a login of
-        # their own, made here with the row: PostgreSQL keeps the password, Desk no hash.
+        # their own, made here with the row when a password is given (else later, with
+        # server_setup.create_agent_login): PostgreSQL keeps the password, Desk no hash.
         own_login = uow.logins.enabled
-        if own_login and password is None:
-            raise ValidationError.single(
-                "password",
-                "On this server each agent signs in with their own login: give a password.",
-            )
         created = uow.agents.add(
             Agent(None, login, name, email, role), None if own_login else stored, uow.now()
         )
         assert created.id is not None
-        if own_login:
-            assert password is not None
+        if own_login and password is not None:
             uow.logins.create(created.login, password)
         names = []
         for team_id in team_ids:

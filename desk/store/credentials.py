@@ -37,8 +37,18 @@ class CredentialRepository:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
+    def _may_read_hashes(self) -> bool:
+        """A set-up server's workstation logins may not read password hashes (PostgreSQL
+        checks their passwords itself); a local file, or the desk's owner, may."""
+        if self._conn.dialect.name != "postgresql":
+            return True
+        query = text("SELECT has_column_privilege('agents', 'password_hash', 'SELECT')")
+        return bool(self._conn.execute(query).scalar())
+
     def _credentials(self, where: object, for_update: bool) -> StoredCredentials | None:
-        query = select(agents).where(where)  # type: ignore[arg-type]
+        hashes = self._may_read_hashes()
+        columns = [c for c in agents.c if hashes or c.name != "password_hash"]
+        query = select(*columns).where(where)  # type: ignore[arg-type]
         if for_update:
             query = query.with_for_update()
         row = self._conn.execute(query).first()
@@ -46,7 +56,7 @@ class CredentialRepository:
             return None
         return StoredCredentials(
             _agent(row),
-            row.password_hash,
+            row.password_hash if hashes else None,
             row.must_change_password,
             Failures(row.failed_sign_ins, row.last_failed_sign_in_at, row.locked_until),
         )

@@ -23,7 +23,7 @@ from desk.domain import db_rights
 from desk.domain.errors import PermissionDenied
 from desk.domain.model import Availability, Priority, Role, TicketStatus
 from desk.domain.sla import Clock, Escalation, EscalationKind, Targets
-from desk.services import directory, housekeeping, queries
+from desk.services import directory, housekeeping, queries, sign_in
 from desk.services import sla as sla_service
 from desk.services import tickets as work
 from desk.services.intake import IntakeRequest, NewCaller, log_ticket
@@ -571,3 +571,24 @@ def test_a_workstation_is_told_who_upgrades_an_older_desk(desk: Desk):
         assert server_setup(desk.cluster.url).upgraded
         superuser.dispose()
     _open(desk.url("sam")).close()
+
+
+def test_an_agent_added_with_a_password_signs_in_with_their_own_login(desk: Desk):
+    # The admin's Add agent… on a set-up server: the login comes with the row.
+    boss = _open(desk.url("boss"))
+    try:
+        directory.create_agent(
+            boss, desk.admin, "lena", "Lena Park", role=Role.AGENT, password="lena-password-1"
+        )
+    finally:
+        boss.close()
+    lena = _open(desk.cluster.url_as("lena", "lena-password-1"))
+    try:
+        me = sign_in.connected_agent(lena)
+        assert me is not None and me.agent.login == "lena"
+    finally:
+        lena.close()
+    # Desk keeps no hash of it (the server has the password); only the superuser may look.
+    with psycopg.connect(desk.cluster.url) as conn:
+        row = conn.execute("SELECT password_hash FROM agents WHERE login = 'lena'").fetchone()
+        assert row == (None,)

@@ -2,7 +2,8 @@
 Administration window two teams, three agents (one a supervisor) and a nested help
 topic with a default team, each by the keyboard; screenshots of each step.
 
-(Signing out and in as each of them is the sign-in's part of issue 12.)"""
+Then each of them signs in at that computer in turn (File › Sign out between them) and
+finds what their role lets them do, and nothing more."""
 
 from __future__ import annotations
 
@@ -11,15 +12,19 @@ import argparse
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtTest import QTest
 
+from desk.app import Paths
 from desk.domain.model import Role
-from desk.gui import _acting_agent
+from desk.gui import DATABASE_SETTING, DeskApp, _acting_agent
 from desk.services import queries
 from desk.services.database import open_database
+from desk.ui.common.error_report import ErrorReporter
+from desk.ui.common.style import ThemeChooser
 from desk.ui.common.tasks import TaskRunner
 
 from .admin_steps import CTRL, SHIFT, go_to, open_administration, shot, wait_closed, wait_dialog
+from .helpers import wait_idle
 from .test_dialog_keys import focused, press, type_text
-from .test_welcome_keys import WELCOME, fill_in_welcome, when_modal
+from .test_welcome_keys import SIGN_IN, WELCOME, fill_in_welcome, when_modal
 
 
 def _add_team(qtbot, admin, page, name: str) -> None:
@@ -143,5 +148,83 @@ def test_an_empty_desk_set_up_through_the_ui(qtbot, qapp, tmp_path, make_window)
             timeout=5000,
         )
         admin.close()
+        window.close()
+        _each_signs_in(qtbot, qapp, tmp_path, f"sqlite:///{tmp_path / 'new.sqlite3'}")
     finally:
         db.close()
+
+
+#: What each role finds in the menus: administration, service levels, dashboard, reports.
+ROLE_SEES = {
+    "sam": (False, False, False, False),
+    "nia": (False, False, False, False),
+    "sue": (True, False, True, True),
+    "pat": (True, True, True, True),
+}
+
+
+def _each_signs_in(qtbot, qapp, tmp_path, url: str) -> None:
+    paths = Paths(tmp_path / "data", tmp_path / "config", tmp_path / "logs")
+    paths.create()
+    settings = QSettings(str(paths.config / "desk.ini"), QSettings.Format.IniFormat)
+    settings.setValue(DATABASE_SETTING, url)
+    args = argparse.Namespace(db=None, demo=False, login=None, quit_after=None)
+    desk = DeskApp(args, paths, settings, ThemeChooser(qapp, settings), ErrorReporter(None))
+    passwords = {"pat": "short but longer"}
+    try:
+        previous = None
+        for login, sees in ROLE_SEES.items():
+            password = passwords.get(login, "a long first password")
+            seen = when_modal(qtbot, SIGN_IN, _type_in(login, password, remembered=previous))
+            if previous is None:
+                assert desk.start()
+            else:
+                last = desk.window
+                last.activateWindow()
+                qtbot.waitUntil(last.isActiveWindow)
+                press(Qt.Key.Key_L, CTRL | SHIFT)  # File › Sign out / switch agent…
+                qtbot.waitUntil(lambda last=last: desk.window is not last, timeout=15_000)
+            window = desk.window
+            assert seen and window.session.agent.login == login
+            wait_idle(qtbot, window)
+            actions = (
+                window.administration_action,
+                window.service_levels_action,
+                window.dashboard_action,
+                window.reports_action,
+            )
+            assert tuple(a.isVisible() for a in actions) == sees, login
+            assert window.claim_action.isVisible()  # everyone works tickets
+            window.activateWindow()
+            qtbot.waitUntil(window.isActiveWindow)
+            press(Qt.Key.Key_M, CTRL | SHIFT)  # Administration…, for those who have it
+            if sees[0]:
+                qtbot.waitUntil(lambda w=window: w.administration is not None)
+                agents = window.administration.page("Agents")
+                qtbot.waitUntil(lambda a=agents: a.directory is not None, timeout=10_000)
+                # A supervisor reads the agents; only the admin adds one.
+                assert agents.add_button.isVisible() == (login == "pat")
+                window.administration.close()
+            else:
+                qtbot.wait(200)
+                assert getattr(window, "administration", None) is None
+            previous = login
+    finally:
+        if desk.window is not None:
+            desk.window.close()
+        desk.close()
+
+
+def _type_in(login: str, password: str, *, remembered: str | None = None):
+    def steps(dialog) -> None:
+        if remembered is not None:
+            assert dialog.login.text() == remembered and focused() is dialog.password
+            press(Qt.Key.Key_Tab, SHIFT)
+        assert focused() is dialog.login
+        press(Qt.Key.Key_A, CTRL)
+        type_text(login)
+        press(Qt.Key.Key_Tab)
+        type_text(password)
+        press(Qt.Key.Key_Return)
+
+    return steps
