@@ -71,10 +71,10 @@ def keep_sign_in(db: Database, agent_id: int, workstation: str | None = None) ->
     from keyring.errors import KeyringError
 
     agent_id = clean_id("agent", "agent", agent_id)
+    workstation = storable("workstation", "The computer's name", workstation or "")[:200]
     if is_server(db):
         log.info("a sign-in on a shared server is not kept: PostgreSQL checks each password")
         return False
-    workstation = storable("workstation", "The computer's name", workstation or "")[:200]
     token = secrets.token_urlsafe(32)
     key = _key(db)
     forget_sign_in(db)  # one per desk on this computer: the one before is ended

@@ -135,6 +135,7 @@ HOSTILE: dict[str, st.SearchStrategy[Any]] = {
     "clock": _unknown(Clock),
     "ids?": st.one_of(st.integers(), st.text(max_size=3), st.lists(not_an_int, min_size=1)),
     "level?": _unknown(Level).filter(lambda v: v is not None),
+    "channel?": _unknown(Channel).filter(lambda v: v is not None),
     "strategy?": _unknown(Strategy).filter(lambda v: v is not None),
     "count?": st.one_of(not_an_int, st.integers(max_value=-1), st.just(2**63)),
     # A rule's body with a hostile part, or something that is no rule at all.
@@ -1189,7 +1190,7 @@ def _reports_catalogue(db, w: World) -> list[tuple[str, Call, dict, dict]]:
                 "team_id": "id?",
                 "agent_id": "id?",
                 "topic_id": "id?",
-                "channel": "channel",
+                "channel": "channel?",  # None: every channel
                 "organisation": "text?",
                 "grain": "thing",
                 "breakdown": "thing",
@@ -1200,7 +1201,7 @@ def _reports_catalogue(db, w: World) -> list[tuple[str, Call, dict, dict]]:
                 name,
                 lambda function=function, **k: function(db, k["actor"], k["req"], run=k["run"]),
                 {"actor": w.supervisor, "req": req, "run": None},
-                {"actor": "id", "req": "thing", "run": "thing"},
+                {"actor": "id", "req": "thing", "run": "thing?"},  # None: a run of its own
             )
             for name, function in {
                 "volume_report": reports.volume_report,
