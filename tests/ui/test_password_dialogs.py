@@ -71,8 +71,8 @@ def test_an_admin_resets_unlocks_and_ends_kept_sign_ins(qtbot, qapp, demo_db: Sq
     page.select_id(dana.id)
     assert page.reset_button.isVisible() and page.unlock_button.isEnabled()
 
-    def said() -> str:
-        return page.note.text()
+    def said() -> str:  # in the window's status bar: the page re-reads at once
+        return window.statusBar().currentMessage()
 
     # Locked by another workstation's wrong passwords, and kept signed in somewhere.
     at = [datetime.now(UTC) - timedelta(minutes=11)]

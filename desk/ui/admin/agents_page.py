@@ -289,19 +289,21 @@ class AgentsPage(AdminPage):
         agent = self.agent()
         if agent is not None:
             credentials.reset_password(
-                self.context.session, self.context.ops.runner, agent, self, self.say
+                self.context.session, self.context.ops.runner, agent, self, self.message.emit
             )
 
     def unlock(self) -> None:
         agent = self.agent()
         if agent is not None:
-            credentials.unlock(self.context.session, self.context.ops.runner, agent, self.say)
+            credentials.unlock(
+                self.context.session, self.context.ops.runner, agent, self.message.emit
+            )
 
     def revoke_kept_sign_ins(self) -> None:
         agent = self.agent()
         if agent is not None:
             credentials.revoke_kept_sign_ins(
-                self.context.session, self.context.ops.runner, agent, self, self.say
+                self.context.session, self.context.ops.runner, agent, self, self.message.emit
             )
 
     def release(self) -> None:
