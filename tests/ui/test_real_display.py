@@ -208,9 +208,10 @@ def test_intake_to_close_by_keyboard_on_a_real_display(display, tmp_path: Path):
         until("the ticket to be resolved", lambda t: t.ticket.status == TicketStatus.RESOLVED)
         keyboard.gone(f"^Resolve {logged.number}$")
 
-        # Close, from the Ticket menu (no shortcut): Alt+T, up past "Reopen…" to "Close…".
+        # Close, from the Ticket menu (no shortcut): Alt+T, up past "Set due time…" and
+        # "Reopen…" to "Close…".
         keyboard.focus(main)
-        keyboard.keys("alt+t", "Up", "Up", "Return")
+        keyboard.keys("alt+t", "Up", "Up", "Up", "Return")
         keyboard.focus(keyboard.window(f"^Close {logged.number}$"))
         keyboard.keys("Return")  # the score box has the focus: Enter means Close
         closed = until("the ticket to be closed", lambda t: t.ticket.status == TicketStatus.CLOSED)
