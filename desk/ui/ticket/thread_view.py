@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut, QTextCursor
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -34,6 +34,7 @@ from desk.domain.thread import (
 )
 
 from ..common import labels
+from ..common.desk_dialog import DeskDialog
 from ..common.drafts import DeskDrafts, Draft
 from ..common.keys import COMPOSER_SEND
 from ..common.labels import tr
@@ -120,6 +121,18 @@ def _body(text: str) -> str:
     return html.escape(text).replace("\n", "<br>")
 
 
+#: The newest entries drawn at once when a thread opens (up to FIRST_CHARS of text);
+#: the older ones follow in slices of SLICE while the event loop is idle, newest first,
+#: so a 2,000-entry thread is on screen as soon as a short one.
+FIRST_SLICE = 40
+FIRST_CHARS = 40_000
+SLICE = 20
+#: A message longer than this shows its start and a link to the whole of it (a mail
+#: thread pasted in whole would otherwise be pages of the thread to scroll past).
+CLIP_CHARS = 4_000
+WHOLE_MESSAGE = "desk-whole-message:"
+
+
 def entry_html(entry: ThreadEntry, colours: ThreadColours = LIGHT_THREAD) -> str:
     muted = colours.muted
     when = html.escape(labels.full_time(entry.created_at))
@@ -140,24 +153,60 @@ def entry_html(entry: ThreadEntry, colours: ThreadColours = LIGHT_THREAD) -> str
         EntryKind.NOTE: tr("Internal note — not seen by the customer"),
     }[entry.kind]
     badge_colour = colours.note_badge if entry.kind == EntryKind.NOTE else muted
+    body = _body(clipped(entry.body))
+    if len(entry.body) > CLIP_CHARS:
+        whole = tr("Show the whole message ({count} characters)").format(
+            count=f"{len(entry.body):,}"
+        )
+        body += f"…<br><a href='{WHOLE_MESSAGE}{entry.id}'>{html.escape(whole)}</a>"
     return (
         f"<table width='100%' cellspacing='0' cellpadding='10' "
         f"style='margin:4px 0 10px 0; background-color:{background}; "
         f"border-width:1px; border-style:solid; border-color:{border}'>"
         f"<tr><td><b>{who}</b> <span style='color:{badge_colour}'>· {kind}</span>"
         f"<span style='color:{muted}'> · {when}</span>"
-        f"<div style='margin-top:6px'>{_body(entry.body)}</div></td></tr></table>"
+        f"<div style='margin-top:6px'>{body}</div></td></tr></table>"
     )
 
 
+def clipped(text: str) -> str:
+    """The start of a long message, ended at a line or a word where there is one near."""
+    if len(text) <= CLIP_CHARS:
+        return text
+    start = text[:CLIP_CHARS]
+    for mark in ("\n", " "):
+        end = start.rfind(mark, CLIP_CHARS * 4 // 5)
+        if end > 0:
+            return start[:end]
+    return start
+
+
+def first_slice(entries: Sequence[ThreadEntry]) -> int:
+    """Where the entries drawn at once begin: the newest FIRST_SLICE, fewer when they
+    are long (never none)."""
+    start, chars = len(entries), 0
+    while start > 0 and len(entries) - start < FIRST_SLICE and chars < FIRST_CHARS:
+        start -= 1
+        chars += min(len(entries[start].body), CLIP_CHARS)
+    return start
+
+
 class ThreadView(QTextBrowser):
-    """The thread, oldest first, scrolled to the newest entry."""
+    """The thread, oldest first, scrolled to the newest entry. The newest entries are drawn
+    first and the older ones added above them while Desk is idle; a reader's place is kept
+    meanwhile. A message too long to read in the thread opens whole in a window of its own."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setOpenLinks(False)
         self.setObjectName("threadView")
-        self._entries: Sequence[ThreadEntry] = ()
+        self.anchorClicked.connect(self._on_link)
+        self._entries: tuple[ThreadEntry, ...] = ()
+        self._colours = LIGHT_THREAD
+        #: Entries not drawn yet: the oldest ones, drawn in slices above the rest.
+        self._undrawn = 0
+        self._older = QTimer(self, singleShot=True, interval=0)
+        self._older.timeout.connect(self._draw_older)
 
     def show_entries(self, entries: Sequence[ThreadEntry], *, keep_place: bool = False) -> None:
         """Show the thread scrolled to its newest entry; with `keep_place` (the same
@@ -166,17 +215,67 @@ class ThreadView(QTextBrowser):
         bar = self.verticalScrollBar()
         at_bottom = self.at_bottom()
         place = bar.value()
-        self._entries = entries
+        before, entries = self._entries, tuple(entries)
         colours = DARK_THREAD if is_dark(self.palette()) else LIGHT_THREAD
-        self.setHtml(
-            "".join(entry_html(e, colours) for e in entries)
-            or f"<p style='color:{colours.muted}'>{tr('Nothing yet.')}</p>"
-        )
-        if keep_place and not at_bottom:
+        self._entries = entries
+        if (
+            keep_place and before and colours == self._colours and entries[: len(before)] == before
+        ):  # new entries at the end: only they are drawn, nothing above them moves
+            self._append(entries[len(before) :])
+            if at_bottom:
+                bar.setValue(bar.maximum())
+            return
+        self._colours = colours
+        self._older.stop()
+        if keep_place and not at_bottom:  # the reader's place is in the whole thread
+            self._undrawn = 0
+            self.setHtml(self._html(entries))
             bar.setValue(place)
             return
+        self._undrawn = first_slice(entries)
+        self.setHtml(
+            self._html(entries[self._undrawn :])
+            or f"<p style='color:{colours.muted}'>{tr('Nothing yet.')}</p>"
+        )
         self.moveCursor(QTextCursor.MoveOperation.End)
         bar.setValue(bar.maximum())
+        if self._undrawn:
+            self._older.start()
+
+    def drawn_all(self) -> bool:
+        """Whether every entry is in the document (the older ones come while idle)."""
+        return self._undrawn == 0
+
+    def _html(self, entries: Sequence[ThreadEntry]) -> str:
+        return "".join(entry_html(e, self._colours) for e in entries)
+
+    def _append(self, entries: Sequence[ThreadEntry]) -> None:
+        if entries:
+            cursor = QTextCursor(self.document())
+            cursor.movePosition(QTextCursor.MoveOperation.End)
+            cursor.insertHtml(self._html(entries))
+
+    def _draw_older(self) -> None:
+        """The next older slice, above what is drawn; what the reader sees stays put."""
+        start = max(0, self._undrawn - SLICE)
+        bar = self.verticalScrollBar()
+        from_bottom = bar.maximum() - bar.value()
+        cursor = QTextCursor(self.document())
+        cursor.movePosition(QTextCursor.MoveOperation.Start)
+        cursor.insertHtml(self._html(self._entries[start : self._undrawn]))
+        self._undrawn = start
+        self.document().documentLayout().documentSize()  # the scroll range, laid out now
+        bar.setValue(bar.maximum() - from_bottom)
+        if self._undrawn:
+            self._older.start()
+
+    def _on_link(self, url: QUrl) -> None:
+        link = url.toString()
+        if link.startswith(WHOLE_MESSAGE):
+            entry_id = int(link.removeprefix(WHOLE_MESSAGE))
+            entry = next((e for e in self._entries if e.id == entry_id), None)
+            if entry is not None:
+                WholeMessageDialog(entry, self).open()
 
     def at_bottom(self) -> bool:
         """Whether the newest entry is in sight (give or take the document's late layout)."""
@@ -191,6 +290,31 @@ class ThreadView(QTextBrowser):
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange:  # the theme changed: redraw in its colours
             self.show_entries(self._entries, keep_place=True)
+
+
+class WholeMessageDialog(DeskDialog):
+    """One long message, whole, to read, search with the keyboard, or copy."""
+
+    def __init__(self, entry: ThreadEntry, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.setWindowTitle(
+            tr("{who} · {when}").format(
+                who=entry.author_name, when=labels.full_time(entry.created_at)
+            )
+        )
+        self.text = QPlainTextEdit(entry.body, readOnly=True, objectName="wholeMessage")
+        self.text.setTabChangesFocus(True)
+        close = QPushButton(tr("Close"))
+        close.clicked.connect(self.accept)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.text, 1)
+        layout.addLayout(buttons)
+        self.set_primary(close)
+        self.resize(720, 560)
 
 
 class Composer(QWidget):
