@@ -7,6 +7,7 @@ import argparse
 import logging
 import os
 import sys
+import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QSettings, QTimer
@@ -392,7 +393,11 @@ def _report_first_paint(window: MainWindow) -> None:
 
     def painted() -> None:
         window.table.viewport().repaint()
-        print(f"first queue painted: {window.queue_model.total} tickets", flush=True)
+        # The wall clock, so that the benchmark counts to this paint and not to the exit.
+        print(
+            f"first queue painted: {window.queue_model.total} tickets at {time.time():.4f}",
+            flush=True,
+        )
         QTimer.singleShot(0, QApplication.quit)
 
     window.queue_model.loaded.connect(painted)

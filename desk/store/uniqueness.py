@@ -8,11 +8,11 @@ transaction stays usable, and translate the refusal here.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import Connection, Insert, Table
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from desk.domain.errors import ValidationError
@@ -74,7 +74,9 @@ def insert_or_nothing(
 ) -> Any:
     """INSERT ... ON CONFLICT (keys) DO NOTHING: the row is there afterwards, whoever
     inserted it. Returns the new row's id, or None when one was there already."""
-    dialect: Any = postgresql if conn.dialect.name == "postgresql" else sqlite
+    # The dialect's own insert, loaded on first use: a SQLite desk never loads
+    # PostgreSQL's dialect and the asyncio that comes with it (~40 ms at start-up).
+    dialect: Any = importlib.import_module(f"sqlalchemy.dialects.{conn.dialect.name}")
     statement = (
         dialect.insert(table).values(dict(values)).on_conflict_do_nothing(index_elements=keys)
     )
