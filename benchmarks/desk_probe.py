@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QObject, Qt
+from PySide6.QtGui import QPaintEvent
 from PySide6.QtWidgets import QApplication, QTableView
 
 from desk.domain.queues import QueueFilter, QueueKind, QueueQuery, SortKey, queue_filter
@@ -52,6 +53,21 @@ QUEUES = [
 SEARCHES = ["printer", "vpn disconnects", "outlook password", "harris", "HD-000500", "locked out"]
 
 
+class _TimedTable(QTableView):
+    """The table, noting when a paint that shows what was waited for has ended: the
+    peer's clock stops at the end of its repaint, and so does Desk's."""
+
+    def __init__(self) -> None:
+        super().__init__(objectName="queueTable")
+        self.waiting = False
+        self.painted_at: float | None = None
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if self.waiting and self.painted_at is None:
+            self.painted_at = time.perf_counter()
+
+
 class _Bench(QObject):
     def __init__(self, url: str) -> None:
         super().__init__()
@@ -67,7 +83,7 @@ class _Bench(QObject):
         self.session = DeskSession(
             self.db, self.me, directory, self.db.description, self.db.backend
         )
-        self.view = QTableView(objectName="queueTable")
+        self.view = _TimedTable()
         self.view.resize(1200, 800)
         self.view.viewport().installEventFilter(self)
         self.model = self._fresh_model()
@@ -104,16 +120,21 @@ class _Bench(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint and self._done():
             self._painted = True
+            self.view.waiting = True  # this paint shows it: its end stops the clock
         return False
 
     def painted(self) -> bool:
         return self.runner.pending == 0
 
     def time(self, action: Callable[[], None], done: Callable[[], bool]) -> float:
+        """From the action to the end of the first paint that shows it done."""
+        self.view.waiting, self.view.painted_at = False, None
         started = time.perf_counter()
         action()
         self.settle(done)
-        return (time.perf_counter() - started) * 1000
+        ended = self.view.painted_at or time.perf_counter()
+        self.view.waiting = False
+        return (ended - started) * 1000
 
     def show(self, query: QueueQuery) -> float:
         """Until the paint that shows the queue's first page (its length may come after,
