@@ -87,3 +87,48 @@ def test_a_sort_while_the_count_is_on_its_way_counts_again(qtbot, model):
         source.release.set()
     assert model.rowCount() == LENGTH
     assert source.counts == 2
+
+
+class CountedPages(SlowCount):
+    """The same queue, counted at once, noting which pages were read."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.release.set()
+        self.read: list[int] = []
+
+    def page(self, query: QueueQuery, offset: int, limit: int, total: int | None) -> list[QueueRow]:
+        self.read.append(offset // PAGE)
+        return super().page(query, offset, limit, total)
+
+
+def test_end_shows_the_oldest_tickets_at_once_in_a_long_queue(qtbot):
+    from PySide6.QtCore import Qt
+
+    from desk.ui.queues.queue_pane import QueueTable, configure_queue_table
+
+    source, runner = CountedPages(), TaskRunner()
+    model = QueueModel(source, runner)
+    table = QueueTable()
+    qtbot.addWidget(table)
+    table.setModel(model)
+    configure_queue_table(table)
+    table.resize(900, 400)
+    table.show()
+    with qtbot.waitSignal(model.loaded):
+        model.show(QueueQuery(QueueFilter()))
+    last_page = (LENGTH - 1) // PAGE
+    qtbot.waitUntil(lambda: last_page in source.read)  # read ahead, nobody asked
+    runner.wait()
+    qtbot.wait(10)
+    asked = len(source.read)
+    table.setFocus()
+    table.setCurrentIndex(model.index(0, 1))
+    qtbot.keyClick(table, Qt.Key.Key_End)
+    assert table.currentIndex().row() == LENGTH - 1
+    # The last row is there when End lands on it: no read waited for, nothing blank.
+    assert model.index(LENGTH - 1, COLUMN[SortKey.SUBJECT]).data() == f"Ticket {LENGTH - 1}"
+    assert len(source.read) == asked
+    qtbot.keyClick(table, Qt.Key.Key_Home)
+    assert table.currentIndex().row() == 0
+    runner.wait()

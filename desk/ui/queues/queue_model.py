@@ -287,6 +287,15 @@ class QueueModel(QAbstractTableModel):
             self.endRemoveRows()
         self._length_known = True
         self.loaded.emit()
+        self._read_last_page_ahead()
+
+    def _read_last_page_ahead(self) -> None:
+        """The far end of a long queue, read as soon as its length is known: End, or the
+        scroll bar dragged to the bottom, shows the oldest tickets at once instead of
+        blank rows waiting for a read."""
+        last = (self._total - 1) // PAGE
+        if last > 0 and last not in self._pages:
+            self._request(last)
 
     def refresh(self) -> None:
         """Reload the length and every loaded page; selections stay on their tickets."""
@@ -500,6 +509,7 @@ class QueueModel(QAbstractTableModel):
         total, rows = result
         self._reset(query, total, rows, length_known=True)
         self.loaded.emit()
+        self._read_last_page_ahead()
 
     def _reset(
         self, query: QueueQuery, total: int, rows: list[QueueRow], *, length_known: bool

@@ -131,11 +131,26 @@ class QueuePane(QWidget):
             self.ticketChosen.emit(ticket_id)
 
 
+_TO_AN_END = (QAbstractItemView.CursorAction.MoveHome, QAbstractItemView.CursorAction.MoveEnd)
+
+
 class QueueTable(QTableView):
     """The queue table. Rows are chosen whole, so choosing a row by a cell already in
     sight scrolls up or down only: a long subject never scrolls the Number column out of
     a narrow table. Moving (Left, Right) to a column out of sight still brings it in.
+    Home and End go to the first and the last ticket, as in a mail client (a table's own
+    Home and End move along the row, which shows nothing when rows are chosen whole).
     With dragging on (supervisors), the chosen tickets drag onto the dashboard."""
+
+    def moveCursor(
+        self, action: QAbstractItemView.CursorAction, modifiers: Qt.KeyboardModifier
+    ) -> QModelIndex:
+        model, current = self.model(), self.currentIndex()
+        ctrl = bool(modifiers & Qt.KeyboardModifier.ControlModifier)  # Qt's own: a corner
+        if model is not None and model.rowCount() and action in _TO_AN_END and not ctrl:
+            row = 0 if action == QAbstractItemView.CursorAction.MoveHome else model.rowCount() - 1
+            return model.index(row, max(current.column(), 0))
+        return super().moveCursor(action, modifiers)
 
     def startDrag(self, supported: Qt.DropAction) -> None:
         model = self.model()
