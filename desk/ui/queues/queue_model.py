@@ -63,6 +63,15 @@ DUE_TICK_MS = 60_000
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 
+@dataclass(frozen=True)
+class _FarEnd:
+    """A queue's last page, read ahead, with who is on its tickets."""
+
+    page: int
+    rows: list[_Shown]
+    presence: dict[int, list[PresenceEntry]]
+
+
 class QueueSource(Protocol):
     """Where the model reads from; `ServiceQueueSource` is the real one."""
 
@@ -106,6 +115,42 @@ class ServiceQueueSource:
 
     def presence(self, ticket_ids: list[int]) -> dict[int, list[PresenceEntry]]:
         return live.who_is_on(self._db, ticket_ids)
+
+
+class _ShownSource:
+    """The source, with each row worked out for the table (texts, colours) on the pool
+    thread that read it: a refresh of 3,000 loaded rows would otherwise format them all
+    on the GUI thread, and a new queue's first page waits for its formatting."""
+
+    def __init__(self, source: QueueSource) -> None:
+        self.source = source
+
+    def window(self, query: QueueQuery, offset: int, limit: int) -> tuple[int, list[_Shown]]:
+        total, rows = self.source.window(query, offset, limit)
+        return total, _shown(rows)
+
+    def count(self, query: QueueQuery) -> int:
+        return self.source.count(query)
+
+    def page(self, query: QueueQuery, offset: int, limit: int, total: int | None) -> list[_Shown]:
+        return _shown(self.source.page(query, offset, limit, total))
+
+    def pages(
+        self, query: QueueQuery, page_numbers: Sequence[int], limit: int
+    ) -> tuple[int, dict[int, list[_Shown]]]:
+        total, pages = self.source.pages(query, page_numbers, limit)
+        return total, {n: _shown(rows) for n, rows in pages.items()}
+
+    def rows(self, ticket_ids: list[int]) -> list[_Shown]:
+        return _shown(self.source.rows(ticket_ids))
+
+    def presence(self, ticket_ids: list[int]) -> dict[int, list[PresenceEntry]] | None:
+        read = getattr(self.source, "presence", None)  # a source may not know presence
+        return read(ticket_ids) if read is not None else None
+
+
+def _shown(rows: list[QueueRow]) -> list[_Shown]:
+    return [_Shown.of(row) for row in rows]
 
 
 def columns() -> list[tuple[SortKey, str]]:
@@ -159,7 +204,7 @@ class QueueModel(QAbstractTableModel):
         hub: ChangeHub | None = None,
     ) -> None:
         super().__init__(parent)
-        self._source = source
+        self._source = _ShownSource(source)
         self._runner = runner
         self._ops = ops or Ops(runner, self)
         self._presence: dict[int, list[PresenceEntry]] = {}
@@ -176,6 +221,10 @@ class QueueModel(QAbstractTableModel):
         # A new queue's page and count come separately: whichever came first.
         self._count_came_first: int | None = None
         self._page_came_first = False
+        #: The generation whose first page is on show, and a far end read ahead for one
+        #: whose first page has not come yet.
+        self._reset_generation = 0
+        self._far_waiting: tuple[int, _FarEnd] | None = None
         self._length_known = True  # False while a new queue's length is on its way
         # One refresh at a time: changes that come while one runs ask for one more after
         # it, rather than superseding it (a steady stream would starve the table).
@@ -221,14 +270,21 @@ class QueueModel(QAbstractTableModel):
         )
         if same_tickets:
             # Only the order changes: the length is known, so only the first page is read.
-            def work() -> tuple[int, list[QueueRow]]:
+            def work() -> tuple[int, list[_Shown]]:
                 return total, self._source.page(query, 0, PAGE, total)
+
+            self._runner.run(  # side by side with the first page, not after it
+                lambda: self._far_end(query, total),
+                lambda far: self._show_far_end(generation, far),
+                self._on_load_failed,
+                what=tr("Loading rows"),
+            )
         elif not query.text.strip():
             self._show_first_page_then_length(generation, query)
             return
         else:  # a search: its page and length come from one search, in one snapshot
 
-            def work() -> tuple[int, list[QueueRow]]:
+            def work() -> tuple[int, list[_Shown]]:
                 return self._source.window(query, 0, PAGE)
 
         self._ops.run(
@@ -253,29 +309,37 @@ class QueueModel(QAbstractTableModel):
             what=tr("Loading the queue"),
             latest="rows",
         )
+
+        def count() -> tuple[int, _FarEnd | None]:
+            total = self._source.count(query)
+            return total, self._far_end(query, total)
+
         self._ops.run(
             self,
-            lambda: self._source.count(query),
-            lambda total: self._on_length(generation, total),
+            count,
+            lambda counted: self._on_length(generation, *counted),
             self._on_load_failed,
             what=tr("Counting the queue"),
             latest="length",
         )
 
-    def _on_first_page(self, generation: int, query: QueueQuery, rows: list[QueueRow]) -> None:
+    def _on_first_page(self, generation: int, query: QueueQuery, rows: list[_Shown]) -> None:
         if generation != self._generation:
             return
         if self._count_came_first is not None:
             self._on_window(generation, query, (self._count_came_first, rows))
             return
         self._page_came_first = True
-        self._reset(query, len(rows), rows, length_known=False)  # more rows come with the length
+        self._reset(
+            generation, query, len(rows), rows, length_known=False
+        )  # more rows come with the length
 
-    def _on_length(self, generation: int, total: int) -> None:
+    def _on_length(self, generation: int, total: int, far: _FarEnd | None = None) -> None:
         if generation != self._generation:
             return
         if not self._page_came_first:
             self._count_came_first = total
+            self._show_far_end(generation, far)  # kept until the first page is shown
             return
         if total > self._total:
             self.beginInsertRows(QModelIndex(), self._total, total - 1)
@@ -287,15 +351,29 @@ class QueueModel(QAbstractTableModel):
             self.endRemoveRows()
         self._length_known = True
         self.loaded.emit()
-        self._read_last_page_ahead()
+        self._show_far_end(generation, far)
 
-    def _read_last_page_ahead(self) -> None:
-        """The far end of a long queue, read as soon as its length is known: End, or the
-        scroll bar dragged to the bottom, shows the oldest tickets at once instead of
-        blank rows waiting for a read."""
-        last = (self._total - 1) // PAGE
-        if last > 0 and last not in self._pages:
-            self._request(last)
+    def _far_end(self, query: QueueQuery, total: int) -> _FarEnd | None:
+        """(On a pool thread.) The last page of a long queue and who is on its tickets,
+        read ahead: End, or the scroll bar dragged to the bottom, then shows the oldest
+        tickets at once instead of blank rows waiting for a read."""
+        last = (total - 1) // PAGE
+        if last <= 0:
+            return None
+        rows = self._source.page(query, last * PAGE, PAGE, total)
+        found = self._source.presence([shown.row.id for shown in rows]) if rows else None
+        return _FarEnd(last, rows, found or {})
+
+    def _show_far_end(self, generation: int, far: _FarEnd | None) -> None:
+        if far is None or generation != self._generation:
+            return
+        if self._reset_generation != generation:  # the first page comes after it
+            self._far_waiting = (generation, far)
+            return
+        if far.page in self._pages:
+            return
+        self._store(far.page, far.rows)
+        self._on_presence([shown.row.id for shown in far.rows], far.presence)
 
     def refresh(self) -> None:
         """Reload the length and every loaded page; selections stay on their tickets."""
@@ -364,13 +442,12 @@ class QueueModel(QAbstractTableModel):
         return self._presence.get(ticket_id, [])
 
     def _read_presence(self, ticket_ids: list[int]) -> None:
-        read = getattr(self._source, "presence", None)  # a source may not know presence
-        if not ticket_ids or read is None:
+        if not ticket_ids or getattr(self._source.source, "presence", None) is None:
             return
         wanted = list(ticket_ids)
         self._ops.run(
             self,
-            lambda: read(wanted),
+            lambda: self._source.presence(wanted) or {},
             lambda found: self._on_presence(wanted, found),
             lambda exc: log.warning("reading who is on the queue's tickets failed: %s", exc),
             what=tr("Reading who is on the tickets"),
@@ -495,24 +572,29 @@ class QueueModel(QAbstractTableModel):
             what=tr("Loading rows"),
         )
 
-    def _store(self, page: int, rows: list[QueueRow]) -> None:
-        self._pages[page] = [_Shown.of(row) for row in rows]
+    def _store(self, page: int, rows: list[_Shown]) -> None:
+        self._pages[page] = rows
         self._pages.move_to_end(page)  # the least recently arrived page goes first
         while len(self._pages) > MAX_PAGES:
             self._pages.popitem(last=False)
 
     def _on_window(
-        self, generation: int, query: QueueQuery, result: tuple[int, list[QueueRow]]
+        self, generation: int, query: QueueQuery, result: tuple[int, list[_Shown]]
     ) -> None:
         if generation != self._generation:
             return  # the user has moved on to another queue
         total, rows = result
-        self._reset(query, total, rows, length_known=True)
+        self._reset(generation, query, total, rows, length_known=True)
         self.loaded.emit()
-        self._read_last_page_ahead()
 
     def _reset(
-        self, query: QueueQuery, total: int, rows: list[QueueRow], *, length_known: bool
+        self,
+        generation: int,
+        query: QueueQuery,
+        total: int,
+        rows: list[_Shown],
+        *,
+        length_known: bool,
     ) -> None:
         self.beginResetModel()
         self._query, self._total, self._length_known = query, total, length_known
@@ -523,14 +605,18 @@ class QueueModel(QAbstractTableModel):
         self._presence.clear()
         self.endResetModel()
         self.firstPageShown.emit()
-        self._read_presence([row.id for row in rows])
+        self._read_presence([shown.row.id for shown in rows])
+        self._reset_generation = generation
+        waiting, self._far_waiting = self._far_waiting, None
+        if waiting is not None:
+            self._show_far_end(*waiting)
 
-    def _on_page(self, generation: int, page: int, rows: list[QueueRow]) -> None:
+    def _on_page(self, generation: int, page: int, rows: list[_Shown]) -> None:
         self._requested.discard(page)
         if generation != self._generation:
             return
         self._store(page, rows)
-        self._read_presence([row.id for row in rows])
+        self._read_presence([shown.row.id for shown in rows])
         first = page * PAGE
         last = min(first + len(rows), self._total) - 1
         if last >= first:
@@ -546,7 +632,7 @@ class QueueModel(QAbstractTableModel):
             self._refresh_again = False
             self.refresh()
 
-    def _on_refreshed(self, generation: int, result: tuple[int, dict[int, list[QueueRow]]]) -> None:
+    def _on_refreshed(self, generation: int, result: tuple[int, dict[int, list[_Shown]]]) -> None:
         if generation != self._generation:
             return
         try:
@@ -554,7 +640,7 @@ class QueueModel(QAbstractTableModel):
         finally:
             self._refresh_done()
 
-    def _apply_refresh(self, result: tuple[int, dict[int, list[QueueRow]]]) -> None:
+    def _apply_refresh(self, result: tuple[int, dict[int, list[_Shown]]]) -> None:
         total, pages = result
         if total > self._total:  # new tickets: rows appear at the end, then the reorder
             self.beginInsertRows(QModelIndex(), self._total, total - 1)
@@ -568,7 +654,9 @@ class QueueModel(QAbstractTableModel):
         for page, rows in pages.items():
             self._store(page, rows)
         new_rows = {
-            row.id: page * PAGE + n for page, rows in pages.items() for n, row in enumerate(rows)
+            shown.row.id: page * PAGE + n
+            for page, rows in pages.items()
+            for n, shown in enumerate(rows)
         }
         moved = [
             self.index(new_rows[i], p.column()) if i in new_rows else QModelIndex()
@@ -581,14 +669,14 @@ class QueueModel(QAbstractTableModel):
             self._total = total
             self.endRemoveRows()
 
-    def _on_rows(self, generation: int, rows: list[QueueRow]) -> None:
+    def _on_rows(self, generation: int, rows: list[_Shown]) -> None:
         if generation != self._generation:
             return
-        fresh = {row.id: row for row in rows}
+        fresh = {shown.row.id: shown for shown in rows}
         for page, cached in self._pages.items():
             for n, shown in enumerate(cached):
                 if shown.row.id in fresh:
-                    cached[n] = _Shown.of(fresh[shown.row.id])
+                    cached[n] = fresh[shown.row.id]
                     at = page * PAGE + n
                     self.dataChanged.emit(self.index(at, 0), self.index(at, len(self._headers) - 1))
 
