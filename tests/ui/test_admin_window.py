@@ -156,6 +156,48 @@ def test_two_admins_editing_one_agent_the_second_sees_who_changed_what(qtbot, ma
     assert saved.email == "priya@example.com" and saved.name == "Priya Shah"  # the typed name
 
 
+def test_reload_after_a_conflict_reopens_the_form_on_the_other_admins_version(
+    qtbot, make_window, demo_db
+):
+    other_admin = directory.create_agent(
+        demo_db, _agent(demo_db, "admin").id, "ben", "Ben Admin", role=Role.ADMIN
+    )
+    window = make_window("admin")
+    admin = open_administration(qtbot, window)
+    page = go_to(qtbot, admin, 1)
+    _select(qtbot, page, "Priya")
+    press(Qt.Key.Key_Return)
+    first = wait_dialog(qtbot, page)
+    priya = _agent(demo_db, "priya.shah")
+    administration.update_agent(
+        demo_db,
+        other_admin.id,
+        priya.id,
+        priya.version,
+        name="Priya Shah-Khan",
+        email=priya.email,
+        role=priya.role,
+        team_ids=[t.id for t in queries.directory(demo_db).teams_of(priya.id)],
+    )
+    first.field("email").setFocus()
+    first.field("email").selectAll()
+    type_text("priya@example.com")
+    press(Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: page.conflict_dialog is not None, timeout=10_000)
+    conflict = page.conflict_dialog
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is conflict)
+    QTest.mouseClick(conflict.reload_button, Qt.MouseButton.LeftButton)
+    # The form opens again on her as the other admin left her, nothing of the first kept.
+    qtbot.waitUntil(lambda: page.dialog is not None and page.dialog is not first, timeout=5000)
+    again = wait_dialog(qtbot, page)
+    assert again.field("name").text() == "Priya Shah-Khan"
+    assert again.field("email").text() == (priya.email or "")
+    assert again.property("version") == priya.version + 1
+    press(Qt.Key.Key_Escape)
+    wait_closed(qtbot, page, admin)
+    assert _agent(demo_db, "priya.shah").email == priya.email  # nothing of the first saved
+
+
 def test_deactivating_an_agent_offers_their_open_tickets_back_and_hides_them_from_assign(
     qtbot, make_window, demo_db
 ):

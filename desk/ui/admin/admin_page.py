@@ -344,11 +344,10 @@ class AdminPage(QWidget):
 
         def answered(reload: int) -> None:
             if reload and isValid(dialog):
+                record_id, version = dialog.property("record_id"), dialog.property("version")
                 dialog.reject()
                 if reopen is not None:
-                    # Once the page has the record as it is now (the hub brings it).
-                    self.context.data.loaded.connect(self._reopen_once(reopen))
-                    self.context.data.reread()
+                    self.when_newer(record_id, version, lambda _directory: reopen())
             elif isValid(dialog):
                 self.keep_edits(dialog)
             self.conflict_dialog = None
@@ -358,26 +357,42 @@ class AdminPage(QWidget):
         self.conflict_dialog = conflict
         conflict.open()
 
-    def _reopen_once(self, reopen: Callable[[], None]) -> Callable[[object], None]:
-        def once(_directory: object) -> None:
-            self.context.data.loaded.disconnect(once)
-            reopen()
-
-        return once
-
     def keep_edits(self, dialog: FormDialog) -> None:
-        """The admin keeps what they typed over the other change: once the record is read
-        again, the dialog saves over its current version."""
+        """The admin keeps what they typed over the other change: once the page has the
+        record as it is now, the dialog saves over its current version."""
 
-        def once(directory: object) -> None:
-            self.context.data.loaded.disconnect(once)
+        def take_version(directory: object) -> None:
             if isValid(dialog):
                 record = self.record(directory, dialog.property("record_id"))
                 if record is not None:
                     dialog.setProperty("version", record.version)
 
-        self.context.data.loaded.connect(once)
-        self.context.data.reread()
+        self.when_newer(dialog.property("record_id"), dialog.property("version"), take_version)
+
+    def when_newer(
+        self, record_id: int | None, version: int | None, then: Callable[[Any], None]
+    ) -> None:
+        """`then(directory)` once the window's lists hold record `record_id` newer than
+        `version`: the other admin's save that made the conflict reaches the lists through
+        the hub's re-read like any change, so this only waits for it (usually it came
+        while the conflict was on screen, and `then` runs at once). A page without
+        versions, or a record gone from the lists, does not wait."""
+        data = self.context.data
+
+        def newer(directory: Any) -> bool:
+            record = self.record(directory, record_id)
+            return record is None or version is None or record.version > int(version)
+
+        if data.current is not None and newer(data.current):
+            then(data.current)
+            return
+
+        def once(directory: Any) -> None:
+            if newer(directory):
+                data.loaded.disconnect(once)
+                then(directory)
+
+        data.loaded.connect(once)
 
     def record(self, directory: Any, record_id: int | None) -> Any:
         """The agent, team or topic `record_id` in `directory` (pages with versions)."""
