@@ -237,6 +237,34 @@ def test_deactivating_an_agent_offers_their_open_tickets_back_and_hides_them_fro
     assert agent.id not in offered and offered
 
 
+@pytest.mark.parametrize(("number", "name"), [(2, "Facilities"), (3, "Printer")])
+def test_a_team_or_topic_is_deactivated_and_reactivated_after_asking(
+    qtbot, make_window, demo_db, number, name
+):
+    me = _agent(demo_db, "admin").id
+
+    def active() -> bool:
+        d = administration.admin_directory(demo_db, me)
+        return next(r for r in (*d.teams, *d.topics) if r.name == name).active
+
+    window = make_window("admin")
+    admin = open_administration(qtbot, window)
+    page = go_to(qtbot, admin, number)
+    _select(qtbot, page, name)
+    for verb, done, now_active in (
+        ("Deactivate", "Deactivated", False),
+        ("Reactivate", "Reactivated", True),
+    ):
+        qtbot.waitUntil(lambda verb=verb: page.active_button.text() == f"{verb}…", timeout=5000)
+        QTest.mouseClick(page.active_button, Qt.MouseButton.LeftButton)
+        dialog = wait_dialog(qtbot, page)
+        assert dialog.windowTitle() == f"{verb} {name}?"
+        press(Qt.Key.Key_Return)
+        wait_closed(qtbot, page, admin)
+        qtbot.waitUntil(lambda now_active=now_active: active() is now_active, timeout=5000)
+        assert admin.statusBar().currentMessage() == f"{done} {name}."
+
+
 def test_a_team_rename_reaches_the_queue_and_the_audit_log(qtbot, make_window, demo_db):
     window = make_window("admin")
     admin = open_administration(qtbot, window)

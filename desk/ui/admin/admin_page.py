@@ -327,6 +327,50 @@ class AdminPage(QWidget):
         dialog.open()
         return dialog
 
+    def open_versioned(
+        self,
+        dialog: FormDialog,
+        record: tuple[int, int],
+        work: Callable[[dict[str, Any], int], Callable[[], Any]],
+        on_saved: Callable[[Any], None],
+        again: Callable[[], object] | None = None,
+    ) -> FormDialog:
+        """`open_form` for a change to the agent, team or topic `record` (its id and the
+        version read): `work(values, version)` gets the version to save over, the one
+        read or, once the admin keeps their edits over a conflict, the one saved since;
+        `again` is the edit a conflict's Reload opens anew on the record as it is now."""
+        record_id, version = record
+        versioned(dialog, record_id, version)
+        reopen = None if again is None else lambda: (self.select_id(record_id), again())
+        return self.open_form(
+            dialog,
+            lambda values: work(values, int(dialog.property("version"))),
+            on_saved,
+            reopen,
+        )
+
+    def confirm_active(
+        self, record: Any, intro: str, save: Callable[[int, bool], Any], object_name: str
+    ) -> FormDialog:
+        """ "Deactivate Sam?" (or "Reactivate Sam?") for the agent, team or topic `record`,
+        `intro` saying what it does; then `save(version, active)` in the background, and
+        "Deactivated Sam." in the status bar."""
+        active = not record.active
+        if active:
+            title, verb = tr("Reactivate {name}?"), tr("Reactivate")
+        else:
+            title, verb = tr("Deactivate {name}?"), tr("Deactivate")
+        dialog = FormDialog(title.format(name=record.name), intro, verb, self)
+        dialog.setObjectName(object_name)
+
+        def saved(result: Any) -> None:
+            said = tr("Reactivated {name}.") if result.active else tr("Deactivated {name}.")
+            self.say(said.format(name=result.name))
+
+        return self.open_versioned(
+            dialog, (record.id, record.version), lambda _v, at: lambda: save(at, active), saved
+        )
+
     def _forget(self, dialog: FormDialog) -> None:
         if self.dialog is dialog:
             self.dialog = None
