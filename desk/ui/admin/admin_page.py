@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QObject, Qt, Signal, SignalInstance, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -180,6 +180,10 @@ class AdminPage(QWidget):
 
     def update_buttons(self) -> None:
         """Enable what the selection and the reader's role allow."""
+
+    def status_line(self) -> SignalInstance:
+        """What it did, for the window's status bar (`pages.SaysInStatusBar`)."""
+        return self.message
 
     # --- shared parts -----------------------------------------------------------------------
 
