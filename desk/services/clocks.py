@@ -200,13 +200,14 @@ def refresh(
     tickets: Sequence[Ticket | ClockTicket],
     now: datetime,
     context: SlaContext | None = None,
+    *,
+    report_rows: bool,
 ) -> list[StoredClocks]:
     """Recompute and store the clocks of `tickets` (as saved in this transaction), and,
-    for whole tickets (a ticket change, not a plan's recompute of a few columns), the
-    rows the reports count them from."""
+    with `report_rows` (a ticket change, given whole `Ticket`s; not a plan's recompute of
+    a few columns), the rows the reports count them from."""
     context = context or load_context(uow)
-    whole = all(isinstance(t, Ticket) for t in tickets)
-    histories = history_of(uow, context, tickets, every=whole)
+    histories = history_of(uow, context, tickets, every=report_rows)
     written = []
     readings = {}
     for ticket_id, (plan, history) in histories.items():
@@ -216,7 +217,7 @@ def refresh(
         if history is not None and reading is not None:
             readings[ticket_id] = (plan or NO_PLAN, history, reading)
     uow.sla.write_clocks(written)
-    if whole:
+    if report_rows:
         facts_of = {t.id: t for t in tickets if isinstance(t, Ticket) and t.id is not None}
         report_facts.record(uow, facts_of, readings, context.zone)
     return written
@@ -224,7 +225,7 @@ def refresh(
 
 def refresh_one(uow: SqlUnitOfWork, ticket: Ticket) -> None:
     """`refresh` for the ticket a service just saved."""
-    refresh(uow, [ticket], uow.now())
+    refresh(uow, [ticket], uow.now(), report_rows=True)
 
 
 #: Calendars read for the queue table's "time left", per database and (id, version): a

@@ -162,7 +162,7 @@ def _breaches(
             continue
         if saved is not current:
             escalated.append(ticket_id)
-            clocks.refresh(uow, [saved], now, context)
+            clocks.refresh(uow, [saved], now, context, report_rows=True)
     return recorded, escalated
 
 
@@ -215,7 +215,7 @@ def _auto_close(uow: SqlUnitOfWork, now: datetime, problems: list[str]) -> list[
             problems.append(f"{ticket.number}: {exc.message}")
             continue
         saved = record(uow, ticket, change, None, author_name=HOUSEKEEPING.name)
-        clocks.refresh(uow, [saved], now)
+        clocks.refresh(uow, [saved], now, report_rows=True)
         closed.append(ticket_id)
     return closed
 

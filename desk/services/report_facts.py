@@ -93,7 +93,7 @@ def backfill(
             ids = uow.reports.missing(after, batch)
             if not ids:
                 break
-            clocks.refresh(uow, uow.sla.tickets(ids), uow.now())
+            clocks.refresh(uow, uow.sla.tickets(ids), uow.now(), report_rows=True)
             uow.commit()
         done += len(ids)
         after = ids[-1]

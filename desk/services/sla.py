@@ -502,7 +502,7 @@ def recompute_open_tickets(
             ids = uow.sla.behind(context.epoch, after, batch)
             if not ids:
                 break
-            clocks.refresh(uow, uow.sla.clock_tickets(ids), uow.now(), context)
+            clocks.refresh(uow, uow.sla.clock_tickets(ids), uow.now(), context, report_rows=False)
             uow.commit()
         done += len(ids)
         after = ids[-1]

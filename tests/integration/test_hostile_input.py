@@ -12,6 +12,7 @@ import os
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from typing import Any
 
 import pytest
@@ -177,6 +178,8 @@ HOSTILE: dict[str, st.SearchStrategy[Any]] = {
 _RULE = Rule("Night calls", ALWAYS, (AddNote("Call back in the morning."),))
 
 Call = Callable[..., Any]
+#: (name, call, valid arguments, kind of each argument to make hostile)
+Entry = tuple[str, Call, dict, dict]
 
 
 def _query(**changes: Any) -> QueueQuery:
@@ -189,17 +192,25 @@ def _request(w: World, **changes: Any) -> IntakeRequest:
     return replace(IntakeRequest(subject="Hostile", customer_id=w.customer), **changes)
 
 
-def catalogue(db, w: World, ticket: int, version: int) -> list[tuple[str, Call, dict, dict]]:
+def _entry(db: Any, label: str, service: Call, /, **args: tuple[Any, str]) -> Entry:
+    """A catalogue entry for a service taking the database, then `args` in this order,
+    each given as (a valid value, the kind of hostile value to try instead)."""
+    names = list(args)
+    return (
+        label,
+        lambda **k: service(db, *(k[n] for n in names)),
+        {n: valid for n, (valid, _kind) in args.items()},
+        {n: kind for n, (_valid, kind) in args.items()},
+    )
+
+
+def catalogue(db, w: World, ticket: int, version: int) -> list[Entry]:
     """(name, call, valid arguments, kind of each argument to make hostile)."""
+    entry = partial(_entry, db)
     a = w.agent
     return [
         # intake
-        (
-            "log_ticket",
-            lambda **k: log_ticket(db, k["actor"], k["request"]),
-            {"actor": a, "request": _request(w)},
-            {"actor": "id", "request": "thing"},
-        ),
+        entry("log_ticket", log_ticket, actor=(a, "id"), request=(_request(w), "thing")),
         *[
             (
                 f"log_ticket.{field}",
@@ -253,12 +264,7 @@ def catalogue(db, w: World, ticket: int, version: int) -> list[tuple[str, Call, 
             {"region": "text?"},
         ),
         # working a ticket
-        (
-            "claim_ticket",
-            lambda **k: work.claim_ticket(db, k["actor"], k["ticket"]),
-            {"actor": a, "ticket": ticket},
-            {"actor": "id", "ticket": "id"},
-        ),
+        entry("claim_ticket", work.claim_ticket, actor=(a, "id"), ticket=(ticket, "id")),
         (
             "assign_ticket",
             lambda **k: work.assign_ticket(db, w.supervisor, k["ticket"], k["to"], k["version"]),
@@ -365,12 +371,7 @@ def catalogue(db, w: World, ticket: int, version: int) -> list[tuple[str, Call, 
             {"tickets": "count", "seed": "count", "now": "moment"},
         ),
         # reads
-        (
-            "get_ticket",
-            lambda **k: queries.get_ticket(db, k["ticket"]),
-            {"ticket": ticket},
-            {"ticket": "id"},
-        ),
+        entry("get_ticket", queries.get_ticket, ticket=(ticket, "id")),
         *[
             (
                 f"queue.{field}",
@@ -393,11 +394,12 @@ def catalogue(db, w: World, ticket: int, version: int) -> list[tuple[str, Call, 
                 "text": "search",
             }.items()
         ],
-        (
+        entry(
             "queue_window",
-            lambda **k: queries.queue_window(db, k["query"], k["offset"], k["limit"]),
-            {"query": QueueQuery(), "offset": 0, "limit": 50},
-            {"query": "thing", "offset": "count", "limit": "count"},
+            queries.queue_window,
+            query=(QueueQuery(), "thing"),
+            offset=(0, "count"),
+            limit=(50, "count"),
         ),
         (
             "clean_password",
@@ -424,12 +426,7 @@ def catalogue(db, w: World, ticket: int, version: int) -> list[tuple[str, Call, 
                 ("forget_password", connection.forget_password, ()),
             ]
         ],
-        (
-            "queue_count",
-            lambda **k: queries.queue_count(db, k["query"]),
-            {"query": QueueQuery()},
-            {"query": "thing"},
-        ),
+        entry("queue_count", queries.queue_count, query=(QueueQuery(), "thing")),
         (
             "queue_counts",
             lambda **k: queries.queue_counts(db, {"q": k["query"]}),
@@ -448,42 +445,39 @@ def catalogue(db, w: World, ticket: int, version: int) -> list[tuple[str, Call, 
             {"pages": [0]},
             {"pages": "ids"},
         ),
-        (
-            "rows_by_id",
-            lambda **k: queries.rows_by_id(db, k["ids"]),
-            {"ids": [ticket]},
-            {"ids": "ids"},
-        ),
-        (
+        entry("rows_by_id", queries.rows_by_id, ids=([ticket], "ids")),
+        entry(
             "search_tickets",
-            lambda **k: queries.search_tickets(db, k["text"], k["limit"]),
-            {"text": "printer", "limit": 10},
-            {"text": "search", "limit": "count"},
+            queries.search_tickets,
+            text=("printer", "search"),
+            limit=(10, "count"),
         ),
-        (
+        entry(
             "customer_tickets",
-            lambda **k: queries.customer_tickets(db, k["customer"], k["limit"]),
-            {"customer": w.customer, "limit": 10},
-            {"customer": "id", "limit": "count"},
+            queries.customer_tickets,
+            customer=(w.customer, "id"),
+            limit=(10, "count"),
         ),
-        (
+        entry(
             "lookup_callers",
-            lambda **k: queries.lookup_callers(db, k["text"], k["limit"], k["recent"]),
-            {"text": "jane", "limit": 8, "recent": 5},
-            {"text": "search", "limit": "count", "recent": "count"},
+            queries.lookup_callers,
+            text=("jane", "search"),
+            limit=(8, "count"),
+            recent=(5, "count"),
         ),
-        (
+        entry(
             "caller_by_email",
-            lambda **k: queries.caller_by_email(db, k["email"], k["recent"]),
-            {"email": "jane.doe@contoso.com", "recent": 5},
-            {"email": "text?", "recent": "count"},
+            queries.caller_by_email,
+            email=("jane.doe@contoso.com", "text?"),
+            recent=(5, "count"),
         ),
         # the directory
-        (
+        entry(
             "create_first_admin",
-            lambda **k: directory.create_first_admin(db, k["login"], k["name"], k["email"]),
-            {"login": "root", "name": "Root", "email": None},
-            {"login": "text", "name": "text", "email": "text?"},
+            directory.create_first_admin,
+            login=("root", "text"),
+            name=("Root", "text"),
+            email=(None, "text?"),
         ),
         (
             "create_agent",
@@ -513,11 +507,12 @@ def catalogue(db, w: World, ticket: int, version: int) -> list[tuple[str, Call, 
                 "password": "text?",
             },
         ),
-        (
+        entry(
             "create_team",
-            lambda **k: directory.create_team(db, k["actor"], k["name"], k["description"]),
-            {"actor": w.admin, "name": "Night", "description": ""},
-            {"actor": "id", "name": "text", "description": "text?"},
+            directory.create_team,
+            actor=(w.admin, "id"),
+            name=("Night", "text"),
+            description=("", "text?"),
         ),
         (
             "add_team_member",
@@ -538,19 +533,19 @@ def catalogue(db, w: World, ticket: int, version: int) -> list[tuple[str, Call, 
             {"name": "VPN", "parent": None, "team": None, "priority": Priority.NORMAL},
             {"name": "text", "parent": "id?", "team": "id?", "priority": "priority"},
         ),
-        (
+        entry(
             "set_availability",
-            lambda **k: directory.set_availability(
-                db, k["actor"], k["availability"], k["away_until"]
-            ),
-            {"actor": a, "availability": Availability.AWAY, "away_until": None},
-            {"actor": "id", "availability": "availability", "away_until": "moment"},
+            directory.set_availability,
+            actor=(a, "id"),
+            availability=(Availability.AWAY, "availability"),
+            away_until=(None, "moment"),
         ),
-        (
+        entry(
             "set_capacity",
-            lambda **k: directory.set_capacity(db, k["actor"], k["agent"], k["capacity"]),
-            {"actor": w.supervisor, "agent": a, "capacity": 3},
-            {"actor": "id", "agent": "id", "capacity": "count?"},
+            directory.set_capacity,
+            actor=(w.supervisor, "id"),
+            agent=(a, "id"),
+            capacity=(3, "count?"),
         ),
         # administration (issue 12)
         (
@@ -584,19 +579,19 @@ def catalogue(db, w: World, ticket: int, version: int) -> list[tuple[str, Call, 
                 "teams": "ids",
             },
         ),
-        (
+        entry(
             "set_agent_active",
-            lambda **k: administration.set_agent_active(
-                db, k["actor"], k["agent"], k["version"], k["active"]
-            ),
-            {"actor": w.admin, "agent": a, "version": 1, "active": False},
-            {"actor": "id", "agent": "id", "version": "version", "active": "flag"},
+            administration.set_agent_active,
+            actor=(w.admin, "id"),
+            agent=(a, "id"),
+            version=(1, "version"),
+            active=(False, "flag"),
         ),
-        (
+        entry(
             "release_open_tickets",
-            lambda **k: administration.release_open_tickets(db, k["actor"], k["agent"]),
-            {"actor": w.supervisor, "agent": a},
-            {"actor": "id", "agent": "id"},
+            administration.release_open_tickets,
+            actor=(w.supervisor, "id"),
+            agent=(a, "id"),
         ),
         (
             "update_team",
@@ -606,38 +601,24 @@ def catalogue(db, w: World, ticket: int, version: int) -> list[tuple[str, Call, 
             {"actor": w.admin, "team": w.sysadmins, "version": 1, "name": "Ops", "about": ""},
             {"actor": "id", "team": "id", "version": "version", "name": "text", "about": "text?"},
         ),
-        (
+        entry(
             "set_team_active",
-            lambda **k: administration.set_team_active(
-                db, k["actor"], k["team"], k["version"], k["active"]
-            ),
-            {"actor": w.admin, "team": w.sysadmins, "version": 1, "active": False},
-            {"actor": "id", "team": "id", "version": "version", "active": "flag"},
+            administration.set_team_active,
+            actor=(w.admin, "id"),
+            team=(w.sysadmins, "id"),
+            version=(1, "version"),
+            active=(False, "flag"),
         ),
-        (
+        entry(
             "set_team_members",
-            lambda **k: administration.set_team_members(db, k["actor"], k["team"], k["agents"]),
-            {"actor": w.supervisor, "team": w.sysadmins, "agents": [a]},
-            {"actor": "id", "team": "id", "agents": "ids"},
+            administration.set_team_members,
+            actor=(w.supervisor, "id"),
+            team=(w.sysadmins, "id"),
+            agents=([a], "ids"),
         ),
-        (
-            "spread_team_name",
-            lambda **k: administration.spread_team_name(db, k["team"]),
-            {"team": w.sysadmins},
-            {"team": "id"},
-        ),
-        (
-            "spread_agent_name",
-            lambda **k: administration.spread_agent_name(db, k["agent"]),
-            {"agent": a},
-            {"agent": "id"},
-        ),
-        (
-            "admin_directory",
-            lambda **k: administration.admin_directory(db, k["actor"]),
-            {"actor": w.admin},
-            {"actor": "id"},
-        ),
+        entry("spread_team_name", administration.spread_team_name, team=(w.sysadmins, "id")),
+        entry("spread_agent_name", administration.spread_agent_name, agent=(a, "id")),
+        entry("admin_directory", administration.admin_directory, actor=(w.admin, "id")),
         (
             "update_topic",
             lambda **k: help_topics.update_topic(
@@ -672,27 +653,27 @@ def catalogue(db, w: World, ticket: int, version: int) -> list[tuple[str, Call, 
                 "about": "text?",
             },
         ),
-        (
+        entry(
             "set_topic_active",
-            lambda **k: help_topics.set_topic_active(
-                db, k["actor"], k["topic"], k["version"], k["active"]
-            ),
-            {"actor": w.admin, "topic": w.email_topic, "version": 1, "active": False},
-            {"actor": "id", "topic": "id", "version": "version", "active": "flag"},
+            help_topics.set_topic_active,
+            actor=(w.admin, "id"),
+            topic=(w.email_topic, "id"),
+            version=(1, "version"),
+            active=(False, "flag"),
         ),
-        (
+        entry(
             "move_topic_among_siblings",
-            lambda **k: help_topics.move_topic_among_siblings(
-                db, k["actor"], k["topic"], k["offset"]
-            ),
-            {"actor": w.admin, "topic": w.email_topic, "offset": 1},
-            {"actor": "id", "topic": "id", "offset": "offset"},
+            help_topics.move_topic_among_siblings,
+            actor=(w.admin, "id"),
+            topic=(w.email_topic, "id"),
+            offset=(1, "offset"),
         ),
-        (
+        entry(
             "audit_page",
-            lambda **k: audit.audit_page(db, k["actor"], k["filter"], k["limit"]),
-            {"actor": w.admin, "filter": AuditFilter(), "limit": 10},
-            {"actor": "id", "filter": "thing", "limit": "count"},
+            audit.audit_page,
+            actor=(w.admin, "id"),
+            filter=(AuditFilter(), "thing"),
+            limit=(10, "count"),
         ),
         (
             "save_settings",
@@ -707,43 +688,35 @@ def catalogue(db, w: World, ticket: int, version: int) -> list[tuple[str, Call, 
             {"actor": "id", "name": "text", "region": "nottext", "prefix": "nottext"},
         ),
         # routing
-        (
-            "add_rule",
-            lambda **k: routing_rules.add_rule(db, k["actor"], k["rule"]),
-            {"actor": w.admin, "rule": _RULE},
-            {"actor": "id", "rule": "rule"},
-        ),
-        (
+        entry("add_rule", routing_rules.add_rule, actor=(w.admin, "id"), rule=(_RULE, "rule")),
+        entry(
             "update_rule",
-            lambda **k: routing_rules.update_rule(
-                db, k["actor"], k["rule_id"], k["rule"], k["version"]
-            ),
-            {"actor": w.admin, "rule_id": 1, "rule": _RULE, "version": 1},
-            {"actor": "id", "rule_id": "id", "rule": "rule", "version": "version"},
+            routing_rules.update_rule,
+            actor=(w.admin, "id"),
+            rule_id=(1, "id"),
+            rule=(_RULE, "rule"),
+            version=(1, "version"),
         ),
-        (
+        entry(
             "enable_rule",
-            lambda **k: routing_rules.enable_rule(db, k["actor"], k["rule_id"], k["enabled"]),
-            {"actor": w.admin, "rule_id": 1, "enabled": False},
-            {"actor": "id", "rule_id": "id", "enabled": "flag"},
+            routing_rules.enable_rule,
+            actor=(w.admin, "id"),
+            rule_id=(1, "id"),
+            enabled=(False, "flag"),
         ),
-        (
-            "delete_rule",
-            lambda **k: routing_rules.delete_rule(db, k["actor"], k["rule_id"]),
-            {"actor": w.admin, "rule_id": 1},
-            {"actor": "id", "rule_id": "id"},
-        ),
-        (
+        entry("delete_rule", routing_rules.delete_rule, actor=(w.admin, "id"), rule_id=(1, "id")),
+        entry(
             "reorder_rules",
-            lambda **k: routing_rules.reorder_rules(db, k["actor"], k["rule_ids"]),
-            {"actor": w.admin, "rule_ids": []},
-            {"actor": "id", "rule_ids": "ids"},
+            routing_rules.reorder_rules,
+            actor=(w.admin, "id"),
+            rule_ids=([], "ids"),
         ),
-        (
+        entry(
             "set_team_assignment",
-            lambda **k: routing_rules.set_team_assignment(db, k["actor"], k["team"], k["how"]),
-            {"actor": w.admin, "team": w.sysadmins, "how": None},
-            {"actor": "id", "team": "id", "how": "strategy?"},
+            routing_rules.set_team_assignment,
+            actor=(w.admin, "id"),
+            team=(w.sysadmins, "id"),
+            how=(None, "strategy?"),
         ),
         (
             "try_rules",
@@ -807,11 +780,11 @@ def catalogue(db, w: World, ticket: int, version: int) -> list[tuple[str, Call, 
                 "calendar": "thing?",
             },
         ),
-        (
+        entry(
             "set_routing_calendar",
-            lambda **k: routing_setup.set_routing_calendar(db, k["actor"], k["calendar"]),
-            {"actor": w.admin, "calendar": None},
-            {"actor": "id", "calendar": "id?"},
+            routing_setup.set_routing_calendar,
+            actor=(w.admin, "id"),
+            calendar=(None, "id?"),
         ),
         # a shared server's own logins (refused here before anything reaches a server)
         (
@@ -832,60 +805,45 @@ def catalogue(db, w: World, ticket: int, version: int) -> list[tuple[str, Call, 
                 ("set_agent_login_password", server_setup.set_agent_login_password),
             )
         ],
-        (
+        entry(
             "sync_agent_login",
-            lambda **k: server_setup.sync_agent_login(db, k["actor"], k["agent"]),
-            {"actor": w.admin, "agent": w.agent},
-            {"actor": "id", "agent": "id"},
+            server_setup.sync_agent_login,
+            actor=(w.admin, "id"),
+            agent=(w.agent, "id"),
         ),
-        (
+        entry(
             "change_own_login_password",
-            lambda **k: server_setup.change_own_login_password(db, k["password"]),
-            {"password": "a-long-password"},
-            {"password": "text"},
+            server_setup.change_own_login_password,
+            password=("a-long-password", "text"),
         ),
-        (
+        entry(
             "sign_in",
-            lambda **k: sign_in.sign_in(db, k["login"], k["password"]),
-            {"login": "admin", "password": "wrong-password"},
-            {"login": "text?", "password": "text?"},
+            sign_in.sign_in,
+            login=("admin", "text?"),
+            password=("wrong-password", "text?"),
         ),
-        (
-            "resume",
-            lambda **k: sign_in.resume(db, k["login"], k["desk"]),
-            {"login": "admin", "desk": "not this desk"},
-            {"login": "text", "desk": "text"},
-        ),
-        (
-            "act_as",
-            lambda **k: sign_in.act_as(db, k["login"]),
-            {"login": "admin"},
-            {"login": "text"},
-        ),
+        entry("resume", sign_in.resume, login=("admin", "text"), desk=("not this desk", "text")),
+        entry("act_as", sign_in.act_as, login=("admin", "text")),
         (
             "sign_in_on_server",
             lambda **k: sign_in.sign_in_on_server(k["url"], k["login"], k["password"]),
             {"url": "sqlite:///nowhere.sqlite3", "login": "admin", "password": "a-password"},
             {"url": "text", "login": "text?", "password": "text?"},
         ),
-        (
+        entry(
             "change_password",
-            lambda **k: sign_in.change_password(
-                db, k["agent"], k["current"], k["new"], k["repeat"]
-            ),
-            {
-                "agent": w.agent,
-                "current": "not the password",
-                "new": "a new password",
-                "repeat": "a new password",
-            },
-            {"agent": "id", "current": "text?", "new": "text", "repeat": "text"},
+            sign_in.change_password,
+            agent=(w.agent, "id"),
+            current=("not the password", "text?"),
+            new=("a new password", "text"),
+            repeat=("a new password", "text"),
         ),
-        (
+        entry(
             "reset_password",
-            lambda **k: sign_in.reset_password(db, k["actor"], k["agent"], k["password"]),
-            {"actor": w.supervisor, "agent": w.agent, "password": "a temporary one"},
-            {"actor": "id", "agent": "id", "password": "text"},
+            sign_in.reset_password,
+            actor=(w.supervisor, "id"),
+            agent=(w.agent, "id"),
+            password=("a temporary one", "text"),
         ),
         *[
             (
@@ -896,11 +854,11 @@ def catalogue(db, w: World, ticket: int, version: int) -> list[tuple[str, Call, 
             )
             for name in ("unlock", "revoke_tokens", "sign_in_state")
         ],
-        (
+        entry(
             "keep_sign_in",
-            lambda **k: kept_sign_in.keep_sign_in(db, k["agent"], k["workstation"]),
-            {"agent": 99_999, "workstation": "desk-pc"},
-            {"agent": "id", "workstation": "text?"},
+            kept_sign_in.keep_sign_in,
+            agent=(99_999, "id"),
+            workstation=("desk-pc", "text?"),
         ),
         # choosing a database (nothing is opened for a bad argument)
         (
@@ -934,61 +892,48 @@ def catalogue(db, w: World, ticket: int, version: int) -> list[tuple[str, Call, 
             {"choice": "thing"},
         ),
         # desk-wide settings
-        (
+        entry(
             "set_phone_region",
-            lambda **k: desk_settings.set_phone_region(db, k["actor"], k["region"]),
-            {"actor": w.admin, "region": "GB"},
-            {"actor": "id", "region": "text"},
+            desk_settings.set_phone_region,
+            actor=(w.admin, "id"),
+            region=("GB", "text"),
         ),
         # the live desk
-        (
+        entry(
             "set_presence",
-            lambda **k: live.set_presence(db, k["actor"], k["ticket"], k["what"]),
-            {"actor": a, "ticket": ticket, "what": Activity.VIEWING},
-            {"actor": "id", "ticket": "id", "what": "activity"},
+            live.set_presence,
+            actor=(a, "id"),
+            ticket=(ticket, "id"),
+            what=(Activity.VIEWING, "activity"),
         ),
-        (
-            "clear_presence",
-            lambda **k: live.clear_presence(db, k["actor"], k["ticket"]),
-            {"actor": a, "ticket": ticket},
-            {"actor": "id", "ticket": "id?"},
-        ),
-        (
-            "who_is_on",
-            lambda **k: live.who_is_on(db, k["ids"]),
-            {"ids": [ticket]},
-            {"ids": "ids"},
-        ),
-        (
-            "prune_change_log",
-            lambda **k: live.prune_change_log(db, k["keep"]),
-            {"keep": timedelta(days=7)},
-            {"keep": "duration"},
-        ),
+        entry("clear_presence", live.clear_presence, actor=(a, "id"), ticket=(ticket, "id?")),
+        entry("who_is_on", live.who_is_on, ids=([ticket], "ids")),
+        entry("prune_change_log", live.prune_change_log, keep=(timedelta(days=7), "duration")),
         # the dashboard (issue 15)
-        (
+        entry(
             "dashboard_counts",
-            lambda **k: dashboard.dashboard_counts(db, k["actor"], k["now"]),
-            {"actor": w.supervisor, "now": None},
-            {"actor": "id", "now": "moment"},
+            dashboard.dashboard_counts,
+            actor=(w.supervisor, "id"),
+            now=(None, "moment"),
         ),
-        (
+        entry(
             "dashboard_lanes",
-            lambda **k: dashboard.dashboard_lanes(db, k["actor"], k["now"], k["limit"]),
-            {"actor": w.supervisor, "now": None, "limit": 10},
-            {"actor": "id", "now": "moment", "limit": "count"},
+            dashboard.dashboard_lanes,
+            actor=(w.supervisor, "id"),
+            now=(None, "moment"),
+            limit=(10, "count"),
         ),
-        (
+        entry(
             "dashboard_charts",
-            lambda **k: dashboard.dashboard_charts(db, k["actor"], k["now"]),
-            {"actor": w.supervisor, "now": None},
-            {"actor": "id", "now": "moment"},
+            dashboard.dashboard_charts,
+            actor=(w.supervisor, "id"),
+            now=(None, "moment"),
         ),
-        (
+        entry(
             "open_tickets_of",
-            lambda **k: dashboard.open_tickets_of(db, k["actor"], k["agent"]),
-            {"actor": w.supervisor, "agent": w.agent},
-            {"actor": "id", "agent": "id"},
+            dashboard.open_tickets_of,
+            actor=(w.supervisor, "id"),
+            agent=(w.agent, "id"),
         ),
         (
             "reassign_tickets",
@@ -1006,11 +951,11 @@ def catalogue(db, w: World, ticket: int, version: int) -> list[tuple[str, Call, 
             {"team": w.sysadmins},
             {"team": "id"},
         ),
-        (
+        entry(
             "undo_reassignment",
-            lambda **k: dashboard.undo_reassignment(db, k["actor"], k["moved"]),
-            {"actor": w.supervisor, "moved": [Reassigned(ticket, version, None, None)]},
-            {"actor": "id", "moved": "thing"},
+            dashboard.undo_reassignment,
+            actor=(w.supervisor, "id"),
+            moved=([Reassigned(ticket, version, None, None)], "thing"),
         ),
         *_sla_catalogue(db, w, ticket),
         *_reports_catalogue(db, w),
@@ -1020,19 +965,21 @@ def catalogue(db, w: World, ticket: int, version: int) -> list[tuple[str, Call, 
 _WEEK = ["09:00-17:00"] * 5 + ["", ""]
 
 
-def _sla_catalogue(db, w: World, ticket: int) -> list[tuple[str, Call, dict, dict]]:
+def _sla_catalogue(db, w: World, ticket: int) -> list[Entry]:
     """The SLA services (issue 13): calendars, plans, clocks, notifications, the sweep."""
+    entry = partial(_entry, db)
     s = sla_service
     fields = s.PlanFields("Standard", {Priority.HIGH: Targets(timedelta(hours=1))})
     now = datetime(2026, 11, 27, 16, 40, tzinfo=UTC)
     return [
-        (
+        entry(
             "create_calendar",
-            lambda **k: s.create_calendar(
-                db, k["actor"], k["name"], k["zone"], k["hours"], k["days"]
-            ),
-            {"actor": w.admin, "name": "Office", "zone": "UTC", "hours": _WEEK, "days": ()},
-            {"actor": "id", "name": "text", "zone": "text", "hours": "thing", "days": "thing"},
+            s.create_calendar,
+            actor=(w.admin, "id"),
+            name=("Office", "text"),
+            zone=("UTC", "text"),
+            hours=(_WEEK, "thing"),
+            days=((), "thing"),
         ),
         (
             "update_calendar",
@@ -1048,12 +995,7 @@ def _sla_catalogue(db, w: World, ticket: int) -> list[tuple[str, Call, dict, dic
                 "hours": "thing",
             },
         ),
-        (
-            "create_plan",
-            lambda **k: s.create_plan(db, k["actor"], k["fields"]),
-            {"actor": w.admin, "fields": fields},
-            {"actor": "id", "fields": "thing"},
-        ),
+        entry("create_plan", s.create_plan, actor=(w.admin, "id"), fields=(fields, "thing")),
         *[
             (
                 f"create_plan.{name}",
@@ -1072,29 +1014,28 @@ def _sla_catalogue(db, w: World, ticket: int) -> list[tuple[str, Call, dict, dic
                 "escalations": "thing",
             }.items()
         ],
-        (
+        entry(
             "update_plan",
-            lambda **k: s.update_plan(db, k["actor"], k["plan"], k["version"], k["fields"]),
-            {"actor": w.admin, "plan": 1, "version": 1, "fields": fields},
-            {"actor": "id", "plan": "id", "version": "version", "fields": "thing"},
+            s.update_plan,
+            actor=(w.admin, "id"),
+            plan=(1, "id"),
+            version=(1, "version"),
+            fields=(fields, "thing"),
         ),
-        (
+        entry(
             "set_topic_plan",
-            lambda **k: s.set_topic_plan(db, k["actor"], k["topic"], k["plan"]),
-            {"actor": w.admin, "topic": w.email_topic, "plan": None},
-            {"actor": "id", "topic": "id", "plan": "id?"},
+            s.set_topic_plan,
+            actor=(w.admin, "id"),
+            topic=(w.email_topic, "id"),
+            plan=(None, "id?"),
         ),
-        (
-            "set_default_plan",
-            lambda **k: s.set_default_plan(db, k["actor"], k["plan"]),
-            {"actor": w.admin, "plan": None},
-            {"actor": "id", "plan": "id?"},
-        ),
-        (
+        entry("set_default_plan", s.set_default_plan, actor=(w.admin, "id"), plan=(None, "id?")),
+        entry(
             "set_auto_close",
-            lambda **k: s.set_auto_close(db, k["actor"], k["days"], k["business"]),
-            {"actor": w.admin, "days": 3, "business": False},
-            {"actor": "id", "days": "count", "business": "flag"},
+            s.set_auto_close,
+            actor=(w.admin, "id"),
+            days=(3, "count"),
+            business=(False, "flag"),
         ),
         (
             "preview_plan",
@@ -1107,17 +1048,14 @@ def _sla_catalogue(db, w: World, ticket: int) -> list[tuple[str, Call, dict, dic
             },
             {"plan": "thing", "calendar": "thing", "priority": "priority", "now": "moment"},
         ),
-        (
-            "explain_due_times",
-            lambda **k: s.explain_due_times(db, k["ticket"]),
-            {"ticket": ticket},
-            {"ticket": "id"},
-        ),
-        (
+        entry("explain_due_times", s.explain_due_times, ticket=(ticket, "id")),
+        entry(
             "set_due_time",
-            lambda **k: s.set_due_time(db, k["actor"], k["ticket"], k["clock"], k["due"]),
-            {"actor": w.supervisor, "ticket": ticket, "clock": Clock.RESOLUTION, "due": now},
-            {"actor": "id", "ticket": "id", "clock": "clock", "due": "moment"},
+            s.set_due_time,
+            actor=(w.supervisor, "id"),
+            ticket=(ticket, "id"),
+            clock=(Clock.RESOLUTION, "clock"),
+            due=(now, "moment"),
         ),
         (
             "recompute_open_tickets",
@@ -1133,24 +1071,14 @@ def _sla_catalogue(db, w: World, ticket: int) -> list[tuple[str, Call, dict, dic
             {"actor": w.agent, "unread": False, "limit": 50},
             {"actor": "id", "unread": "flag", "limit": "version"},
         ),
-        (
-            "unread_notifications",
-            lambda **k: s.unread_notifications(db, k["actor"]),
-            {"actor": w.agent},
-            {"actor": "id"},
-        ),
-        (
+        entry("unread_notifications", s.unread_notifications, actor=(w.agent, "id")),
+        entry(
             "mark_notifications_read",
-            lambda **k: s.mark_notifications_read(db, k["actor"], k["ids"]),
-            {"actor": w.agent, "ids": None},
-            {"actor": "id", "ids": "ids?"},
+            s.mark_notifications_read,
+            actor=(w.agent, "id"),
+            ids=(None, "ids?"),
         ),
-        (
-            "service_levels",
-            lambda **k: s.service_levels(db, k["actor"]),
-            {"actor": w.admin},
-            {"actor": "id"},
-        ),
+        entry("service_levels", s.service_levels, actor=(w.admin, "id")),
         (
             "public_holidays_for",
             lambda **k: s.public_holidays_for(k["country"], k["region"], k["years"]),
@@ -1168,8 +1096,9 @@ def _sla_catalogue(db, w: World, ticket: int) -> list[tuple[str, Call, dict, dic
     ]
 
 
-def _reports_catalogue(db, w: World) -> list[tuple[str, Call, dict, dict]]:
+def _reports_catalogue(db, w: World) -> list[Entry]:
     """The reports (issue 16): each report, a bar's tickets, the CSV export, the backfill."""
+    entry = partial(_entry, db)
     req = reports.request(date(2026, 11, 1), date(2026, 11, 30))
     day = date(2026, 11, 2)
     entries: list[tuple[str, Call, dict, dict]] = [
@@ -1222,29 +1151,16 @@ def _reports_catalogue(db, w: World) -> list[tuple[str, Call, dict, dict]]:
                 "backlog_report": reports.backlog_report,
             }.items()
         ],
-        (
+        entry(
             "tickets_behind",
-            lambda **k: reports.tickets_behind(
-                db, k["actor"], k["req"], k["figure"], k["first"], k["last"], k["name"], k["key"]
-            ),
-            {
-                "actor": w.supervisor,
-                "req": req,
-                "figure": "created",
-                "first": day,
-                "last": day,
-                "name": "team",
-                "key": w.service_desk,
-            },
-            {
-                "actor": "id",
-                "req": "thing",
-                "figure": "thing",
-                "first": "moment",
-                "last": "moment",
-                "name": "thing",
-                "key": "id?",
-            },
+            reports.tickets_behind,
+            actor=(w.supervisor, "id"),
+            req=(req, "thing"),
+            figure=("created", "thing"),
+            first=(day, "moment"),
+            last=(day, "moment"),
+            name=("team", "thing"),
+            key=(w.service_desk, "id?"),
         ),
         (
             "export_csv",
@@ -1260,11 +1176,12 @@ def _reports_catalogue(db, w: World) -> list[tuple[str, Call, dict, dict]]:
             },
             {"name": "thing", "actor": "id", "req": "thing", "out": "thing", "group": "thing"},
         ),
-        (
+        entry(
             "export_tickets_csv",
-            lambda **k: report_tables.export_tickets_csv(db, k["actor"], k["req"], k["out"]),
-            {"actor": w.supervisor, "req": req, "out": io.StringIO()},
-            {"actor": "id", "req": "thing", "out": "thing"},
+            report_tables.export_tickets_csv,
+            actor=(w.supervisor, "id"),
+            req=(req, "thing"),
+            out=(io.StringIO(), "thing"),
         ),
         (
             "backfill",

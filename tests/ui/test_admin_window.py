@@ -111,11 +111,12 @@ def test_a_bad_login_shows_at_its_field_and_the_agent_is_added_once_it_is_fixed(
     assert _agent(demo_db, "rita").role == Role.AGENT
 
 
-def test_two_admins_editing_one_agent_the_second_sees_who_changed_what(qtbot, make_window, demo_db):
+def _conflict_over_priya(qtbot, window, demo_db):
+    """The admin edits Priya (Enter on her row) while another admin renames her, types a
+    new email and presses Enter: the conflict dialog, in front."""
     other_admin = directory.create_agent(
         demo_db, _agent(demo_db, "admin").id, "ben", "Ben Admin", role=Role.ADMIN
     )
-    window = make_window("admin")
     admin = open_administration(qtbot, window)
     page = go_to(qtbot, admin, 1)
     _select(qtbot, page, "Priya")
@@ -141,6 +142,12 @@ def test_two_admins_editing_one_agent_the_second_sees_who_changed_what(qtbot, ma
     conflict = page.conflict_dialog
     assert isinstance(conflict, AdminConflictDialog)
     qtbot.waitUntil(lambda: QApplication.activeWindow() is conflict)
+    return admin, page, dialog, conflict, priya
+
+
+def test_two_admins_editing_one_agent_the_second_sees_who_changed_what(qtbot, make_window, demo_db):
+    window = make_window("admin")
+    admin, page, dialog, conflict, priya = _conflict_over_priya(qtbot, window, demo_db)
     changes = conflict.findChild(QLabel, "conflictChanges").text()
     assert "Ben Admin" in changes and "Priya" in changes
     shot(conflict, "dialog-conflict")
@@ -154,6 +161,23 @@ def test_two_admins_editing_one_agent_the_second_sees_who_changed_what(qtbot, ma
     wait_closed(qtbot, page, admin)
     saved = _agent(demo_db, "priya.shah")
     assert saved.email == "priya@example.com" and saved.name == "Priya Shah"  # the typed name
+
+
+def test_reload_after_a_conflict_reopens_the_form_on_the_other_admins_version(
+    qtbot, make_window, demo_db
+):
+    window = make_window("admin")
+    admin, page, first, conflict, priya = _conflict_over_priya(qtbot, window, demo_db)
+    QTest.mouseClick(conflict.reload_button, Qt.MouseButton.LeftButton)
+    # The form opens again on her as the other admin left her, nothing of the first kept.
+    qtbot.waitUntil(lambda: page.dialog is not None and page.dialog is not first, timeout=5000)
+    again = wait_dialog(qtbot, page)
+    assert again.field("name").text() == "Priya Shah-Khan"
+    assert again.field("email").text() == (priya.email or "")
+    assert again.property("version") == priya.version + 1
+    press(Qt.Key.Key_Escape)
+    wait_closed(qtbot, page, admin)
+    assert _agent(demo_db, "priya.shah").email == priya.email  # nothing of the first saved
 
 
 def test_deactivating_an_agent_offers_their_open_tickets_back_and_hides_them_from_assign(
@@ -193,6 +217,34 @@ def test_deactivating_an_agent_offers_their_open_tickets_back_and_hides_them_fro
     offered = {box.itemData(n) for n in range(box.count())}
     assign.reject()
     assert agent.id not in offered and offered
+
+
+@pytest.mark.parametrize(("number", "name"), [(2, "Facilities"), (3, "Printer")])
+def test_a_team_or_topic_is_deactivated_and_reactivated_after_asking(
+    qtbot, make_window, demo_db, number, name
+):
+    me = _agent(demo_db, "admin").id
+
+    def active() -> bool:
+        d = administration.admin_directory(demo_db, me)
+        return next(r for r in (*d.teams, *d.topics) if r.name == name).active
+
+    window = make_window("admin")
+    admin = open_administration(qtbot, window)
+    page = go_to(qtbot, admin, number)
+    _select(qtbot, page, name)
+    for verb, done, now_active in (
+        ("Deactivate", "Deactivated", False),
+        ("Reactivate", "Reactivated", True),
+    ):
+        qtbot.waitUntil(lambda verb=verb: page.active_button.text() == f"{verb}…", timeout=5000)
+        QTest.mouseClick(page.active_button, Qt.MouseButton.LeftButton)
+        dialog = wait_dialog(qtbot, page)
+        assert dialog.windowTitle() == f"{verb} {name}?"
+        press(Qt.Key.Key_Return)
+        wait_closed(qtbot, page, admin)
+        qtbot.waitUntil(lambda now_active=now_active: active() is now_active, timeout=5000)
+        assert admin.statusBar().currentMessage() == f"{done} {name}."
 
 
 def test_a_team_rename_reaches_the_queue_and_the_audit_log(qtbot, make_window, demo_db):

@@ -275,7 +275,7 @@ def test_a_failed_operation_is_shown_and_the_window_lives_on(qtbot, window, demo
 
     monkeypatch.setattr(queries, "queue_counts", down)
     monkeypatch.setattr(health, "check_database", down)
-    window.refresh_counts()
+    qtbot.keyClick(window.table, Qt.Key.Key_F5)  # the queues count again, and fail
     qtbot.waitUntil(lambda: window.connection.property("state") == "down")
     # Said once, in the window, without a dialog in the way.
     assert window.banner.isVisible() and "was lost" in window.banner.message.text()

@@ -340,6 +340,30 @@ def test_the_calendar_editor_says_what_is_wrong_at_the_field(qtbot, levels, demo
     )
 
 
+def test_on_a_1366x768_screen_the_calendar_editor_scrolls_and_squashes_no_field(
+    qtbot, levels, make_window
+):
+    window = make_window("admin")
+    levels_window = _service_levels(qtbot, window)
+    levels_window.resize(1366, 768)
+    page = levels_window.pages_shown[0]
+    qtbot.waitUntil(lambda: page.list.count() == 1)
+    saturday = page.days[5]
+    saturday.setFocus()
+    qtbot.keyClicks(saturday, "10:00-14:00, 13:00-25:00")  # a problem under the field
+    page.country.setFocus()
+    qtbot.keyClicks(page.country, "ZZ")
+    _click(page.prefill_button)  # and one under the country
+    qtbot.waitUntil(lambda: page.errors["country"][1].isVisible(), timeout=5000)
+    qtbot.wait(100)
+    assert levels_window.height() == 768  # it still fits the screen
+    for field in (*page.days, page.name, page.country, page.region):
+        assert field.height() >= field.sizeHint().height(), field.objectName()
+    save = page.save_button
+    corner = save.mapTo(levels_window, save.rect().bottomRight())
+    assert save.isVisible() and levels_window.rect().contains(corner)
+
+
 @POPUP
 def test_the_plan_editor_checks_targets_and_previews(qtbot, levels, demo_db, make_window):
     window = make_window("admin")

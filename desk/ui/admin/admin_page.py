@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QObject, Qt, Signal, SignalInstance, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -181,6 +181,10 @@ class AdminPage(QWidget):
     def update_buttons(self) -> None:
         """Enable what the selection and the reader's role allow."""
 
+    def status_line(self) -> SignalInstance:
+        """What it did, for the window's status bar (`pages.SaysInStatusBar`)."""
+        return self.message
+
     # --- shared parts -----------------------------------------------------------------------
 
     @property
@@ -327,6 +331,50 @@ class AdminPage(QWidget):
         dialog.open()
         return dialog
 
+    def open_versioned(
+        self,
+        dialog: FormDialog,
+        record: tuple[int, int],
+        work: Callable[[dict[str, Any], int], Callable[[], Any]],
+        on_saved: Callable[[Any], None],
+        again: Callable[[], object] | None = None,
+    ) -> FormDialog:
+        """`open_form` for a change to the agent, team or topic `record` (its id and the
+        version read): `work(values, version)` gets the version to save over, the one
+        read or, once the admin keeps their edits over a conflict, the one saved since;
+        `again` is the edit a conflict's Reload opens anew on the record as it is now."""
+        record_id, version = record
+        versioned(dialog, record_id, version)
+        reopen = None if again is None else lambda: (self.select_id(record_id), again())
+        return self.open_form(
+            dialog,
+            lambda values: work(values, int(dialog.property("version"))),
+            on_saved,
+            reopen,
+        )
+
+    def confirm_active(
+        self, record: Any, intro: str, save: Callable[[int, bool], Any], object_name: str
+    ) -> FormDialog:
+        """ "Deactivate Sam?" (or "Reactivate Sam?") for the agent, team or topic `record`,
+        `intro` saying what it does; then `save(version, active)` in the background, and
+        "Deactivated Sam." in the status bar."""
+        active = not record.active
+        if active:
+            title, verb = tr("Reactivate {name}?"), tr("Reactivate")
+        else:
+            title, verb = tr("Deactivate {name}?"), tr("Deactivate")
+        dialog = FormDialog(title.format(name=record.name), intro, verb, self)
+        dialog.setObjectName(object_name)
+
+        def saved(result: Any) -> None:
+            said = tr("Reactivated {name}.") if result.active else tr("Deactivated {name}.")
+            self.say(said.format(name=result.name))
+
+        return self.open_versioned(
+            dialog, (record.id, record.version), lambda _v, at: lambda: save(at, active), saved
+        )
+
     def _forget(self, dialog: FormDialog) -> None:
         if self.dialog is dialog:
             self.dialog = None
@@ -344,11 +392,10 @@ class AdminPage(QWidget):
 
         def answered(reload: int) -> None:
             if reload and isValid(dialog):
+                record_id, version = dialog.property("record_id"), dialog.property("version")
                 dialog.reject()
                 if reopen is not None:
-                    # Once the page has the record as it is now (the hub brings it).
-                    self.context.data.loaded.connect(self._reopen_once(reopen))
-                    self.context.data.reread()
+                    self.when_newer(record_id, version, lambda _directory: reopen())
             elif isValid(dialog):
                 self.keep_edits(dialog)
             self.conflict_dialog = None
@@ -358,26 +405,42 @@ class AdminPage(QWidget):
         self.conflict_dialog = conflict
         conflict.open()
 
-    def _reopen_once(self, reopen: Callable[[], None]) -> Callable[[object], None]:
-        def once(_directory: object) -> None:
-            self.context.data.loaded.disconnect(once)
-            reopen()
-
-        return once
-
     def keep_edits(self, dialog: FormDialog) -> None:
-        """The admin keeps what they typed over the other change: once the record is read
-        again, the dialog saves over its current version."""
+        """The admin keeps what they typed over the other change: once the page has the
+        record as it is now, the dialog saves over its current version."""
 
-        def once(directory: object) -> None:
-            self.context.data.loaded.disconnect(once)
+        def take_version(directory: object) -> None:
             if isValid(dialog):
                 record = self.record(directory, dialog.property("record_id"))
                 if record is not None:
                     dialog.setProperty("version", record.version)
 
-        self.context.data.loaded.connect(once)
-        self.context.data.reread()
+        self.when_newer(dialog.property("record_id"), dialog.property("version"), take_version)
+
+    def when_newer(
+        self, record_id: int | None, version: int | None, then: Callable[[Any], None]
+    ) -> None:
+        """`then(directory)` once the window's lists hold record `record_id` newer than
+        `version`: the other admin's save that made the conflict reaches the lists through
+        the hub's re-read like any change, so this only waits for it (usually it came
+        while the conflict was on screen, and `then` runs at once). A page without
+        versions, or a record gone from the lists, does not wait."""
+        data = self.context.data
+
+        def newer(directory: Any) -> bool:
+            record = self.record(directory, record_id)
+            return record is None or version is None or record.version > int(version)
+
+        if data.current is not None and newer(data.current):
+            then(data.current)
+            return
+
+        def once(directory: Any) -> None:
+            if newer(directory):
+                data.loaded.disconnect(once)
+                then(directory)
+
+        data.loaded.connect(once)
 
     def record(self, directory: Any, record_id: int | None) -> Any:
         """The agent, team or topic `record_id` in `directory` (pages with versions)."""

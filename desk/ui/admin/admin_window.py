@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, SignalInstance
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -27,7 +27,7 @@ from ..common.labels import tr
 from ..common.ops import Ops
 from ..common.session import DeskSession
 from .admin_page import AdminContext, AdminData
-from .pages import PAGES, PageSpec
+from .pages import PAGES, PageSpec, SaysInStatusBar
 
 
 class AdministrationWindow(QMainWindow):
@@ -61,9 +61,8 @@ class AdministrationWindow(QMainWindow):
                 self.page_list.item(number - 1).setToolTip(f"Alt+{number}")
             self.stack.addWidget(page)
             self.pages[spec.title] = page
-            message = getattr(page, "message", None)  # a page's signal of what it did
-            if isinstance(message, SignalInstance):
-                message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+            if isinstance(page, SaysInStatusBar):
+                page.status_line().connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.page_list.currentRowChanged.connect(self._on_page_list_current_row_changed)
         self.data.failed.connect(lambda text: self.statusBar().showMessage(text))
         #: For a supervisor: what they may change here, and that the rest is read-only.

@@ -19,7 +19,7 @@ from ..common import labels
 from ..common.dialogs import FormDialog, combo
 from ..common.labels import tr
 from . import agent_credentials as credentials
-from .admin_page import AdminContext, AdminPage, versioned
+from .admin_page import AdminContext, AdminPage
 
 
 def team_checklist(directory: AdminDirectory, checked: set[int]) -> QListWidget:
@@ -210,7 +210,6 @@ class AgentsPage(AdminPage):
             self,
         )
         dialog.setObjectName("agentDialog")
-        versioned(dialog, agent_id, agent.version)
         name = QLineEdit(agent.name, objectName="agentNameField")
         dialog.add_field("name", tr("Name"), name)
         dialog.add_field("email", tr("Email"), QLineEdit(agent.email or ""))
@@ -219,8 +218,7 @@ class AgentsPage(AdminPage):
         teams = dialog.add_field("teams", tr("Teams"), team_checklist(directory, member_of))
         db, me = self.context.db, self.context.me
 
-        def work(values: dict[str, Any]) -> Any:
-            version = int(dialog.property("version"))
+        def work(values: dict[str, Any], version: int) -> Any:
             team_ids = checked_ids(teams)  # type: ignore[arg-type]
             renamed = values["name"].strip() != agent.name
 
@@ -241,11 +239,12 @@ class AgentsPage(AdminPage):
 
             return save
 
-        return self.open_form(
+        return self.open_versioned(
             dialog,
+            (agent_id, agent.version),
             work,
             lambda saved: self.say(tr("Saved {name}.").format(name=saved.name)),
-            reopen=lambda: (self.select_id(agent_id), self.edit()),
+            again=self.edit,
         )
 
     def toggle_active(self) -> FormDialog | None:
@@ -255,34 +254,19 @@ class AgentsPage(AdminPage):
         agent_id, active = agent.id, not agent.active
         open_count = directory.open_by_agent.get(agent_id, 0)
         if active:
-            title = tr("Reactivate {name}?").format(name=agent.name)
             intro = tr("{name} can be assigned work again.").format(name=agent.name)
-            verb = tr("Reactivate")
         else:
-            title = tr("Deactivate {name}?").format(name=agent.name)
             intro = tr(
                 "{name} will not be offered for assignment, and routing skips them. Nothing "
                 "is deleted: their history stays. They have {count} open tickets, which "
                 "you can then give back to their teams' queues."
             ).format(name=agent.name, count=f"{open_count:,}")
-            verb = tr("Deactivate")
-        dialog = FormDialog(title, intro, verb, self)
-        dialog.setObjectName("agentActiveDialog")
-        versioned(dialog, agent_id, agent.version)
         db, me = self.context.db, self.context.me
-
-        def work(_values: dict[str, Any]) -> Any:
-            version = int(dialog.property("version"))
-            return lambda: administration.set_agent_active(db, me, agent_id, version, active)
-
-        return self.open_form(
-            dialog,
-            work,
-            lambda saved: self.say(
-                (tr("Reactivated {name}.") if saved.active else tr("Deactivated {name}.")).format(
-                    name=saved.name
-                )
-            ),
+        return self.confirm_active(
+            agent,
+            intro,
+            lambda at, on: administration.set_agent_active(db, me, agent_id, at, on),
+            "agentActiveDialog",
         )
 
     def reset_password(self) -> None:

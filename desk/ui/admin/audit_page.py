@@ -16,6 +16,7 @@ from PySide6.QtCore import (
     Qt,
     QTimer,
     Signal,
+    SignalInstance,
 )
 from PySide6.QtWidgets import (
     QComboBox,
@@ -152,6 +153,7 @@ def parse_day(text: str) -> datetime | None:
 
 
 class AuditPage(QWidget):
+    #: A line for the window's status bar.
     message = Signal(str)
 
     def __init__(self, context: AdminContext) -> None:
@@ -228,6 +230,10 @@ class AuditPage(QWidget):
         self.setTabOrder(self.until, self.text)
         self.setTabOrder(self.text, self.table)
         self.apply_filter()
+
+    def status_line(self) -> SignalInstance:
+        """What it did, for the window's status bar (`pages.SaysInStatusBar`)."""
+        return self.message
 
     def _on_loaded(self, directory: AdminDirectory) -> None:
         chosen = self.who.currentData()

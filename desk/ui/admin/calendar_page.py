@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -124,10 +125,13 @@ class CalendarsPage(ServiceLevelPage):
         self.remove_holiday_button.clicked.connect(self._remove_holiday)
         self.country = QLineEdit(objectName="holidayCountry")
         self.country.setPlaceholderText(tr("Country, e.g. GB"))
-        self.country.setMaximumWidth(130)
         self.region = QLineEdit(objectName="holidayRegion")
         self.region.setPlaceholderText(tr("Region (optional), e.g. SCT"))
-        self.region.setMaximumWidth(190)
+        for short in (self.country, self.region):  # wide enough to read what to type
+            short.setMinimumWidth(
+                short.fontMetrics().horizontalAdvance(short.placeholderText()) + 32
+            )
+            short.setSizePolicy(QSizePolicy.Policy.Fixed, short.sizePolicy().verticalPolicy())
         self.prefill_button = QPushButton(tr("Pre-fill public holidays"), objectName="prefill")
         self.prefill_button.clicked.connect(self.prefill)
         holiday_buttons = QHBoxLayout()
@@ -135,9 +139,10 @@ class CalendarsPage(ServiceLevelPage):
         holiday_buttons.addWidget(self.remove_holiday_button)
         holiday_buttons.addStretch(1)
         prefill = QHBoxLayout()
-        prefill.addWidget(self.with_error("country", self.country))
-        prefill.addWidget(self.with_error("subdivision", self.region))
-        prefill.addWidget(self.prefill_button, 0, Qt.AlignmentFlag.AlignTop)
+        top = Qt.AlignmentFlag.AlignTop  # a problem under one field moves none of the others
+        prefill.addWidget(self.with_error("country", self.country), 0, top)
+        prefill.addWidget(self.with_error("subdivision", self.region), 0, top)
+        prefill.addWidget(self.prefill_button, 0, top)
         prefill.addStretch(1)
         self.holidays_error = self.error_line("holidays")
 
@@ -155,7 +160,6 @@ class CalendarsPage(ServiceLevelPage):
         self.versions = self.versions_list("calendarVersions")
         right_layout.addWidget(QLabel(tr("Versions"), objectName="sectionHeading"))
         right_layout.addWidget(self.versions)
-        right_layout.addLayout(self.save_row())
         self.list_and_editor(self.list, self.new_button, right)
         self.new_calendar()
         self.reload()

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP
+from PySide6.QtCore import QT_TRANSLATE_NOOP, SignalInstance
 from PySide6.QtWidgets import QWidget
 
 from desk.domain.permissions import Permission
@@ -26,6 +27,17 @@ from .service_levels import AutoClosePage
 from .settings_page import SettingsPage
 from .teams_page import TeamsPage
 from .topics_page import TopicsPage
+
+
+@runtime_checkable
+class SaysInStatusBar(Protocol):
+    """A page that says what it did in the window's status bar (Agents, Teams, Help
+    topics, Desk settings, Audit log). The others say it on the page itself, beside
+    what it is about (the service-level pages under their buttons)."""
+
+    def status_line(self) -> SignalInstance:
+        """Its signal (str) of a line for the status bar."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -130,6 +131,10 @@ class SlaPlansPage(ServiceLevelPage):
         self.at_risk.setRange(0, 99)
         self.at_risk.setSuffix(" %")
         self.at_risk.setSpecialValueText(tr("never"))
+        # As wide as its longest value, not the page: a count, not a line of text.
+        self.at_risk.setSizePolicy(
+            QSizePolicy.Policy.Fixed, self.at_risk.sizePolicy().verticalPolicy()
+        )
         self.at_risk.valueChanged.connect(self.update_preview)
         form.addRow(tr("At risk when used"), self.with_error("at_risk_percent", self.at_risk))
         self.pause_pending = QCheckBox(tr("Pending pauses the clocks (waiting on the customer)"))
@@ -172,7 +177,6 @@ class SlaPlansPage(ServiceLevelPage):
         right_layout.addWidget(QLabel(tr("Versions"), objectName="sectionHeading"))
         right_layout.addWidget(self.versions)
         right_layout.addStretch(1)
-        right_layout.addLayout(self.save_row())
         self.list_and_editor(self.list, self.new_button, right)
         for field in self.targets.values():
             field.textEdited.connect(self.update_preview)

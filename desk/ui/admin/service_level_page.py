@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -67,15 +69,35 @@ class ServiceLevelPage(QWidget):
         return row
 
     def list_and_editor(self, items: QListWidget, new: QPushButton, editor: QWidget) -> None:
-        """What there is on the left (with its "New" button below), the editor on the right."""
+        """What there is on the left (with its "New" button below), the editor on the right
+        and the page's save row under it."""
         left = QWidget()
         column = QVBoxLayout(left)
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(items, 1)
         column.addWidget(new)
+        # The editor scrolls rather than squash its fields when it is taller than the
+        # window (on a 1366x768 screen, with a problem under a field or two); its Save
+        # stays in sight below it.
+        scroll = QScrollArea(objectName="editorScroll")
+        scroll.setWidget(editor)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        # On the page's own background (setWidget had the editor fill its own).
+        scroll.viewport().setAutoFillBackground(False)
+        editor.setAutoFillBackground(False)
+        right = QWidget()
+        right_column = QVBoxLayout(right)
+        right_column.setContentsMargins(0, 0, 0, 0)
+        right_column.addWidget(scroll, 1)
+        save_row = self.save_row()
+        if (inside := editor.layout()) is not None:  # the save row lines up with the fields
+            margins = inside.contentsMargins()
+            save_row.setContentsMargins(margins.left(), 0, margins.right(), margins.bottom())
+        right_column.addLayout(save_row)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
-        splitter.addWidget(editor)
+        splitter.addWidget(right)
         splitter.setStretchFactor(1, 3)
         QVBoxLayout(self).addWidget(splitter)
 

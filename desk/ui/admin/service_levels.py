@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -46,6 +47,8 @@ class AutoClosePage(ServiceLevelPage):
         self.days = QSpinBox(objectName="autoCloseDays")
         self.days.setRange(0, 365)
         self.days.setSpecialValueText(tr("never"))
+        # As wide as its longest value, not the page: a count, not a line of text.
+        self.days.setSizePolicy(QSizePolicy.Policy.Fixed, self.days.sizePolicy().verticalPolicy())
         self.days.setSuffix(tr(" days"))
         box = self.with_error("days", self.days)
         self.business = QCheckBox(tr("Count business days of the default plan's calendar"))

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, Signal, SignalInstance
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -17,6 +17,7 @@ from .desk_settings_dialog import DeskSettingsDialog, region_name
 
 
 class SettingsPage(QWidget):
+    #: A line for the window's status bar.
     message = Signal(str)
 
     def __init__(self, context: AdminContext) -> None:
@@ -59,6 +60,10 @@ class SettingsPage(QWidget):
         context.data.changed.connect(self._on_data_changed)
         context.data.loaded.connect(lambda _d: self._show_role())
         self.reread()
+
+    def status_line(self) -> SignalInstance:
+        """What it did, for the window's status bar (`pages.SaysInStatusBar`)."""
+        return self.message
 
     def _show_role(self) -> None:
         current = self.context.data.current

@@ -16,7 +16,7 @@ from desk.services.administration import AdminDirectory
 
 from ..common.dialogs import FormDialog, text_box
 from ..common.labels import tr
-from .admin_page import AdminContext, AdminPage, versioned
+from .admin_page import AdminContext, AdminPage
 from .agents_page import checked_ids
 
 
@@ -134,11 +134,9 @@ class TeamsPage(AdminPage):
             tr("Save"),
             team,
         )
-        versioned(dialog, team_id, team.version)
         db, me = self.context.db, self.context.me
 
-        def work(values: dict[str, Any]) -> Any:
-            version = int(dialog.property("version"))
+        def work(values: dict[str, Any], version: int) -> Any:
             return lambda: administration.update_team(
                 db, me, team_id, version, name=values["name"], description=values["description"]
             )
@@ -149,9 +147,7 @@ class TeamsPage(AdminPage):
                 return
             self.spread(team)
 
-        return self.open_form(
-            dialog, work, saved, reopen=lambda: (self.select_id(team_id), self.edit())
-        )
+        return self.open_versioned(dialog, (team_id, team.version), work, saved, again=self.edit)
 
     def spread(self, team: Team) -> None:
         """Bring the new name to the team's tickets, in the background, saying how far."""
@@ -228,29 +224,16 @@ class TeamsPage(AdminPage):
             return None
         team_id, active = team.id, not team.active
         if active:
-            title, verb = tr("Reactivate {name}?").format(name=team.name), tr("Reactivate")
             intro = tr("The team takes transfers and new tickets again.")
         else:
-            title, verb = tr("Deactivate {name}?").format(name=team.name), tr("Deactivate")
             intro = tr(
                 "Nobody can transfer tickets to the team any more. Its queue stays for the "
                 "{count} open tickets it has. Nothing is deleted."
             ).format(count=f"{directory.open_by_team.get(team_id, 0):,}")
-        dialog = FormDialog(title, intro, verb, self)
-        dialog.setObjectName("teamActiveDialog")
-        versioned(dialog, team_id, team.version)
         db, me = self.context.db, self.context.me
-
-        def work(_values: dict[str, Any]) -> Any:
-            version = int(dialog.property("version"))
-            return lambda: administration.set_team_active(db, me, team_id, version, active)
-
-        return self.open_form(
-            dialog,
-            work,
-            lambda saved: self.say(
-                (tr("Reactivated {name}.") if saved.active else tr("Deactivated {name}.")).format(
-                    name=saved.name
-                )
-            ),
+        return self.confirm_active(
+            team,
+            intro,
+            lambda at, on: administration.set_team_active(db, me, team_id, at, on),
+            "teamActiveDialog",
         )

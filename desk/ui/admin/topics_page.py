@@ -17,7 +17,7 @@ from desk.services.administration import AdminDirectory
 from ..common import labels
 from ..common.dialogs import FormDialog, combo, text_box
 from ..common.labels import tr
-from .admin_page import AdminContext, AdminPage, versioned
+from .admin_page import AdminContext, AdminPage
 
 
 def _ordered(topics: tuple[Category, ...]) -> list[tuple[Category, int]]:
@@ -211,11 +211,9 @@ class TopicsPage(AdminPage):
         dialog = self._form(
             tr("Edit {name}").format(name=topic.name), tr("Save"), topic, topic.parent_id
         )
-        versioned(dialog, topic_id, topic.version)
         db, me = self.context.db, self.context.me
 
-        def work(values: dict[str, Any]) -> Any:
-            version = int(dialog.property("version"))
+        def work(values: dict[str, Any], version: int) -> Any:
             return lambda: help_topics.update_topic(
                 db,
                 me,
@@ -228,11 +226,12 @@ class TopicsPage(AdminPage):
                 description=values["description"],
             )
 
-        return self.open_form(
+        return self.open_versioned(
             dialog,
+            (topic_id, topic.version),
             work,
             lambda saved: self.say(tr("Saved {path}.").format(path=saved.display_name)),
-            reopen=lambda: (self.select_id(topic_id), self.edit()),
+            again=self.edit,
         )
 
     def move(self, offset: int) -> None:
@@ -255,28 +254,15 @@ class TopicsPage(AdminPage):
             return None
         topic_id, active = topic.id, not topic.active
         if active:
-            title, verb = tr("Reactivate {name}?").format(name=topic.name), tr("Reactivate")
             intro = tr("Agents can choose the topic for new tickets again.")
         else:
-            title, verb = tr("Deactivate {name}?").format(name=topic.name), tr("Deactivate")
             intro = tr(
                 "Agents can no longer choose it for new tickets; tickets that have it keep it."
             )
-        dialog = FormDialog(title, intro, verb, self)
-        dialog.setObjectName("topicActiveDialog")
-        versioned(dialog, topic_id, topic.version)
         db, me = self.context.db, self.context.me
-
-        def work(_values: dict[str, Any]) -> Any:
-            version = int(dialog.property("version"))
-            return lambda: help_topics.set_topic_active(db, me, topic_id, version, active)
-
-        return self.open_form(
-            dialog,
-            work,
-            lambda saved: self.say(
-                (tr("Reactivated {name}.") if saved.active else tr("Deactivated {name}.")).format(
-                    name=saved.name
-                )
-            ),
+        return self.confirm_active(
+            topic,
+            intro,
+            lambda at, on: help_topics.set_topic_active(db, me, topic_id, at, on),
+            "topicActiveDialog",
         )

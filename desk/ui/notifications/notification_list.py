@@ -64,6 +64,7 @@ class NotificationButton(QToolButton):
         self._show(0)
         if hub is not None:
             hub.changed.connect(self._on_hub_changed)
+        self.recount()  # its first count: from then on the hub says when to count again
 
     def set_session(self, session: DeskSession) -> None:
         self._session = session

@@ -223,9 +223,6 @@ class MainWindow(QMainWindow):
             return
         self.hub.deliver_now(Changes(everything=True))
 
-    def refresh_counts(self) -> None:
-        self.queues.recount()
-
     def focus_search(self) -> None:
         """Ctrl+F: the find box takes the keys, its text selected to be typed over."""
         if not self.toolbar.isVisible():

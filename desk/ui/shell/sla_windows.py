@@ -24,7 +24,6 @@ class SlaWindows(QObject):
         self.notifications: NotificationList | None = None
         self.housekeeper = Housekeeper(window.session.db, window.runner, self)
         window.monitor.writableChanged.connect(self.housekeeper.set_writable)
-        self.button.recount()
         self.housekeeper.start()
 
     def show_notifications(self) -> NotificationList:
