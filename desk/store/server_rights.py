@@ -6,8 +6,9 @@ from __future__ import annotations
 from sqlalchemy import Connection, text
 
 from desk.domain import db_rights
-from desk.domain.model import Role
+from desk.domain.model import Priority, Role
 from desk.domain.permissions import ROLE_PERMISSIONS, Permission
+from desk.domain.presence import EXPIRY
 
 from .server_roles import PREFIX_SETTING, ServerRoles, literal, names, quoted
 
@@ -20,6 +21,20 @@ LOGIN_FUNCTIONS = (
     "desk_sync_login(text)",
     "desk_set_login_password(text, text)",
 )
+
+
+#: What the program computes or tidies, written as the owner after checking the caller
+#: (desk.store.guarded calls them): every workstation group may call them.
+PROGRAM_FUNCTIONS = (
+    "desk_write_clocks(integer[], integer[], timestamptz[], timestamptz[], timestamptz[],"
+    " timestamptz[], integer[])",
+    "desk_stamp_breaches(integer[], text, timestamptz)",
+    "desk_escalate_ticket(integer, integer, text, integer, integer, integer, boolean, timestamptz)",
+    "desk_prune_change_log(timestamptz)",
+    "desk_prune_presence(timestamptz)",
+)
+#: What a prune keeps whatever a client asks: a day of changes, presence until it expires.
+CHANGE_LOG_KEPT = "1 day"
 
 
 def install(conn: Connection, roles: ServerRoles) -> None:
@@ -39,6 +54,11 @@ def install(conn: Connection, roles: ServerRoles) -> None:
         conn.execute(text(statement))
     for statement in _login_functions(roles):
         conn.execute(text(statement))
+    for statement in _program_functions():
+        conn.execute(text(statement))
+    for signature in PROGRAM_FUNCTIONS:
+        conn.execute(text(f"REVOKE ALL ON FUNCTION public.{signature} FROM PUBLIC"))
+        conn.execute(text(f"GRANT EXECUTE ON FUNCTION public.{signature} TO {names(roles.groups)}"))
     for signature in LOGIN_FUNCTIONS:
         conn.execute(text(f"REVOKE ALL ON FUNCTION public.{signature} FROM PUBLIC"))
         conn.execute(
@@ -72,13 +92,16 @@ def grant_tables(conn: Connection, roles: ServerRoles) -> None:
         else:
             conn.execute(text(f"GRANT SELECT ({names(readable)}) ON {target} TO {everyone}"))
         rule = db_rights.rights(table)
+        # The program's computed columns are left out of what a login writes itself.
+        typed = [c for c in table_columns if c not in rule.computed]
         for privilege, permission in (
             ("INSERT", rule.insert),
             ("UPDATE", rule.update),
             ("DELETE", rule.delete),
         ):
             if groups := roles.groups_with(permission):
-                conn.execute(text(f"GRANT {privilege} ON {target} TO {names(groups)}"))
+                some = f" ({names(typed)})" if rule.computed and privilege != "DELETE" else ""
+                conn.execute(text(f"GRANT {privilege}{some} ON {target} TO {names(groups)}"))
         for permission, updatable in rule.update_columns.items():
             if groups := roles.groups_with(permission):
                 conn.execute(
@@ -87,13 +110,13 @@ def grant_tables(conn: Connection, roles: ServerRoles) -> None:
     conn.execute(text(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {everyone}"))
 
 
-def _may_case(roles: ServerRoles) -> str:
-    """SQL that says whether current_user's group holds `permission` (a text argument)."""
+def _may_case(roles: ServerRoles, who: str = "current_user") -> str:
+    """SQL that says whether `who`'s group holds `permission` (a text argument)."""
     arms = []
     for permission in Permission:
         holders = [r for r in Role if permission in ROLE_PERMISSIONS[r]]
         tests = " OR ".join(
-            f"pg_has_role(current_user, {literal(roles.group(r))}, 'MEMBER')" for r in holders
+            f"pg_has_role({who}, {literal(roles.group(r))}, 'MEMBER')" for r in holders
         )
         arms.append(f"WHEN {literal(permission.value)} THEN {tests or 'false'}")
     return f"CASE permission {' '.join(arms)} ELSE false END"
@@ -119,6 +142,32 @@ def _functions(roles: ServerRoles) -> list[str]:
         $$""",
         f"""CREATE OR REPLACE FUNCTION public.desk_may(permission text) RETURNS boolean
         LANGUAGE sql STABLE {_FIXED} AS $$ SELECT {_may_case(roles)} $$""",
+        # The same for whoever called one of the SECURITY DEFINER functions below, in
+        # which current_user is the owner: the session's login, which no client can
+        # change (SET ROLE changes current_user only).
+        f"""CREATE OR REPLACE FUNCTION public.desk_caller_agent() RETURNS integer
+        LANGUAGE sql STABLE {_FIXED} AS $$
+        SELECT id FROM public.agents WHERE login = session_user AND active $$""",
+        f"""CREATE OR REPLACE FUNCTION public.desk_caller_may(permission text) RETURNS boolean
+        LANGUAGE sql STABLE {_FIXED} AS $$ SELECT {_may_case(roles, "session_user")} $$""",
+        # The caller's agent, or an error in words if they are none or may not do it; NULL
+        # for the owner, a member of it (server-setup's user) or a superuser.
+        f"""CREATE OR REPLACE FUNCTION public.desk_caller_must(permission text, action text)
+        RETURNS integer LANGUAGE plpgsql STABLE {_FIXED} AS $$
+        DECLARE me integer;
+        BEGIN
+          IF pg_has_role(session_user, {owner}, 'MEMBER') THEN RETURN NULL; END IF;
+          me := public.desk_caller_agent();
+          IF me IS NULL THEN
+            RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
+              MESSAGE = 'This login belongs to no active agent of the desk.';
+          END IF;
+          IF NOT public.desk_caller_may(permission) THEN
+            RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
+              MESSAGE = format('You may not %s.', action);
+          END IF;
+          RETURN me;
+        END $$""",
     ]
 
 
@@ -127,8 +176,8 @@ def _row_rules(roles: ServerRoles) -> list[str]:
     ticket), FORCEd row-level security on current_user where only the row does."""
     statements = [
         # Taking a ticket from another agent (release, reassign, or a transfer that lets
-        # go of them) is a supervisor's call. The one exception is the housekeeping
-        # sweep's escalation of a breached ticket to another team, which any client runs.
+        # go of them) is a supervisor's call. The sweep's escalation of a breached ticket,
+        # which any client runs, goes through desk_escalate_ticket (as the owner).
         f"""CREATE OR REPLACE FUNCTION public.desk_guard_ticket() RETURNS trigger
         LANGUAGE plpgsql {_FIXED} AS $$
         DECLARE me integer;
@@ -153,10 +202,7 @@ def _row_rules(roles: ServerRoles) -> list[str]:
           END IF;
           IF NEW.assignee_id IS DISTINCT FROM OLD.assignee_id
              AND OLD.assignee_id IS NOT NULL AND OLD.assignee_id <> me
-             AND NOT public.desk_may('assign_others')
-             AND NOT (NEW.updated_by IS NULL AND NEW.team_id IS DISTINCT FROM OLD.team_id
-                      AND (NEW.first_response_breached_at IS NOT NULL
-                           OR NEW.resolution_breached_at IS NOT NULL)) THEN
+             AND NOT public.desk_may('assign_others') THEN
             RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
               MESSAGE = 'The ticket is assigned to another agent; a supervisor can reassign it.';
           END IF;
@@ -258,6 +304,14 @@ def _policies(roles: ServerRoles) -> list[str]:
             f"desk_add FOR INSERT TO {workers} WITH CHECK (true)",
             f"desk_own FOR UPDATE TO {workers} USING (agent_id = {me})"
             f" WITH CHECK (agent_id = {me})",
+        ],
+        # Presence: each agent's own rows (desk_prune_presence removes crashed clients').
+        "presence": [
+            f"desk_read FOR SELECT TO {everyone} USING (true)",
+            f"desk_add FOR INSERT TO {workers} WITH CHECK (agent_id = {me})",
+            f"desk_own FOR UPDATE TO {workers} USING (agent_id = {me})"
+            f" WITH CHECK (agent_id = {me})",
+            f"desk_gone FOR DELETE TO {workers} USING (agent_id = {me})",
         ],
         # Settings: admins; any agent's first run may store the desk's phone country.
         "desk_settings": [
@@ -406,4 +460,138 @@ def _login_functions(roles: ServerRoles) -> list[str]:
         """CREATE TRIGGER desk_follow_agent AFTER UPDATE OF role, active ON public.agents
         FOR EACH ROW WHEN (OLD.role IS DISTINCT FROM NEW.role OR OLD.active IS DISTINCT FROM NEW.active)
         EXECUTE FUNCTION public.desk_follow_agent()""",
+    ]
+
+
+def _program_functions() -> list[str]:
+    """SECURITY DEFINER functions for what no workstation login may write directly: the
+    clocks a recompute stores, the sweep's breach stamps and escalations, and the change
+    log's and presence's pruning. Each checks its caller and what it is asked to write."""
+    top = int(max(Priority))
+    expiry = int(EXPIRY.total_seconds())
+    return [
+        # A recompute's due times: the caller works tickets, the plan is one of the desk's,
+        # and the ticket's due time is its earliest clock. What each clock's due time is,
+        # the database cannot check: that is the program's (business hours, pauses).
+        f"""CREATE OR REPLACE FUNCTION public.desk_write_clocks(
+            ids integer[], plans integer[], firsts timestamptz[], resolutions timestamptz[],
+            dues timestamptz[], risks timestamptz[], epochs integer[]) RETURNS void
+        LANGUAGE plpgsql SECURITY DEFINER {_FIXED} AS $$
+        BEGIN
+          PERFORM public.desk_caller_must('work_tickets', 'recompute due times');
+          IF EXISTS (
+              SELECT 1 FROM unnest(plans, firsts, resolutions, dues) AS c(plan, first, res, due)
+              WHERE (c.plan IS NOT NULL
+                     AND NOT EXISTS (SELECT 1 FROM public.sla_plans p WHERE p.id = c.plan))
+                 OR c.due IS DISTINCT FROM least(c.first, c.res)) THEN
+            RAISE EXCEPTION USING ERRCODE = 'check_violation',
+              MESSAGE = 'Due times must follow a plan of the desk and its earliest clock.';
+          END IF;
+          UPDATE public.tickets t
+          SET sla_plan_id = c.plan, first_response_due_at = c.first,
+              resolution_due_at = c.res, due_at = c.due, at_risk_at = c.risk,
+              sla_epoch = c.epoch
+          FROM unnest(ids, plans, firsts, resolutions, dues, risks, epochs)
+               AS c(id, plan, first, res, due, risk, epoch)
+          WHERE t.id = c.id;
+        END $$""",
+        # A breach is stamped at the clock's stored due time, once, while the ticket is
+        # open and only when that time has passed by the server's clock too.
+        f"""CREATE OR REPLACE FUNCTION public.desk_stamp_breaches(
+            ids integer[], clock text, seen_at timestamptz) RETURNS SETOF integer
+        LANGUAGE plpgsql SECURITY DEFINER {_FIXED} AS $$
+        BEGIN
+          PERFORM public.desk_caller_must('work_tickets', 'record breaches');
+          IF clock = 'first_response' THEN
+            RETURN QUERY WITH s AS (
+              UPDATE public.tickets t SET first_response_breached_at = t.first_response_due_at
+              WHERE t.id = ANY(ids) AND t.first_response_breached_at IS NULL AND t.is_active
+                AND t.first_response_due_at < least(seen_at, statement_timestamp())
+              RETURNING t.id) SELECT s.id FROM s;
+          ELSIF clock = 'resolution' THEN
+            RETURN QUERY WITH s AS (
+              UPDATE public.tickets t SET resolution_breached_at = t.resolution_due_at
+              WHERE t.id = ANY(ids) AND t.resolution_breached_at IS NULL AND t.is_active
+                AND t.resolution_due_at < least(seen_at, statement_timestamp())
+              RETURNING t.id) SELECT s.id FROM s;
+          ELSE
+            RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
+              MESSAGE = format('%s is not a clock.', clock);
+          END IF;
+        END $$""",
+        # The sweep's escalation of a breached ticket, which any workstation runs: only
+        # what the ticket's plan says for that clock (another team, letting go of the
+        # assignee; a higher priority), only once the clock's breach is stamped. False:
+        # someone saved the ticket since `version` (the caller reports a conflict).
+        f"""CREATE OR REPLACE FUNCTION public.desk_escalate_ticket(
+            ticket integer, version integer, clock text, team integer, assignee integer,
+            priority integer, overridden boolean, changed_at timestamptz) RETURNS boolean
+        LANGUAGE plpgsql SECURITY DEFINER {_FIXED} AS $$
+        DECLARE t record; steps json;
+        BEGIN
+          PERFORM public.desk_caller_must('work_tickets', 'escalate tickets');
+          SELECT * INTO t FROM public.tickets WHERE id = ticket FOR UPDATE;
+          IF NOT FOUND OR t.version <> version THEN RETURN false; END IF;
+          IF (CASE clock WHEN 'first_response' THEN t.first_response_breached_at
+                         WHEN 'resolution' THEN t.resolution_breached_at END) IS NULL THEN
+            RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
+              MESSAGE = 'Only a ticket whose clock is breached is escalated.';
+          END IF;
+          steps := coalesce((SELECT p.escalations FROM public.sla_plans p
+                             WHERE p.id = t.sla_plan_id), '[]'::json);
+          IF team IS DISTINCT FROM t.team_id AND NOT EXISTS (
+              SELECT 1 FROM json_array_elements(steps) e
+              WHERE e->>'on' = clock AND e->>'kind' = 'move_to_team'
+                AND (e->>'team_id')::integer = team
+                AND EXISTS (SELECT 1 FROM public.teams m WHERE m.id = team AND m.active)) THEN
+            RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
+              MESSAGE = 'The ticket''s plan does not move it to that team.';
+          END IF;
+          IF assignee IS DISTINCT FROM t.assignee_id
+             AND (assignee IS NOT NULL OR team IS NOT DISTINCT FROM t.team_id) THEN
+            RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
+              MESSAGE = 'An escalation lets go of the assignee only as it moves the ticket.';
+          END IF;
+          IF (priority, overridden) IS DISTINCT FROM (t.priority, t.priority_overridden)
+             AND NOT EXISTS (
+              SELECT 1 FROM json_array_elements(steps) e
+              WHERE e->>'on' = clock AND e->>'kind' = 'raise_priority'
+                AND priority = CASE WHEN e->>'priority' IS NULL
+                                    THEN least(t.priority + 1, {top})
+                                    ELSE greatest(t.priority, (e->>'priority')::integer) END)
+          THEN
+            RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
+              MESSAGE = 'The ticket''s plan does not raise it to that priority.';
+          END IF;
+          UPDATE public.tickets SET
+            team_id = team, team_name = (SELECT m.name FROM public.teams m WHERE m.id = team),
+            assignee_id = assignee,
+            assignee_name = (SELECT a.name FROM public.agents a WHERE a.id = assignee),
+            priority = desk_escalate_ticket.priority, priority_overridden = overridden,
+            updated_at = changed_at, updated_by = NULL, version = t.version + 1
+          WHERE id = ticket;
+          RETURN true;
+        END $$""",
+        # Old changes go; the last day's stay, whatever `before` a client gives.
+        f"""CREATE OR REPLACE FUNCTION public.desk_prune_change_log(before timestamptz)
+        RETURNS integer LANGUAGE plpgsql SECURITY DEFINER {_FIXED} AS $$
+        DECLARE gone integer;
+        BEGIN
+          PERFORM public.desk_caller_must('work_tickets', 'prune the change log');
+          DELETE FROM public.change_log WHERE created_at
+            < least(before, statement_timestamp() - interval {literal(CHANGE_LOG_KEPT)});
+          GET DIAGNOSTICS gone = ROW_COUNT;
+          RETURN gone;
+        END $$""",
+        # Crashed clients' presence goes, once it has expired (others' rows are theirs).
+        f"""CREATE OR REPLACE FUNCTION public.desk_prune_presence(before timestamptz)
+        RETURNS integer LANGUAGE plpgsql SECURITY DEFINER {_FIXED} AS $$
+        DECLARE gone integer;
+        BEGIN
+          PERFORM public.desk_caller_must('work_tickets', 'prune presence');
+          DELETE FROM public.presence WHERE heartbeat_at
+            < least(before, statement_timestamp() - interval '{expiry} seconds');
+          GET DIAGNOSTICS gone = ROW_COUNT;
+          RETURN gone;
+        END $$""",
     ]

@@ -22,8 +22,9 @@ from sqlalchemy import create_engine, text
 from desk.domain import db_rights
 from desk.domain.errors import PermissionDenied
 from desk.domain.model import Availability, Priority, Role, TicketStatus
+from desk.domain.presence import Activity
 from desk.domain.sla import Clock, Escalation, EscalationKind, Targets
-from desk.services import directory, housekeeping, queries, sign_in
+from desk.services import directory, housekeeping, live, queries, sign_in
 from desk.services import sla as sla_service
 from desk.services import tickets as work
 from desk.services.intake import IntakeRequest, NewCaller, log_ticket
@@ -306,6 +307,151 @@ def test_an_agents_login_is_refused_what_the_role_may_not_do(desk: Desk):
         _refused(conn, "CREATE TABLE mine (x int)")
         _refused(conn, "ALTER TABLE tickets DISABLE TRIGGER USER")
         _refused(conn, "SET ROLE desk_admin")
+
+
+def test_an_agents_login_cannot_dress_a_move_up_as_an_escalation(desk: Desk):
+    """The sweep may move a breached ticket (any workstation runs it), but only through
+    the desk's function, which checks the breach and the plan: a plain UPDATE shaped
+    like an escalation does not let an agent release a colleague's ticket."""
+    superuser = create_engine(desk.cluster.url)
+    with superuser.begin() as conn:  # the colleague's ticket, breached as if by a sweep
+        conn.execute(
+            text("UPDATE tickets SET resolution_breached_at = now() WHERE id = :t"),
+            {"t": desk.ticket},
+        )
+    try:
+        with desk.psql("sam") as conn:
+            assert "a supervisor can reassign it" in _refused(
+                conn,
+                "UPDATE tickets SET team_id = %s, assignee_id = NULL, updated_by = NULL"
+                " WHERE id = %s",
+                desk.sysadmins,
+                desk.ticket,
+            )
+            # The stamp itself is the desk's to write, and so is a ticket's plan.
+            _refused(
+                conn,
+                "UPDATE tickets SET team_id = %s, assignee_id = NULL, updated_by = NULL,"
+                " first_response_breached_at = now() WHERE id = %s",
+                desk.sysadmins,
+                desk.mine,
+            )
+            version, mine = (
+                conn.execute("SELECT version FROM tickets WHERE id = %s", (t,)).fetchone()[0]
+                for t in (desk.ticket, desk.mine)
+            )
+            escalate = "SELECT desk_escalate_ticket(%s, %s, %s, %s, NULL, 2, false, now())"
+            # The function moves only what a plan escalates: this ticket has no plan ...
+            assert "does not move it to that team" in _refused(
+                conn, escalate, desk.ticket, version, "resolution", desk.sysadmins
+            )
+            # ... and only a breached clock's ticket.
+            assert "clock is breached" in _refused(
+                conn, escalate, desk.ticket, version, "first_response", desk.sysadmins
+            )
+            assert "clock is breached" in _refused(
+                conn, escalate, desk.mine, mine, "resolution", desk.sysadmins
+            )
+    finally:
+        with superuser.begin() as conn:
+            conn.execute(
+                text("UPDATE tickets SET resolution_breached_at = NULL WHERE id = :t"),
+                {"t": desk.ticket},
+            )
+        superuser.dispose()
+    with desk.psql("sam") as conn:  # still Olga's, where it was
+        held = conn.execute(
+            "SELECT team_id, assignee_id FROM tickets WHERE id = %s", (desk.ticket,)
+        ).fetchone()
+    assert held == (None, desk.other)
+
+
+def test_an_agents_login_cannot_write_the_clocks_or_a_due_time(desk: Desk):
+    """Due times and breach stamps are the program's: no agent's login writes them with
+    a plain UPDATE, and a due time set by hand is a supervisor's."""
+    with desk.psql("sam") as conn:
+        for column, value in (
+            ("due_at", "now() + interval '1 year'"),
+            ("resolution_due_at", "NULL"),
+            ("first_response_breached_at", "NULL"),
+            ("at_risk_at", "NULL"),
+            ("sla_plan_id", "NULL"),
+            ("sla_epoch", "0"),
+        ):
+            assert "permission denied" in _refused(
+                conn, f"UPDATE tickets SET {column} = {value} WHERE id = %s", desk.mine
+            )
+        _refused(conn, "INSERT INTO manual_dues (ticket_id, clock, set_at, due, set_by)"
+                 " VALUES (%s, 'resolution', now(), now() + interval '1 year', %s)",
+                 desk.mine, desk.agent)  # fmt: skip
+        # Through the function, a due time must be a plan's and its earliest clock.
+        write = (
+            "SELECT desk_write_clocks(ARRAY[%s], ARRAY[%s]::integer[],"
+            " ARRAY[now()], ARRAY[now() + interval '1 day'], ARRAY[%s::timestamptz],"
+            " ARRAY[NULL::timestamptz], ARRAY[0])"
+        )
+        assert "earliest clock" in _refused(conn, write, desk.mine, None, "2099-01-01T00:00Z")
+        assert "a plan of the desk" in _refused(conn, write, desk.mine, 99999, None)
+        # Breaches are stamped only when the stored clock has run out.
+        stamped = conn.execute(
+            "SELECT * FROM desk_stamp_breaches(ARRAY[%s], 'resolution', now())", (desk.mine,)
+        ).fetchall()
+        assert stamped == []
+        conn.rollback()
+    with desk.psql("sue") as conn:  # a supervisor's own "Set due time" is theirs
+        conn.execute(
+            "INSERT INTO manual_dues (ticket_id, clock, set_at, due, set_by)"
+            " VALUES (%s, 'resolution', now(), NULL, %s)",
+            (desk.mine, desk.supervisor),
+        )
+        conn.rollback()
+
+
+def test_an_agents_login_cannot_delete_the_change_log_or_others_presence(desk: Desk):
+    olga = _open(desk.url("olga.other"))
+    sam = _open(desk.url("sam"))
+    try:
+        live.set_presence(olga, desk.other, desk.ticket, Activity.REPLYING)
+        live.set_presence(sam, desk.agent, desk.ticket, Activity.VIEWING)
+        with desk.psql("sam") as conn:
+            _refused(conn, "DELETE FROM change_log")
+            _refused(conn, "UPDATE change_log SET changes = '{}'")
+            # Pruning keeps the last day's changes, whatever the client asks.
+            pruned = conn.execute("SELECT desk_prune_change_log(now() + interval '1 year')")
+            assert pruned.fetchone() == (0,)
+            # Presence: one's own rows only; others' expire and are pruned.
+            assert (
+                conn.execute("DELETE FROM presence WHERE agent_id = %s", (desk.other,)).rowcount
+                == 0
+            )
+            assert (
+                conn.execute(
+                    "UPDATE presence SET activity = 'viewing' WHERE agent_id = %s", (desk.other,)
+                ).rowcount
+                == 0
+            )
+            assert "row-level security" in _refused(
+                conn,
+                "INSERT INTO presence (client_id, ticket_id, agent_id, activity, heartbeat_at)"
+                " VALUES ('forged', %s, %s, 'replying', now())",
+                desk.ticket,
+                desk.other,
+            )
+            pruned = conn.execute("SELECT desk_prune_presence(now() + interval '1 year')")
+            assert pruned.fetchone() == (0,)
+            conn.commit()
+        # Olga is still seen replying; Sam's own presence and the prune still work.
+        [entry] = live.who_is_on(sam, [desk.ticket])[desk.ticket]
+        assert (entry.agent_id, entry.activity) == (desk.other, Activity.REPLYING)
+        assert live.heartbeat(sam) == 1
+        live.prune_change_log(sam)
+        live.clear_presence(sam, desk.agent)
+        assert [e.agent_id for e in live.who_is_on(olga, [desk.ticket]).get(desk.ticket, [])] == []
+        assert live.last_change_id(sam) > 0
+    finally:
+        live.clear_presence(olga, desk.other)
+        olga.close()
+        sam.close()
 
 
 def test_an_agents_desk_still_works_through_the_services(desk: Desk):
