@@ -705,7 +705,7 @@ def test_a_workstation_is_told_who_upgrades_an_older_desk(desk: Desk):
     from desk.domain.errors import DatabaseUnavailable
     from desk.store.migrate import HEAD, alembic_config
 
-    # One step back: the next upgrade re-runs only the last migration (this one's 0013).
+    # One step back: the next upgrade re-runs only the last migration (0016, the rights).
     before = ScriptDirectory.from_config(alembic_config()).get_revision(HEAD).down_revision
     superuser = create_engine(desk.cluster.url)
     with superuser.begin() as conn:
