@@ -233,6 +233,25 @@ def _row_rules(roles: ServerRoles) -> list[str]:
         ON public.tickets DEFERRABLE INITIALLY DEFERRED FOR EACH ROW
         WHEN (OLD.status IS DISTINCT FROM NEW.status)
         EXECUTE FUNCTION public.desk_status_needs_event()""",
+        # The first response, which stops its clock, is stamped once and only with a reply
+        # in the thread by commit (no login stops a clock, or restarts it, by hand).
+        f"""CREATE OR REPLACE FUNCTION public.desk_response_needs_reply() RETURNS trigger
+        LANGUAGE plpgsql {_FIXED} AS $$
+        BEGIN
+          IF public.desk_workstation() AND (OLD.first_responded_at IS NOT NULL OR NOT EXISTS (
+              SELECT 1 FROM public.thread_entries e
+              WHERE e.ticket_id = NEW.id AND e.kind = 'reply'))
+          THEN
+            RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
+              MESSAGE = 'A ticket''s first response is the first reply in its thread.';
+          END IF;
+          RETURN NULL;
+        END $$""",
+        "DROP TRIGGER IF EXISTS desk_response_needs_reply ON public.tickets",
+        """CREATE CONSTRAINT TRIGGER desk_response_needs_reply AFTER UPDATE OF first_responded_at
+        ON public.tickets DEFERRABLE INITIALLY DEFERRED FOR EACH ROW
+        WHEN (OLD.first_responded_at IS DISTINCT FROM NEW.first_responded_at)
+        EXECUTE FUNCTION public.desk_response_needs_reply()""",
         # History is written in one's own name (or the desk's: sweeps, the customer).
         f"""CREATE OR REPLACE FUNCTION public.desk_guard_entry() RETURNS trigger
         LANGUAGE plpgsql {_FIXED} AS $$

@@ -381,6 +381,13 @@ def test_an_agents_login_cannot_write_the_clocks_or_a_due_time(desk: Desk):
             assert "permission denied" in _refused(
                 conn, f"UPDATE tickets SET {column} = {value} WHERE id = %s", desk.mine
             )
+        # Nor stop the first-response clock without replying, or start it again.
+        assert "first reply in its thread" in _refused(
+            conn, "UPDATE tickets SET first_responded_at = now() WHERE id = %s", desk.mine
+        )
+        assert "first reply in its thread" in _refused(
+            conn, "UPDATE tickets SET first_responded_at = NULL WHERE id = %s", desk.ticket
+        )
         _refused(conn, "INSERT INTO manual_dues (ticket_id, clock, set_at, due, set_by)"
                  " VALUES (%s, 'resolution', now(), now() + interval '1 year', %s)",
                  desk.mine, desk.agent)  # fmt: skip
