@@ -33,6 +33,8 @@ PROGRAM_FUNCTIONS = (
     "desk_prune_change_log(timestamptz)",
     "desk_prune_presence(timestamptz)",
 )
+#: The desk setting that counts plan and calendar edits (desk.services.clocks.EPOCH).
+EPOCH_SETTING = "sla_epoch"
 #: What a prune keeps whatever a client asks: a day of changes, presence until it expires.
 CHANGE_LOG_KEPT = "1 day"
 
@@ -490,8 +492,10 @@ def _program_functions() -> list[str]:
     expiry = int(EXPIRY.total_seconds())
     return [
         # A recompute's due times: the caller works tickets, the plan is one of the desk's,
-        # and the ticket's due time is its earliest clock. What each clock's due time is,
-        # the database cannot check: that is the program's (business hours, pauses).
+        # the ticket's due time is its earliest clock, and the recompute's epoch is not
+        # ahead of the desk's (so the next plan edit's recompute reaches the ticket). What
+        # each clock's due time is, the database cannot check: that is the program's
+        # (business hours, pauses, due times set by hand).
         f"""CREATE OR REPLACE FUNCTION public.desk_write_clocks(
             ids integer[], plans integer[], firsts timestamptz[], resolutions timestamptz[],
             dues timestamptz[], risks timestamptz[], epochs integer[]) RETURNS void
@@ -499,12 +503,18 @@ def _program_functions() -> list[str]:
         BEGIN
           PERFORM public.desk_caller_must('work_tickets', 'recompute due times');
           IF EXISTS (
-              SELECT 1 FROM unnest(plans, firsts, resolutions, dues) AS c(plan, first, res, due)
+              SELECT 1 FROM unnest(plans, firsts, resolutions, dues, epochs)
+                            AS c(plan, first, res, due, epoch)
               WHERE (c.plan IS NOT NULL
                      AND NOT EXISTS (SELECT 1 FROM public.sla_plans p WHERE p.id = c.plan))
-                 OR c.due IS DISTINCT FROM least(c.first, c.res)) THEN
+                 OR c.due IS DISTINCT FROM least(c.first, c.res)
+                 OR c.epoch > coalesce((SELECT CASE WHEN s.value ~ '^[0-9]+$'
+                                                    THEN s.value::integer END
+                                        FROM public.desk_settings s
+                                        WHERE s.key = {literal(EPOCH_SETTING)}), 0)) THEN
             RAISE EXCEPTION USING ERRCODE = 'check_violation',
-              MESSAGE = 'Due times must follow a plan of the desk and its earliest clock.';
+              MESSAGE = 'Due times must follow a plan of the desk, its earliest clock and '
+                        'the desk''s recompute.';
           END IF;
           UPDATE public.tickets t
           SET sla_plan_id = c.plan, first_response_due_at = c.first,

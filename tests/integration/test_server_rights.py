@@ -391,14 +391,24 @@ def test_an_agents_login_cannot_write_the_clocks_or_a_due_time(desk: Desk):
         _refused(conn, "INSERT INTO manual_dues (ticket_id, clock, set_at, due, set_by)"
                  " VALUES (%s, 'resolution', now(), now() + interval '1 year', %s)",
                  desk.mine, desk.agent)  # fmt: skip
-        # Through the function, a due time must be a plan's and its earliest clock.
-        write = (
-            "SELECT desk_write_clocks(ARRAY[%s], ARRAY[%s]::integer[],"
-            " ARRAY[now()], ARRAY[now() + interval '1 day'], ARRAY[%s::timestamptz],"
-            " ARRAY[NULL::timestamptz], ARRAY[0])"
-        )
-        assert "earliest clock" in _refused(conn, write, desk.mine, None, "2099-01-01T00:00Z")
-        assert "a plan of the desk" in _refused(conn, write, desk.mine, 99999, None)
+
+        # Through the function, a due time must be a plan's, its earliest clock's, and of
+        # the desk's recompute; each wrong in one way only (the right one is taken).
+        def write(plan: str = "NULL", due: str = "now()", epoch: str = "0") -> str:
+            return (
+                f"SELECT desk_write_clocks(ARRAY[%s], ARRAY[{plan}]::integer[], ARRAY[now()],"
+                f" ARRAY[now() + interval '1 day'], ARRAY[{due}]::timestamptz[],"
+                f" ARRAY[NULL::timestamptz], ARRAY[{epoch}])"
+            )
+
+        with conn.transaction(force_rollback=True):
+            conn.execute(write(), (desk.mine,))
+        for wrong in (
+            write(due="'2099-01-01T00:00Z'"),
+            write(plan="99999"),
+            write(epoch="1000000"),
+        ):
+            assert "Due times must follow" in _refused(conn, wrong, desk.mine)
         # Breaches are stamped only when the stored clock has run out.
         stamped = conn.execute(
             "SELECT * FROM desk_stamp_breaches(ARRAY[%s], 'resolution', now())", (desk.mine,)
@@ -629,6 +639,7 @@ def test_an_agents_workstation_sweeps_breaches_escalations_and_auto_close(desk: 
             boss, desk.admin, "London office", "Europe/London", WEEKDAYS_9_TO_5
         )
         escalate = (
+            Escalation(Clock.FIRST_RESPONSE, EscalationKind.RAISE_PRIORITY),
             Escalation(Clock.FIRST_RESPONSE, EscalationKind.MOVE_TO_TEAM, team_id=desk.sysadmins),
         )
         plan = sla_service.create_plan(
@@ -655,8 +666,10 @@ def test_an_agents_workstation_sweeps_breaches_escalations_and_auto_close(desk: 
         clock.now = at(30, 10, 5)
         result = housekeeping.sweep(sam, "sams-pc", release=True)
         assert result.breaches == ((late.id, Clock.FIRST_RESPONSE),)
+        # Sam's own login escalated Olga's ticket, through the desk's function.
         escalated = queries.get_ticket(sam, late.id).ticket
         assert (escalated.team_id, escalated.assignee_id) == (desk.sysadmins, None)
+        assert escalated.priority == late.priority + 1
         # Olga hears of it and marks it read; Sam cannot mark Olga's notices.
         assert sla_service.mark_notifications_read(sam, desk.agent) == 0
         assert sla_service.unread_notifications(olga, desk.other) == 1
