@@ -6,11 +6,12 @@ from __future__ import annotations
 from sqlalchemy import Connection, text
 
 from desk.domain import db_rights
-from desk.domain.model import Priority, Role
+from desk.domain.model import ACTIVE_STATUSES, Priority, Role
 from desk.domain.permissions import ROLE_PERMISSIONS, Permission
 from desk.domain.presence import EXPIRY
 
 from .server_roles import PREFIX_SETTING, ServerRoles, literal, names, quoted
+from .types import STATUS_CODES
 
 #: A SCRAM verifier as libpq computes it: what the login functions take, never a password.
 SCRAM_PREFIX = "SCRAM-SHA-256$"
@@ -176,6 +177,7 @@ def _functions(roles: ServerRoles) -> list[str]:
 def _row_rules(roles: ServerRoles) -> list[str]:
     """Rules that depend on the row: triggers where the old row matters (who held the
     ticket), FORCEd row-level security on current_user where only the row does."""
+    active = ", ".join(str(STATUS_CODES[status]) for status in sorted(ACTIVE_STATUSES))
     statements = [
         # Taking a ticket from another agent (release, reassign, or a transfer that lets
         # go of them) is a supervisor's call. The sweep's escalation of a breached ticket,
@@ -190,12 +192,28 @@ def _row_rules(roles: ServerRoles) -> list[str]:
             RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
               MESSAGE = 'This login belongs to no active agent of the desk.';
           END IF;
+          -- Whether a ticket sits in the working queues (and the sweep's walks) is its
+          -- status's to say, not a login's.
+          IF NEW.is_active IS DISTINCT FROM (NEW.status IN ({active})) THEN
+            RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
+              MESSAGE = 'Whether a ticket is open follows its status.';
+          END IF;
           IF TG_OP = 'INSERT' THEN
             IF NEW.created_by IS DISTINCT FROM me AND NEW.created_by IS NOT NULL THEN
               RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
                 MESSAGE = 'A ticket can only be logged in your own name.';
             END IF;
             RETURN NEW;
+          END IF;
+          -- What a resolve, close or reopen records changes with the status only (and so
+          -- with a new version and its event, below).
+          IF NEW.status IS NOT DISTINCT FROM OLD.status
+             AND (NEW.resolved_at, NEW.closed_at, NEW.reopen_count, NEW.resolution_note,
+                  NEW.csat)
+                 IS DISTINCT FROM (OLD.resolved_at, OLD.closed_at, OLD.reopen_count,
+                  OLD.resolution_note, OLD.csat) THEN
+            RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
+              MESSAGE = 'A resolution, closure or reopening is recorded with its status change.';
           END IF;
           IF NEW.updated_by IS NOT NULL AND NEW.updated_by IS DISTINCT FROM OLD.updated_by
              AND NEW.updated_by <> me THEN

@@ -252,7 +252,8 @@ def test_an_agents_login_is_refused_what_the_role_may_not_do(desk: Desk):
         _refused(conn, "UPDATE tickets SET status = 5 WHERE id = %s", desk.mine)
         assert "recorded in the ticket's thread" in _refused(
             conn,
-            "UPDATE tickets SET status = 5, version = version + 1 WHERE id = %s",
+            "UPDATE tickets SET status = 5, is_active = false, closed_at = now(),"
+            " version = version + 1 WHERE id = %s",
             desk.mine,
         )
         # Read password hashes.
@@ -380,6 +381,15 @@ def test_an_agents_login_cannot_write_the_clocks_or_a_due_time(desk: Desk):
         ):
             assert "permission denied" in _refused(
                 conn, f"UPDATE tickets SET {column} = {value} WHERE id = %s", desk.mine
+            )
+        # Nor take an open ticket out of the queues and the sweep's sight, or stamp a
+        # resolution, closure or reopening without its status change.
+        assert "follows its status" in _refused(
+            conn, "UPDATE tickets SET is_active = false WHERE id = %s", desk.mine
+        )
+        for change in ("resolved_at = now()", "reopen_count = 7", "csat = 5"):
+            assert "with its status change" in _refused(
+                conn, f"UPDATE tickets SET {change} WHERE id = %s", desk.mine
             )
         # Nor stop the first-response clock without replying, or start it again.
         assert "first reply in its thread" in _refused(
