@@ -34,8 +34,10 @@ PROGRAM_FUNCTIONS = (
     "desk_prune_change_log(timestamptz)",
     "desk_prune_presence(timestamptz)",
 )
-#: The desk setting that counts plan and calendar edits (desk.services.clocks.EPOCH).
+#: The desk settings that count plan and calendar edits and name the default plan
+#: (desk.services.clocks.EPOCH and DEFAULT_PLAN).
 EPOCH_SETTING = "sla_epoch"
+DEFAULT_PLAN_SETTING = "sla_default_plan"
 #: What a prune keeps whatever a client asks: a day of changes, presence until it expires.
 CHANGE_LOG_KEPT = "1 day"
 
@@ -584,8 +586,24 @@ def _program_functions() -> list[str]:
             RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
               MESSAGE = 'Only a ticket whose clock is breached is escalated.';
           END IF;
-          steps := coalesce((SELECT p.escalations FROM public.sla_plans p
-                             WHERE p.id = t.sla_plan_id), '[]'::json);
+          -- The plan of the ticket's help topic, else of its nearest parent's, else the
+          -- desk's default (desk.domain.sla.choose_plan): not the stored sla_plan_id,
+          -- which a recompute writes.
+          steps := coalesce((
+            WITH RECURSIVE up(topic, depth) AS (
+              SELECT t.category_id, 0 WHERE t.category_id IS NOT NULL
+              UNION ALL
+              SELECT c.parent_id, up.depth + 1 FROM up
+              JOIN public.categories c ON c.id = up.topic
+              WHERE c.parent_id IS NOT NULL AND up.depth < 100)
+            SELECT p.escalations FROM (
+              SELECT tp.plan_id, up.depth FROM up
+              JOIN public.topic_plans tp ON tp.category_id = up.topic
+              UNION ALL
+              SELECT s.value::integer, 1000 FROM public.desk_settings s
+              WHERE s.key = {literal(DEFAULT_PLAN_SETTING)} AND s.value ~ '^[0-9]+$') chosen
+            JOIN public.sla_plans p ON p.id = chosen.plan_id
+            ORDER BY chosen.depth LIMIT 1), '[]'::json);
           IF team IS DISTINCT FROM t.team_id AND NOT EXISTS (
               SELECT 1 FROM json_array_elements(steps) e
               WHERE e->>'on' = clock AND e->>'kind' = 'move_to_team'

@@ -342,7 +342,7 @@ def test_an_agents_login_cannot_dress_a_move_up_as_an_escalation(desk: Desk):
                 for t in (desk.ticket, desk.mine)
             )
             escalate = "SELECT desk_escalate_ticket(%s, %s, %s, %s, NULL, 2, false, now())"
-            # The function moves only what a plan escalates: this ticket has no plan ...
+            # The function moves a ticket only as its plan escalates that clock ...
             assert "does not move it to that team" in _refused(
                 conn, escalate, desk.ticket, version, "resolution", desk.sysadmins
             )
