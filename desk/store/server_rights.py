@@ -25,7 +25,8 @@ LOGIN_FUNCTIONS = (
 
 
 #: What the program computes or tidies, written as the owner after checking the caller
-#: (desk.store.guarded calls them): every workstation group may call them.
+#: (the store calls them where desk.store.server_roles.guarded says): every workstation
+#: group may call them.
 PROGRAM_FUNCTIONS = (
     "desk_write_clocks(integer[], integer[], timestamptz[], timestamptz[], timestamptz[],"
     " timestamptz[], integer[])",
