@@ -29,12 +29,28 @@ class TableRights:
     delete: Permission | None = None
     #: Columns a narrower permission may update (the rest need `update`).
     update_columns: dict[Permission, tuple[str, ...]] = field(default_factory=dict)
+    #: Columns the program computes (due times, SLA stamps): `update` and `insert` leave
+    #: them out, and only the desk's own functions write them (desk.store.server_rights).
+    computed: tuple[str, ...] = ()
 
     @property
     def append_only(self) -> bool:
         nothing_changes = self.update is None and self.delete is None and not self.update_columns
         return self.insert is not None and nothing_changes
 
+
+#: What the program computes on a ticket and no one types: the SLA clocks' due times, the
+#: plan they follow, the recompute's epoch and the sweep's breach stamps.
+TICKET_CLOCKS = (
+    "due_at",
+    "sla_plan_id",
+    "sla_epoch",
+    "first_response_due_at",
+    "resolution_due_at",
+    "at_risk_at",
+    "first_response_breached_at",
+    "resolution_breached_at",
+)
 
 #: Desk's directory and configuration: admins only.
 _ADMIN_TABLE = TableRights(insert=M, update=M, delete=M)
@@ -69,14 +85,18 @@ TABLES: dict[str, TableRights] = {
     "desk_settings": TableRights(insert=W, update=M, delete=M),
     "customers": TableRights(insert=W, update=W),
     "customer_terms": TableRights(insert=W, update=W, delete=W),
-    # Who may take whose ticket is decided per row, by a trigger (desk.store.server_roles).
-    "tickets": TableRights(insert=W, update=W),
+    # Who may take whose ticket is decided per row, by a trigger (desk.store.server_rights).
+    # The clocks are the program's: written through functions that check who calls them.
+    "tickets": TableRights(insert=W, update=W, computed=TICKET_CLOCKS),
     # History: appended, never rewritten.
     "thread_entries": TableRights(insert=W),
     "manual_dues": TableRights(insert=S),
     # Kept by every client as it works: the change feed, presence, the sweep's lease,
     # routing's round-robin cursor, the search's word list, notices (read: own rows).
-    "change_log": TableRights(insert=W, delete=W),
+    # The change log is appended; old rows go only through desk_prune_change_log, which
+    # keeps the last day whatever a client asks. Presence rows are each agent's own (a
+    # FORCEd row policy); a crashed client's go through desk_prune_presence.
+    "change_log": TableRights(insert=W),
     "presence": TableRights(insert=W, update=W, delete=W),
     "housekeeping_leases": TableRights(insert=W, update=W),
     "routing_cursors": TableRights(insert=W, update=W),

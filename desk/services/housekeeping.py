@@ -156,7 +156,7 @@ def _breaches(
             continue
         current = uow.tickets.get(ticket_id, for_update=True)  # as escalated a moment ago
         try:
-            saved = _escalate(uow, current, plan.escalations_on(clock), now)
+            saved = _escalate(uow, current, clock, plan.escalations_on(clock), now)
         except DeskError as exc:  # a team gone since the plan named it: the breach stands
             problems.append(f"{current.number}: {exc.message}")
             continue
@@ -166,7 +166,7 @@ def _breaches(
     return recorded, escalated
 
 
-def _escalate(uow: SqlUnitOfWork, ticket, escalations, now: datetime):
+def _escalate(uow: SqlUnitOfWork, ticket, clock: Clock, escalations, now: datetime):
     change = Change(ticket)
     for escalation in escalations:
         current = change.ticket
@@ -190,7 +190,11 @@ def _escalate(uow: SqlUnitOfWork, ticket, escalations, now: datetime):
             )
     if change.ticket == ticket:
         return ticket
-    return record(uow, ticket, change, None, author_name=HOUSEKEEPING.name)
+    # Saved as the breach's escalation: on a guarded server the database checks that the
+    # clock is breached and the plan says so (no agent's login may move a colleague's
+    # ticket otherwise).
+    saved = uow.tickets.save(change.ticket, bump=bool(change.events), escalating=clock)
+    return record(uow, saved, Change(saved, change.events), None, author_name=HOUSEKEEPING.name)
 
 
 def _auto_close(uow: SqlUnitOfWork, now: datetime, problems: list[str]) -> list[int]:

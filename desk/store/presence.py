@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, delete, insert, select, text, update
 
 from desk.domain.changes import ChangeRecorder
 from desk.domain.presence import Activity, PresenceEntry
 
 from .schema import agents, presence
+from .server_roles import guarded
 
 
 class PresenceRepository:
@@ -90,5 +91,11 @@ class PresenceRepository:
         ]
 
     def prune(self, before: datetime) -> int:
-        """Forget every client's entries not renewed since `before` (crashed clients)."""
+        """Forget every client's entries not renewed since `before` (crashed clients).
+        On a guarded server each login may delete only its own rows: the others' go
+        through desk_prune_presence, and only once expired."""
+        if guarded(self._conn):
+            return self._conn.execute(
+                text("SELECT public.desk_prune_presence(:before)"), {"before": before}
+            ).scalar_one()
         return self._conn.execute(delete(presence).where(presence.c.heartbeat_at < before)).rowcount

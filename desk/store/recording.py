@@ -59,8 +59,8 @@ class RecordingTicketRepository(TicketRepository):
         self._seen[added.id] = added
         return added
 
-    def save(self, ticket: Ticket, *, bump: bool = True) -> Ticket:
-        saved = super().save(ticket, bump=bump)
+    def save(self, ticket: Ticket, *, bump: bool = True, escalating: Clock | None = None) -> Ticket:
+        saved = super().save(ticket, bump=bump, escalating=escalating)
         assert saved.id is not None
         before = self._seen.get(saved.id)
         self._changes.ticket(saved.id, saved.version)

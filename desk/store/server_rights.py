@@ -6,10 +6,12 @@ from __future__ import annotations
 from sqlalchemy import Connection, text
 
 from desk.domain import db_rights
-from desk.domain.model import Role
+from desk.domain.model import ACTIVE_STATUSES, Priority, Role
 from desk.domain.permissions import ROLE_PERMISSIONS, Permission
+from desk.domain.presence import EXPIRY
 
 from .server_roles import PREFIX_SETTING, ServerRoles, literal, names, quoted
+from .types import STATUS_CODES
 
 #: A SCRAM verifier as libpq computes it: what the login functions take, never a password.
 SCRAM_PREFIX = "SCRAM-SHA-256$"
@@ -20,6 +22,25 @@ LOGIN_FUNCTIONS = (
     "desk_sync_login(text)",
     "desk_set_login_password(text, text)",
 )
+
+
+#: What the program computes or tidies, written as the owner after checking the caller
+#: (the store calls them where desk.store.server_roles.guarded says): every workstation
+#: group may call them.
+PROGRAM_FUNCTIONS = (
+    "desk_write_clocks(integer[], integer[], timestamptz[], timestamptz[], timestamptz[],"
+    " timestamptz[], integer[])",
+    "desk_stamp_breaches(integer[], text, timestamptz)",
+    "desk_escalate_ticket(integer, integer, text, integer, integer, integer, boolean, timestamptz)",
+    "desk_prune_change_log(timestamptz)",
+    "desk_prune_presence(timestamptz)",
+)
+#: The desk settings that count plan and calendar edits and name the default plan
+#: (desk.services.clocks.EPOCH and DEFAULT_PLAN).
+EPOCH_SETTING = "sla_epoch"
+DEFAULT_PLAN_SETTING = "sla_default_plan"
+#: What a prune keeps whatever a client asks: a day of changes, presence until it expires.
+CHANGE_LOG_KEPT = "1 day"
 
 
 def install(conn: Connection, roles: ServerRoles) -> None:
@@ -39,6 +60,11 @@ def install(conn: Connection, roles: ServerRoles) -> None:
         conn.execute(text(statement))
     for statement in _login_functions(roles):
         conn.execute(text(statement))
+    for statement in _program_functions():
+        conn.execute(text(statement))
+    for signature in PROGRAM_FUNCTIONS:
+        conn.execute(text(f"REVOKE ALL ON FUNCTION public.{signature} FROM PUBLIC"))
+        conn.execute(text(f"GRANT EXECUTE ON FUNCTION public.{signature} TO {names(roles.groups)}"))
     for signature in LOGIN_FUNCTIONS:
         conn.execute(text(f"REVOKE ALL ON FUNCTION public.{signature} FROM PUBLIC"))
         conn.execute(
@@ -72,13 +98,16 @@ def grant_tables(conn: Connection, roles: ServerRoles) -> None:
         else:
             conn.execute(text(f"GRANT SELECT ({names(readable)}) ON {target} TO {everyone}"))
         rule = db_rights.rights(table)
+        # The program's computed columns are left out of what a login writes itself.
+        typed = [c for c in table_columns if c not in rule.computed]
         for privilege, permission in (
             ("INSERT", rule.insert),
             ("UPDATE", rule.update),
             ("DELETE", rule.delete),
         ):
             if groups := roles.groups_with(permission):
-                conn.execute(text(f"GRANT {privilege} ON {target} TO {names(groups)}"))
+                some = f" ({names(typed)})" if rule.computed and privilege != "DELETE" else ""
+                conn.execute(text(f"GRANT {privilege}{some} ON {target} TO {names(groups)}"))
         for permission, updatable in rule.update_columns.items():
             if groups := roles.groups_with(permission):
                 conn.execute(
@@ -87,13 +116,13 @@ def grant_tables(conn: Connection, roles: ServerRoles) -> None:
     conn.execute(text(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {everyone}"))
 
 
-def _may_case(roles: ServerRoles) -> str:
-    """SQL that says whether current_user's group holds `permission` (a text argument)."""
+def _may_case(roles: ServerRoles, who: str = "current_user") -> str:
+    """SQL that says whether `who`'s group holds `permission` (a text argument)."""
     arms = []
     for permission in Permission:
         holders = [r for r in Role if permission in ROLE_PERMISSIONS[r]]
         tests = " OR ".join(
-            f"pg_has_role(current_user, {literal(roles.group(r))}, 'MEMBER')" for r in holders
+            f"pg_has_role({who}, {literal(roles.group(r))}, 'MEMBER')" for r in holders
         )
         arms.append(f"WHEN {literal(permission.value)} THEN {tests or 'false'}")
     return f"CASE permission {' '.join(arms)} ELSE false END"
@@ -119,16 +148,43 @@ def _functions(roles: ServerRoles) -> list[str]:
         $$""",
         f"""CREATE OR REPLACE FUNCTION public.desk_may(permission text) RETURNS boolean
         LANGUAGE sql STABLE {_FIXED} AS $$ SELECT {_may_case(roles)} $$""",
+        # The same for whoever called one of the SECURITY DEFINER functions below, in
+        # which current_user is the owner: the session's login, which no client can
+        # change (SET ROLE changes current_user only).
+        f"""CREATE OR REPLACE FUNCTION public.desk_caller_agent() RETURNS integer
+        LANGUAGE sql STABLE {_FIXED} AS $$
+        SELECT id FROM public.agents WHERE login = session_user AND active $$""",
+        f"""CREATE OR REPLACE FUNCTION public.desk_caller_may(permission text) RETURNS boolean
+        LANGUAGE sql STABLE {_FIXED} AS $$ SELECT {_may_case(roles, "session_user")} $$""",
+        # The caller's agent, or an error in words if they are none or may not do it; NULL
+        # for the owner, a member of it (server-setup's user) or a superuser.
+        f"""CREATE OR REPLACE FUNCTION public.desk_caller_must(permission text, action text)
+        RETURNS integer LANGUAGE plpgsql STABLE {_FIXED} AS $$
+        DECLARE me integer;
+        BEGIN
+          IF pg_has_role(session_user, {owner}, 'MEMBER') THEN RETURN NULL; END IF;
+          me := public.desk_caller_agent();
+          IF me IS NULL THEN
+            RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
+              MESSAGE = 'This login belongs to no active agent of the desk.';
+          END IF;
+          IF NOT public.desk_caller_may(permission) THEN
+            RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
+              MESSAGE = format('You may not %s.', action);
+          END IF;
+          RETURN me;
+        END $$""",
     ]
 
 
 def _row_rules(roles: ServerRoles) -> list[str]:
     """Rules that depend on the row: triggers where the old row matters (who held the
     ticket), FORCEd row-level security on current_user where only the row does."""
+    active = ", ".join(str(STATUS_CODES[status]) for status in sorted(ACTIVE_STATUSES))
     statements = [
         # Taking a ticket from another agent (release, reassign, or a transfer that lets
-        # go of them) is a supervisor's call. The one exception is the housekeeping
-        # sweep's escalation of a breached ticket to another team, which any client runs.
+        # go of them) is a supervisor's call. The sweep's escalation of a breached ticket,
+        # which any client runs, goes through desk_escalate_ticket (as the owner).
         f"""CREATE OR REPLACE FUNCTION public.desk_guard_ticket() RETURNS trigger
         LANGUAGE plpgsql {_FIXED} AS $$
         DECLARE me integer;
@@ -139,12 +195,28 @@ def _row_rules(roles: ServerRoles) -> list[str]:
             RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
               MESSAGE = 'This login belongs to no active agent of the desk.';
           END IF;
+          -- Whether a ticket sits in the working queues (and the sweep's walks) is its
+          -- status's to say, not a login's.
+          IF NEW.is_active IS DISTINCT FROM (NEW.status IN ({active})) THEN
+            RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
+              MESSAGE = 'Whether a ticket is open follows its status.';
+          END IF;
           IF TG_OP = 'INSERT' THEN
             IF NEW.created_by IS DISTINCT FROM me AND NEW.created_by IS NOT NULL THEN
               RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
                 MESSAGE = 'A ticket can only be logged in your own name.';
             END IF;
             RETURN NEW;
+          END IF;
+          -- What a resolve, close or reopen records changes with the status only (and so
+          -- with a new version and its event, below).
+          IF NEW.status IS NOT DISTINCT FROM OLD.status
+             AND (NEW.resolved_at, NEW.closed_at, NEW.reopen_count, NEW.resolution_note,
+                  NEW.csat)
+                 IS DISTINCT FROM (OLD.resolved_at, OLD.closed_at, OLD.reopen_count,
+                  OLD.resolution_note, OLD.csat) THEN
+            RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
+              MESSAGE = 'A resolution, closure or reopening is recorded with its status change.';
           END IF;
           IF NEW.updated_by IS NOT NULL AND NEW.updated_by IS DISTINCT FROM OLD.updated_by
              AND NEW.updated_by <> me THEN
@@ -153,10 +225,7 @@ def _row_rules(roles: ServerRoles) -> list[str]:
           END IF;
           IF NEW.assignee_id IS DISTINCT FROM OLD.assignee_id
              AND OLD.assignee_id IS NOT NULL AND OLD.assignee_id <> me
-             AND NOT public.desk_may('assign_others')
-             AND NOT (NEW.updated_by IS NULL AND NEW.team_id IS DISTINCT FROM OLD.team_id
-                      AND (NEW.first_response_breached_at IS NOT NULL
-                           OR NEW.resolution_breached_at IS NOT NULL)) THEN
+             AND NOT public.desk_may('assign_others') THEN
             RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
               MESSAGE = 'The ticket is assigned to another agent; a supervisor can reassign it.';
           END IF;
@@ -187,6 +256,25 @@ def _row_rules(roles: ServerRoles) -> list[str]:
         ON public.tickets DEFERRABLE INITIALLY DEFERRED FOR EACH ROW
         WHEN (OLD.status IS DISTINCT FROM NEW.status)
         EXECUTE FUNCTION public.desk_status_needs_event()""",
+        # The first response, which stops its clock, is stamped once and only with a reply
+        # in the thread by commit (no login stops a clock, or restarts it, by hand).
+        f"""CREATE OR REPLACE FUNCTION public.desk_response_needs_reply() RETURNS trigger
+        LANGUAGE plpgsql {_FIXED} AS $$
+        BEGIN
+          IF public.desk_workstation() AND (OLD.first_responded_at IS NOT NULL OR NOT EXISTS (
+              SELECT 1 FROM public.thread_entries e
+              WHERE e.ticket_id = NEW.id AND e.kind = 'reply'))
+          THEN
+            RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
+              MESSAGE = 'A ticket''s first response is the first reply in its thread.';
+          END IF;
+          RETURN NULL;
+        END $$""",
+        "DROP TRIGGER IF EXISTS desk_response_needs_reply ON public.tickets",
+        """CREATE CONSTRAINT TRIGGER desk_response_needs_reply AFTER UPDATE OF first_responded_at
+        ON public.tickets DEFERRABLE INITIALLY DEFERRED FOR EACH ROW
+        WHEN (OLD.first_responded_at IS DISTINCT FROM NEW.first_responded_at)
+        EXECUTE FUNCTION public.desk_response_needs_reply()""",
         # History is written in one's own name (or the desk's: sweeps, the customer).
         f"""CREATE OR REPLACE FUNCTION public.desk_guard_entry() RETURNS trigger
         LANGUAGE plpgsql {_FIXED} AS $$
@@ -258,6 +346,14 @@ def _policies(roles: ServerRoles) -> list[str]:
             f"desk_add FOR INSERT TO {workers} WITH CHECK (true)",
             f"desk_own FOR UPDATE TO {workers} USING (agent_id = {me})"
             f" WITH CHECK (agent_id = {me})",
+        ],
+        # Presence: each agent's own rows (desk_prune_presence removes crashed clients').
+        "presence": [
+            f"desk_read FOR SELECT TO {everyone} USING (true)",
+            f"desk_add FOR INSERT TO {workers} WITH CHECK (agent_id = {me})",
+            f"desk_own FOR UPDATE TO {workers} USING (agent_id = {me})"
+            f" WITH CHECK (agent_id = {me})",
+            f"desk_gone FOR DELETE TO {workers} USING (agent_id = {me})",
         ],
         # Settings: admins; any agent's first run may store the desk's phone country.
         "desk_settings": [
@@ -406,4 +502,162 @@ def _login_functions(roles: ServerRoles) -> list[str]:
         """CREATE TRIGGER desk_follow_agent AFTER UPDATE OF role, active ON public.agents
         FOR EACH ROW WHEN (OLD.role IS DISTINCT FROM NEW.role OR OLD.active IS DISTINCT FROM NEW.active)
         EXECUTE FUNCTION public.desk_follow_agent()""",
+    ]
+
+
+def _program_functions() -> list[str]:
+    """SECURITY DEFINER functions for what no workstation login may write directly: the
+    clocks a recompute stores, the sweep's breach stamps and escalations, and the change
+    log's and presence's pruning. Each checks its caller and what it is asked to write."""
+    top = int(max(Priority))
+    expiry = int(EXPIRY.total_seconds())
+    return [
+        # A recompute's due times: the caller works tickets, the plan is one of the desk's,
+        # the ticket's due time is its earliest clock, and the recompute's epoch is not
+        # ahead of the desk's (so the next plan edit's recompute reaches the ticket). What
+        # each clock's due time is, the database cannot check: that is the program's
+        # (business hours, pauses, due times set by hand).
+        f"""CREATE OR REPLACE FUNCTION public.desk_write_clocks(
+            ids integer[], plans integer[], firsts timestamptz[], resolutions timestamptz[],
+            dues timestamptz[], risks timestamptz[], epochs integer[]) RETURNS void
+        LANGUAGE plpgsql SECURITY DEFINER {_FIXED} AS $$
+        BEGIN
+          PERFORM public.desk_caller_must('work_tickets', 'recompute due times');
+          IF EXISTS (
+              SELECT 1 FROM unnest(plans, firsts, resolutions, dues, epochs)
+                            AS c(plan, first, res, due, epoch)
+              WHERE (c.plan IS NOT NULL
+                     AND NOT EXISTS (SELECT 1 FROM public.sla_plans p WHERE p.id = c.plan))
+                 OR c.due IS DISTINCT FROM least(c.first, c.res)
+                 OR c.epoch > coalesce((SELECT CASE WHEN s.value ~ '^[0-9]+$'
+                                                    THEN s.value::integer END
+                                        FROM public.desk_settings s
+                                        WHERE s.key = {literal(EPOCH_SETTING)}), 0)) THEN
+            RAISE EXCEPTION USING ERRCODE = 'check_violation',
+              MESSAGE = 'Due times must follow a plan of the desk, its earliest clock and '
+                        'the desk''s recompute.';
+          END IF;
+          UPDATE public.tickets t
+          SET sla_plan_id = c.plan, first_response_due_at = c.first,
+              resolution_due_at = c.res, due_at = c.due, at_risk_at = c.risk,
+              sla_epoch = c.epoch
+          FROM unnest(ids, plans, firsts, resolutions, dues, risks, epochs)
+               AS c(id, plan, first, res, due, risk, epoch)
+          WHERE t.id = c.id;
+        END $$""",
+        # A breach is stamped at the clock's stored due time, once, while the ticket is
+        # open and only when that time has passed by the server's clock too.
+        f"""CREATE OR REPLACE FUNCTION public.desk_stamp_breaches(
+            ids integer[], clock text, seen_at timestamptz) RETURNS SETOF integer
+        LANGUAGE plpgsql SECURITY DEFINER {_FIXED} AS $$
+        BEGIN
+          PERFORM public.desk_caller_must('work_tickets', 'record breaches');
+          IF clock = 'first_response' THEN
+            RETURN QUERY WITH s AS (
+              UPDATE public.tickets t SET first_response_breached_at = t.first_response_due_at
+              WHERE t.id = ANY(ids) AND t.first_response_breached_at IS NULL AND t.is_active
+                AND t.first_response_due_at < least(seen_at, statement_timestamp())
+              RETURNING t.id) SELECT s.id FROM s;
+          ELSIF clock = 'resolution' THEN
+            RETURN QUERY WITH s AS (
+              UPDATE public.tickets t SET resolution_breached_at = t.resolution_due_at
+              WHERE t.id = ANY(ids) AND t.resolution_breached_at IS NULL AND t.is_active
+                AND t.resolution_due_at < least(seen_at, statement_timestamp())
+              RETURNING t.id) SELECT s.id FROM s;
+          ELSE
+            RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
+              MESSAGE = format('%s is not a clock.', clock);
+          END IF;
+        END $$""",
+        # The sweep's escalation of a breached ticket, which any workstation runs: only
+        # what the ticket's plan says for that clock (another team, letting go of the
+        # assignee; a higher priority), only once the clock's breach is stamped. False:
+        # someone saved the ticket since `version` (the caller reports a conflict).
+        f"""CREATE OR REPLACE FUNCTION public.desk_escalate_ticket(
+            ticket integer, version integer, clock text, team integer, assignee integer,
+            priority integer, overridden boolean, changed_at timestamptz) RETURNS boolean
+        LANGUAGE plpgsql SECURITY DEFINER {_FIXED} AS $$
+        DECLARE t record; steps json;
+        BEGIN
+          PERFORM public.desk_caller_must('work_tickets', 'escalate tickets');
+          SELECT * INTO t FROM public.tickets WHERE id = ticket FOR UPDATE;
+          IF NOT FOUND OR t.version <> version THEN RETURN false; END IF;
+          IF (CASE clock WHEN 'first_response' THEN t.first_response_breached_at
+                         WHEN 'resolution' THEN t.resolution_breached_at END) IS NULL THEN
+            RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
+              MESSAGE = 'Only a ticket whose clock is breached is escalated.';
+          END IF;
+          -- The plan of the ticket's help topic, else of its nearest parent's, else the
+          -- desk's default (desk.domain.sla.choose_plan): not the stored sla_plan_id,
+          -- which a recompute writes.
+          steps := coalesce((
+            WITH RECURSIVE up(topic, depth) AS (
+              SELECT t.category_id, 0 WHERE t.category_id IS NOT NULL
+              UNION ALL
+              SELECT c.parent_id, up.depth + 1 FROM up
+              JOIN public.categories c ON c.id = up.topic
+              WHERE c.parent_id IS NOT NULL AND up.depth < 100)
+            SELECT p.escalations FROM (
+              SELECT tp.plan_id, up.depth FROM up
+              JOIN public.topic_plans tp ON tp.category_id = up.topic
+              UNION ALL
+              SELECT s.value::integer, 1000 FROM public.desk_settings s
+              WHERE s.key = {literal(DEFAULT_PLAN_SETTING)} AND s.value ~ '^[0-9]+$') chosen
+            JOIN public.sla_plans p ON p.id = chosen.plan_id
+            ORDER BY chosen.depth LIMIT 1), '[]'::json);
+          IF team IS DISTINCT FROM t.team_id AND NOT EXISTS (
+              SELECT 1 FROM json_array_elements(steps) e
+              WHERE e->>'on' = clock AND e->>'kind' = 'move_to_team'
+                AND (e->>'team_id')::integer = team
+                AND EXISTS (SELECT 1 FROM public.teams m WHERE m.id = team AND m.active)) THEN
+            RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
+              MESSAGE = 'The ticket''s plan does not move it to that team.';
+          END IF;
+          IF assignee IS DISTINCT FROM t.assignee_id
+             AND (assignee IS NOT NULL OR team IS NOT DISTINCT FROM t.team_id) THEN
+            RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
+              MESSAGE = 'An escalation lets go of the assignee only as it moves the ticket.';
+          END IF;
+          IF (priority, overridden) IS DISTINCT FROM (t.priority, t.priority_overridden)
+             AND NOT EXISTS (
+              SELECT 1 FROM json_array_elements(steps) e
+              WHERE e->>'on' = clock AND e->>'kind' = 'raise_priority'
+                AND priority = CASE WHEN e->>'priority' IS NULL
+                                    THEN least(t.priority + 1, {top})
+                                    ELSE greatest(t.priority, (e->>'priority')::integer) END)
+          THEN
+            RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
+              MESSAGE = 'The ticket''s plan does not raise it to that priority.';
+          END IF;
+          UPDATE public.tickets SET
+            team_id = team, team_name = (SELECT m.name FROM public.teams m WHERE m.id = team),
+            assignee_id = assignee,
+            assignee_name = (SELECT a.name FROM public.agents a WHERE a.id = assignee),
+            priority = desk_escalate_ticket.priority, priority_overridden = overridden,
+            updated_at = changed_at, updated_by = NULL, version = t.version + 1
+          WHERE id = ticket;
+          RETURN true;
+        END $$""",
+        # Old changes go; the last day's stay, whatever `before` a client gives.
+        f"""CREATE OR REPLACE FUNCTION public.desk_prune_change_log(before timestamptz)
+        RETURNS integer LANGUAGE plpgsql SECURITY DEFINER {_FIXED} AS $$
+        DECLARE gone integer;
+        BEGIN
+          PERFORM public.desk_caller_must('work_tickets', 'prune the change log');
+          DELETE FROM public.change_log WHERE created_at
+            < least(before, statement_timestamp() - interval {literal(CHANGE_LOG_KEPT)});
+          GET DIAGNOSTICS gone = ROW_COUNT;
+          RETURN gone;
+        END $$""",
+        # Crashed clients' presence goes, once it has expired (others' rows are theirs).
+        f"""CREATE OR REPLACE FUNCTION public.desk_prune_presence(before timestamptz)
+        RETURNS integer LANGUAGE plpgsql SECURITY DEFINER {_FIXED} AS $$
+        DECLARE gone integer;
+        BEGIN
+          PERFORM public.desk_caller_must('work_tickets', 'prune presence');
+          DELETE FROM public.presence WHERE heartbeat_at
+            < least(before, statement_timestamp() - interval '{expiry} seconds');
+          GET DIAGNOSTICS gone = ROW_COUNT;
+          RETURN gone;
+        END $$""",
     ]

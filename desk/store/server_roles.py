@@ -162,6 +162,21 @@ def stored_roles(conn: Connection) -> ServerRoles | None:
     return ServerRoles(prefix) if prefix else None
 
 
+_GUARDED = "desk_guarded"
+
+
+def guarded(conn: Connection) -> bool:
+    """Whether the program's own columns (the clocks, breach stamps, escalations) and the
+    change log's and presence's pruning go through the desk's functions: a desk that
+    `desk server-setup` prepared. Asked once per pooled connection; SQLite never."""
+    if conn.dialect.name != "postgresql":
+        return False
+    info = conn.info
+    if _GUARDED not in info:
+        info[_GUARDED] = stored_roles(conn) is not None
+    return bool(info[_GUARDED])
+
+
 def stored_prefix(engine: Engine) -> str | None:
     """The prefix a desk was set up with, before anything is migrated (None: not yet)."""
     with engine.connect() as conn:

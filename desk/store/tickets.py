@@ -7,19 +7,24 @@ from dataclasses import dataclass, fields, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, bindparam, func, insert, select, update
+from sqlalchemy import Connection, Row, bindparam, func, insert, select, text, update
 
 from desk.domain.errors import ChangeByOther, ConflictError, NotFound
+from desk.domain.sla import Clock
 from desk.domain.thread import EntryKind, EventType, ThreadEntry, describe_event
 from desk.domain.ticket import Ticket, format_number
 
 from .schema import agents, customers, teams, thread_entries, tickets
+from .server_roles import guarded
 
 _TICKET_FIELDS = tuple(f.name for f in fields(Ticket))
 _TICKET_COLUMNS = TICKET_COLUMNS = [tickets.c[name] for name in _TICKET_FIELDS]
-# What a save may change; the rest is fixed at creation.
+# What a save may change; the rest is fixed at creation, and the due time is the clocks'
+# (desk.store.sla.write_clocks), which a save never writes.
 _MUTABLE = tuple(
-    name for name in _TICKET_FIELDS if name not in ("id", "created_at", "created_by", "version")
+    name
+    for name in _TICKET_FIELDS
+    if name not in ("id", "created_at", "created_by", "version", "due_at")
 )
 
 
@@ -43,7 +48,7 @@ def _name_of(table: Any, key: str) -> Any:
     return select(table.c.name).where(table.c.id == bindparam(key)).scalar_subquery()
 
 
-_INSERTED = tuple(name for name in _TICKET_FIELDS if name != "id")
+_INSERTED = tuple(name for name in _TICKET_FIELDS if name not in ("id", "due_at"))
 
 # Built once: every save is then the same cached statement with new parameters.
 _NAMES = {
@@ -99,19 +104,46 @@ class TicketRepository:
         new_id = self._conn.execute(_INSERT, _params(ticket, _INSERTED)).scalar_one()
         return replace(ticket, id=new_id)
 
-    def save(self, ticket: Ticket, *, bump: bool = True) -> Ticket:
+    def save(self, ticket: Ticket, *, bump: bool = True, escalating: Clock | None = None) -> Ticket:
         """Write the ticket back if nobody saved it since it was read; else ConflictError.
 
         `bump` is False for bookkeeping that records no change of its own (the first
         response time set by a reply), so that it cannot conflict with anyone's edit.
+        `escalating` is the sweep's escalation of a breach of that clock: on a guarded
+        server, through desk_escalate_ticket, which checks the breach and the plan (an
+        agent's own login may not otherwise let go of a colleague's ticket).
         """
         assert ticket.id is not None
+        if escalating is not None and guarded(self._conn):
+            return self._escalate(ticket, escalating)
         new_version = ticket.version + 1 if bump else ticket.version
         params = _params(ticket, _MUTABLE)
         params.update(p_id=ticket.id, p_version=ticket.version, p_new_version=new_version)
         if self._conn.execute(_UPDATE, params).rowcount != 1:
             raise self.conflict(ticket.id, ticket.version)
         return replace(ticket, version=new_version)
+
+    def _escalate(self, ticket: Ticket, clock: Clock) -> Ticket:
+        done = self._conn.execute(
+            text(
+                "SELECT public.desk_escalate_ticket(:id, :version, :clock, :team, :assignee,"
+                " :priority, :overridden, :at)"
+            ),
+            {
+                "id": ticket.id,
+                "version": ticket.version,
+                "clock": str(clock),
+                "team": ticket.team_id,
+                "assignee": ticket.assignee_id,
+                "priority": int(ticket.priority),
+                "overridden": ticket.priority_overridden,
+                "at": ticket.updated_at,
+            },
+        ).scalar_one()
+        if not done:
+            assert ticket.id is not None
+            raise self.conflict(ticket.id, ticket.version)
+        return replace(ticket, version=ticket.version + 1)
 
     def touch(self, ticket_id: int, now: datetime, actor_id: int | None) -> None:
         """Last activity moves (a note was added); the version does not."""

@@ -22,8 +22,9 @@ from sqlalchemy import create_engine, text
 from desk.domain import db_rights
 from desk.domain.errors import PermissionDenied
 from desk.domain.model import Availability, Priority, Role, TicketStatus
+from desk.domain.presence import Activity
 from desk.domain.sla import Clock, Escalation, EscalationKind, Targets
-from desk.services import directory, housekeeping, queries, sign_in
+from desk.services import directory, housekeeping, live, queries, sign_in
 from desk.services import sla as sla_service
 from desk.services import tickets as work
 from desk.services.intake import IntakeRequest, NewCaller, log_ticket
@@ -251,7 +252,8 @@ def test_an_agents_login_is_refused_what_the_role_may_not_do(desk: Desk):
         _refused(conn, "UPDATE tickets SET status = 5 WHERE id = %s", desk.mine)
         assert "recorded in the ticket's thread" in _refused(
             conn,
-            "UPDATE tickets SET status = 5, version = version + 1 WHERE id = %s",
+            "UPDATE tickets SET status = 5, is_active = false, closed_at = now(),"
+            " version = version + 1 WHERE id = %s",
             desk.mine,
         )
         # Read password hashes.
@@ -306,6 +308,177 @@ def test_an_agents_login_is_refused_what_the_role_may_not_do(desk: Desk):
         _refused(conn, "CREATE TABLE mine (x int)")
         _refused(conn, "ALTER TABLE tickets DISABLE TRIGGER USER")
         _refused(conn, "SET ROLE desk_admin")
+
+
+def test_an_agents_login_cannot_dress_a_move_up_as_an_escalation(desk: Desk):
+    """The sweep may move a breached ticket (any workstation runs it), but only through
+    the desk's function, which checks the breach and the plan: a plain UPDATE shaped
+    like an escalation does not let an agent release a colleague's ticket."""
+    superuser = create_engine(desk.cluster.url)
+    with superuser.begin() as conn:  # the colleague's ticket, breached as if by a sweep
+        conn.execute(
+            text("UPDATE tickets SET resolution_breached_at = now() WHERE id = :t"),
+            {"t": desk.ticket},
+        )
+    try:
+        with desk.psql("sam") as conn:
+            assert "a supervisor can reassign it" in _refused(
+                conn,
+                "UPDATE tickets SET team_id = %s, assignee_id = NULL, updated_by = NULL"
+                " WHERE id = %s",
+                desk.sysadmins,
+                desk.ticket,
+            )
+            # The stamp itself is the desk's to write, and so is a ticket's plan.
+            _refused(
+                conn,
+                "UPDATE tickets SET team_id = %s, assignee_id = NULL, updated_by = NULL,"
+                " first_response_breached_at = now() WHERE id = %s",
+                desk.sysadmins,
+                desk.mine,
+            )
+            version, mine = (
+                conn.execute("SELECT version FROM tickets WHERE id = %s", (t,)).fetchone()[0]
+                for t in (desk.ticket, desk.mine)
+            )
+            escalate = "SELECT desk_escalate_ticket(%s, %s, %s, %s, NULL, 2, false, now())"
+            # The function moves a ticket only as its plan escalates that clock ...
+            assert "does not move it to that team" in _refused(
+                conn, escalate, desk.ticket, version, "resolution", desk.sysadmins
+            )
+            # ... and only a breached clock's ticket.
+            assert "clock is breached" in _refused(
+                conn, escalate, desk.ticket, version, "first_response", desk.sysadmins
+            )
+            assert "clock is breached" in _refused(
+                conn, escalate, desk.mine, mine, "resolution", desk.sysadmins
+            )
+    finally:
+        with superuser.begin() as conn:
+            conn.execute(
+                text("UPDATE tickets SET resolution_breached_at = NULL WHERE id = :t"),
+                {"t": desk.ticket},
+            )
+        superuser.dispose()
+    with desk.psql("sam") as conn:  # still Olga's, where it was
+        held = conn.execute(
+            "SELECT team_id, assignee_id FROM tickets WHERE id = %s", (desk.ticket,)
+        ).fetchone()
+    assert held == (None, desk.other)
+
+
+def test_an_agents_login_cannot_write_the_clocks_or_a_due_time(desk: Desk):
+    """Due times and breach stamps are the program's: no agent's login writes them with
+    a plain UPDATE, and a due time set by hand is a supervisor's."""
+    with desk.psql("sam") as conn:
+        for column, value in (
+            ("due_at", "now() + interval '1 year'"),
+            ("resolution_due_at", "NULL"),
+            ("first_response_breached_at", "NULL"),
+            ("at_risk_at", "NULL"),
+            ("sla_plan_id", "NULL"),
+            ("sla_epoch", "0"),
+        ):
+            assert "permission denied" in _refused(
+                conn, f"UPDATE tickets SET {column} = {value} WHERE id = %s", desk.mine
+            )
+        # Nor take an open ticket out of the queues and the sweep's sight, or stamp a
+        # resolution, closure or reopening without its status change.
+        assert "follows its status" in _refused(
+            conn, "UPDATE tickets SET is_active = false WHERE id = %s", desk.mine
+        )
+        for change in ("resolved_at = now()", "reopen_count = 7", "csat = 5"):
+            assert "with its status change" in _refused(
+                conn, f"UPDATE tickets SET {change} WHERE id = %s", desk.mine
+            )
+        # Nor stop the first-response clock without replying, or start it again.
+        assert "first reply in its thread" in _refused(
+            conn, "UPDATE tickets SET first_responded_at = now() WHERE id = %s", desk.mine
+        )
+        assert "first reply in its thread" in _refused(
+            conn, "UPDATE tickets SET first_responded_at = NULL WHERE id = %s", desk.ticket
+        )
+        _refused(conn, "INSERT INTO manual_dues (ticket_id, clock, set_at, due, set_by)"
+                 " VALUES (%s, 'resolution', now(), now() + interval '1 year', %s)",
+                 desk.mine, desk.agent)  # fmt: skip
+
+        # Through the function, a due time must be a plan's, its earliest clock's, and of
+        # the desk's recompute; each wrong in one way only (the right one is taken).
+        def write(plan: str = "NULL", due: str = "now()", epoch: str = "0") -> str:
+            return (
+                f"SELECT desk_write_clocks(ARRAY[%s], ARRAY[{plan}]::integer[], ARRAY[now()],"
+                f" ARRAY[now() + interval '1 day'], ARRAY[{due}]::timestamptz[],"
+                f" ARRAY[NULL::timestamptz], ARRAY[{epoch}])"
+            )
+
+        with conn.transaction(force_rollback=True):
+            conn.execute(write(), (desk.mine,))
+        for wrong in (
+            write(due="'2099-01-01T00:00Z'"),
+            write(plan="99999"),
+            write(epoch="1000000"),
+        ):
+            assert "Due times must follow" in _refused(conn, wrong, desk.mine)
+        # Breaches are stamped only when the stored clock has run out.
+        stamped = conn.execute(
+            "SELECT * FROM desk_stamp_breaches(ARRAY[%s], 'resolution', now())", (desk.mine,)
+        ).fetchall()
+        assert stamped == []
+        conn.rollback()
+    with desk.psql("sue") as conn:  # a supervisor's own "Set due time" is theirs
+        conn.execute(
+            "INSERT INTO manual_dues (ticket_id, clock, set_at, due, set_by)"
+            " VALUES (%s, 'resolution', now(), NULL, %s)",
+            (desk.mine, desk.supervisor),
+        )
+        conn.rollback()
+
+
+def test_an_agents_login_cannot_delete_the_change_log_or_others_presence(desk: Desk):
+    olga = _open(desk.url("olga.other"))
+    sam = _open(desk.url("sam"))
+    try:
+        live.set_presence(olga, desk.other, desk.ticket, Activity.REPLYING)
+        live.set_presence(sam, desk.agent, desk.ticket, Activity.VIEWING)
+        with desk.psql("sam") as conn:
+            _refused(conn, "DELETE FROM change_log")
+            _refused(conn, "UPDATE change_log SET changes = '{}'")
+            # Pruning keeps the last day's changes, whatever the client asks.
+            pruned = conn.execute("SELECT desk_prune_change_log(now() + interval '1 year')")
+            assert pruned.fetchone() == (0,)
+            # Presence: one's own rows only; others' expire and are pruned.
+            assert (
+                conn.execute("DELETE FROM presence WHERE agent_id = %s", (desk.other,)).rowcount
+                == 0
+            )
+            assert (
+                conn.execute(
+                    "UPDATE presence SET activity = 'viewing' WHERE agent_id = %s", (desk.other,)
+                ).rowcount
+                == 0
+            )
+            assert "row-level security" in _refused(
+                conn,
+                "INSERT INTO presence (client_id, ticket_id, agent_id, activity, heartbeat_at)"
+                " VALUES ('forged', %s, %s, 'replying', now())",
+                desk.ticket,
+                desk.other,
+            )
+            pruned = conn.execute("SELECT desk_prune_presence(now() + interval '1 year')")
+            assert pruned.fetchone() == (0,)
+            conn.commit()
+        # Olga is still seen replying; Sam's own presence and the prune still work.
+        [entry] = live.who_is_on(sam, [desk.ticket])[desk.ticket]
+        assert (entry.agent_id, entry.activity) == (desk.other, Activity.REPLYING)
+        assert live.heartbeat(sam) == 1
+        live.prune_change_log(sam)
+        live.clear_presence(sam, desk.agent)
+        assert [e.agent_id for e in live.who_is_on(olga, [desk.ticket]).get(desk.ticket, [])] == []
+        assert live.last_change_id(sam) > 0
+    finally:
+        live.clear_presence(olga, desk.other)
+        olga.close()
+        sam.close()
 
 
 def test_an_agents_desk_still_works_through_the_services(desk: Desk):
@@ -476,6 +649,7 @@ def test_an_agents_workstation_sweeps_breaches_escalations_and_auto_close(desk: 
             boss, desk.admin, "London office", "Europe/London", WEEKDAYS_9_TO_5
         )
         escalate = (
+            Escalation(Clock.FIRST_RESPONSE, EscalationKind.RAISE_PRIORITY),
             Escalation(Clock.FIRST_RESPONSE, EscalationKind.MOVE_TO_TEAM, team_id=desk.sysadmins),
         )
         plan = sla_service.create_plan(
@@ -502,8 +676,10 @@ def test_an_agents_workstation_sweeps_breaches_escalations_and_auto_close(desk: 
         clock.now = at(30, 10, 5)
         result = housekeeping.sweep(sam, "sams-pc", release=True)
         assert result.breaches == ((late.id, Clock.FIRST_RESPONSE),)
+        # Sam's own login escalated Olga's ticket, through the desk's function.
         escalated = queries.get_ticket(sam, late.id).ticket
         assert (escalated.team_id, escalated.assignee_id) == (desk.sysadmins, None)
+        assert escalated.priority == late.priority + 1
         # Olga hears of it and marks it read; Sam cannot mark Olga's notices.
         assert sla_service.mark_notifications_read(sam, desk.agent) == 0
         assert sla_service.unread_notifications(olga, desk.other) == 1
@@ -559,7 +735,7 @@ def test_a_workstation_is_told_who_upgrades_an_older_desk(desk: Desk):
     from desk.domain.errors import DatabaseUnavailable
     from desk.store.migrate import HEAD, alembic_config
 
-    # One step back: the next upgrade re-runs only the last migration (this one's 0013).
+    # One step back: the next upgrade re-runs only the last migration (0016, the rights).
     before = ScriptDirectory.from_config(alembic_config()).get_revision(HEAD).down_revision
     superuser = create_engine(desk.cluster.url)
     with superuser.begin() as conn:

@@ -36,8 +36,26 @@ def test_the_columns_a_narrower_permission_updates_exist(table: str):
 
 
 def test_history_is_append_only():
-    for table in ("thread_entries", "manual_dues"):
+    for table in ("thread_entries", "manual_dues", "change_log"):
         assert db_rights.rights(table).append_only
+
+
+@pytest.mark.parametrize("table", sorted(set(db_rights.TABLES) & set(metadata.tables)))
+def test_the_computed_columns_exist(table: str):
+    assert set(db_rights.rights(table).computed) <= set(metadata.tables[table].c.keys())
+
+
+def test_a_tickets_clocks_are_computed_not_typed():
+    """Every due time and breach stamp of the schema is left out of a login's own writes
+    (a new clock column must be named too)."""
+    clocks = {
+        c.name
+        for c in metadata.tables["tickets"].columns
+        if c.name.endswith(("_due_at", "breached_at"))
+    }
+    assert clocks | {"due_at", "at_risk_at", "sla_plan_id"} <= set(
+        db_rights.rights("tickets").computed
+    )
 
 
 @pytest.mark.parametrize("table", ADMIN_ONLY)
