@@ -9,6 +9,7 @@ import os
 import sys
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QLineEdit
@@ -23,8 +24,6 @@ from desk.services.connection import Connected
 from desk.services.database import Database, missing_database_file, open_database
 from desk.services.demo import seed_demo
 from desk.store.unit_of_work import SqlDatabase
-from desk.ui.admin.connection_dialog import ConnectionDialog
-from desk.ui.admin.desk_settings_dialog import system_phone_region
 from desk.ui.common.change_hub import ChangeHub
 from desk.ui.common.dialogs import FormDialog, error_text
 from desk.ui.common.drafts import DraftStore
@@ -36,6 +35,9 @@ from desk.ui.common.tasks import TaskRunner
 from desk.ui.shell.main_window import MainWindow, close_owned_windows
 from desk.ui.shell.start_up import StartProgress, ask_to_create_desk, start_up_problem_box
 from desk.ui.signin.flow import SignInFlow
+
+if TYPE_CHECKING:
+    from desk.ui.admin.connection_dialog import ConnectionDialog
 
 log = logging.getLogger(__name__)
 DEMO_TICKETS = 3000
@@ -134,6 +136,8 @@ class DeskApp(QObject):
             try:
                 if not people.has_agents(db):
                     self._seed_demo(db)
+                    from desk.ui.admin.desk_settings_dialog import system_phone_region
+
                     desk_settings.settle_phone_region(db, system_phone_region())  # first run
             except BaseException:
                 db.close()
@@ -203,6 +207,8 @@ class DeskApp(QObject):
     def _ask_for_database(self, url: str, problem: DeskError) -> SqlDatabase | None:
         self.end_progress()
         runner = TaskRunner()
+        from desk.ui.admin.connection_dialog import ConnectionDialog  # only when asked
+
         dialog = ConnectionDialog(url, self.paths.local_database, runner)
         dialog.show_problem(problem)
         self._quit_later()
@@ -304,6 +310,8 @@ class DeskApp(QObject):
     def choose_database(self) -> None:
         """File › Connect to a database…"""
         assert self.window is not None
+        from desk.ui.admin.connection_dialog import ConnectionDialog  # only when asked
+
         self.connection_dialog = ConnectionDialog(
             self.db.safe_url if self.db else self.remembered_url(),
             self.paths.local_database,
@@ -417,6 +425,8 @@ def _first_admin_here(db: Database, runner: TaskRunner) -> Agent | None:
     assert isinstance(db, SqlDatabase)
     agent = first_admin_dialog(db, runner)
     if agent is not None:  # a new desk's first run: phone numbers as this computer's country
+        from desk.ui.admin.desk_settings_dialog import system_phone_region
+
         desk_settings.settle_phone_region(db, system_phone_region())
     return agent
 

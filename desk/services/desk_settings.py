@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from weakref import WeakKeyDictionary
 
 from desk.domain import validation
 from desk.domain.errors import ValidationError
@@ -112,11 +113,20 @@ def apply_number_prefix(db: Database) -> str:
 
 def desk_id(db: Database) -> str:
     """The desk's own random id (stored at creation): what an agent's computer files its
-    per-desk memory (drafts, layout) under, whatever URL reached the database."""
+    per-desk memory (drafts, layout) under, whatever URL reached the database. Read once
+    per opened database: it never changes, and the window asks for it four times while
+    it opens (a round trip each, on the GUI thread, on a server)."""
+    known = _DESK_IDS.get(db)
+    if known is not None:
+        return known
     with db.read() as uow:
         value = uow.settings.get(DESK_ID)
     assert value, "every migrated desk has an id (migration 0004)"
+    _DESK_IDS[db] = value
     return value
+
+
+_DESK_IDS: WeakKeyDictionary[Database, str] = WeakKeyDictionary()
 
 
 def phone_region(db: Database) -> str:

@@ -186,7 +186,7 @@ class TicketRepository:
             .where(thread_entries.c.ticket_id == ticket_id)
             .order_by(thread_entries.c.id)
         )
-        return [_entry(row) for row in rows]
+        return [_entry(row) for row in rows.all()]  # one fetch, not a fetch a row
 
     def conflict(self, ticket_id: int, seen_version: int) -> ConflictError:
         """The error for someone who saw `seen_version`: who changed what since, and when."""

@@ -103,7 +103,7 @@ def test_only_admins_see_desk_settings(make_window):
 
 
 def test_a_new_desk_takes_the_computers_country_at_its_first_run(qapp, tmp_path, monkeypatch):
-    monkeypatch.setattr("desk.gui.system_phone_region", lambda: "GB")
+    monkeypatch.setattr("desk.ui.admin.desk_settings_dialog.system_phone_region", lambda: "GB")
     from desk.gui import _acting_agent
 
     db = open_database(f"sqlite:///{tmp_path / 'new.sqlite3'}")

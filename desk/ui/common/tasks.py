@@ -34,9 +34,16 @@ class _Job(QRunnable):
         try:
             result = self._work()
         except BaseException as exc:  # handed to the GUI thread, never lost
-            self._runner._failed.emit(self._id, exc)
+            self._hand_over(False, exc)
         else:
-            self._runner._succeeded.emit(self._id, result)
+            self._hand_over(True, result)
+
+    def _hand_over(self, succeeded: bool, outcome: object) -> None:
+        try:
+            signal = self._runner._succeeded if succeeded else self._runner._failed
+            signal.emit(self._id, outcome)
+        except RuntimeError:  # the runner went with its window (Desk quitting meanwhile)
+            log.debug("a background result came after its runner was gone")
 
 
 class TaskRunner(QObject):

@@ -124,8 +124,8 @@ def _body(text: str) -> str:
 #: The newest entries drawn at once when a thread opens (up to FIRST_CHARS of text);
 #: the older ones follow in slices of SLICE while the event loop is idle, newest first,
 #: so a 2,000-entry thread is on screen as soon as a short one.
-FIRST_SLICE = 40
-FIRST_CHARS = 40_000
+FIRST_SLICE = 20
+FIRST_CHARS = 20_000
 SLICE = 20
 #: A message longer than this shows its start and a link to the whole of it (a mail
 #: thread pasted in whole would otherwise be pages of the thread to scroll past).
