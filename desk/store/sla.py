@@ -8,7 +8,18 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, delete, insert, select, true, update
+from sqlalchemy import (
+    Connection,
+    String,
+    and_,
+    bindparam,
+    delete,
+    insert,
+    select,
+    true,
+    type_coerce,
+    update,
+)
 
 from desk.domain.calendars import BusinessCalendar
 from desk.domain.errors import ConflictError, NotFound
@@ -31,8 +42,10 @@ from .schema import (
 )
 from .tickets import TICKET_COLUMNS, NewEntry, ticket_from_row
 
-#: The thread events a clock history is read from (desk.domain.sla_history).
+#: The thread events a clock history is read from (desk.domain.sla_history), and the keys
+#: of their data it reads.
 CLOCK_EVENTS = (EventType.CREATED, EventType.STATUS_CHANGED, EventType.PRIORITY_CHANGED)
+_CLOCK_DATA = ("to", "from", "priority")
 
 
 @dataclass(frozen=True, slots=True)
@@ -309,27 +322,30 @@ class SlaRepository:
     # --- what a ticket's clocks are read from -----------------------------------------
 
     def clock_entries(self, ticket_ids: Sequence[int]) -> dict[int, list[ClockEvent]]:
-        """The status, priority and creation events of each ticket (bodies left out)."""
+        """The status, priority and creation events of each ticket (bodies left out, and
+        of the data only what a clock history reads: the database picks those out, which
+        costs less than decoding each entry's JSON here)."""
         found: dict[int, list[ClockEvent]] = defaultdict(list)
         if not ticket_ids:
             return found
+        e = thread_entries
         rows = self._conn.execute(
             select(
-                thread_entries.c.ticket_id,
-                thread_entries.c.id,
-                thread_entries.c.event,
-                thread_entries.c.data,
-                thread_entries.c.created_at,
+                e.c.ticket_id,
+                e.c.id,
+                type_coerce(e.c.event, String),
+                *(e.c.data[key].as_string() for key in _CLOCK_DATA),
+                e.c.created_at,
             )
-            .where(
-                thread_entries.c.ticket_id.in_(list(ticket_ids)),
-                thread_entries.c.event.in_(CLOCK_EVENTS),
-            )
-            .order_by(thread_entries.c.ticket_id, thread_entries.c.id)
+            .where(e.c.ticket_id.in_(list(ticket_ids)), e.c.event.in_(CLOCK_EVENTS))
+            .order_by(e.c.ticket_id, e.c.id)
         )
         events = {e.value: e for e in EventType}
-        for ticket_id, entry_id, event, data, created_at in rows:
-            found[ticket_id].append(ClockEvent(entry_id, events[event], data or {}, created_at))
+        for ticket_id, entry_id, event, to, was, priority, created_at in rows:
+            data = {
+                k: v for k, v in zip(_CLOCK_DATA, (to, was, priority), strict=True) if v is not None
+            }
+            found[ticket_id].append(ClockEvent(entry_id, events[event], data, created_at))
         return found
 
     def manual_dues(self, ticket_ids: Sequence[int]) -> dict[int, list[ManualDue]]:
