@@ -259,13 +259,39 @@ class ReportRepository:
                 return inside
             return and_(inside, key_of.is_(None) if k is None else key_of == k)
 
-        values: dict[tuple[Any, int], list[int]] = {}
-        inside = select(key_column, value).where(*where, or_(*(one(k, m) for k, m in ranges)))
-        for k, v in self._conn.execute(inside):
-            values.setdefault((k, v // BUCKET), []).append(v)
+        # The database ranks the values of those buckets and hands back only the ones
+        # wanted: a few rows, not the tens of thousands a bucket may hold at a million
+        # tickets.
+        bucket = (value // BUCKET).label("bucket")
+        ranked = (
+            select(
+                key_column.label("key"),
+                bucket,
+                value.label("value"),
+                func.row_number()
+                .over(partition_by=[key_column, bucket] if key else [bucket], order_by=value)
+                .label("n"),
+            )
+            .where(*where, or_(*(one(k, m) for k, m in ranges)))
+            .subquery()
+        )
+        picks = {(k, m, r - before) for k, at in wanted.items() for r, (m, before) in at.items()}
+
+        def pick(k: Any, m: int, n: int) -> ColumnElement[bool]:
+            at = and_(ranked.c.bucket == m, ranked.c.n == n)
+            if key_of is None:
+                return at
+            return and_(at, ranked.c.key.is_(None) if k is None else ranked.c.key == k)
+
+        values: dict[tuple[Any, int, int], int] = {}
+        query = select(ranked.c.key, ranked.c.bucket, ranked.c.n, ranked.c.value).where(
+            or_(*(pick(*p) for p in picks))
+        )
+        for k, m, n, v in self._conn.execute(query):
+            values[(k, int(m), int(n))] = v
         for k, at in wanted.items():
             for r, (m, before) in at.items():
-                found[k][1][r] = sorted(values[(k, m)])[r - before - 1]
+                found[k][1][r] = values[(k, m, r - before)]
         return found
 
     # --- compliance, satisfaction, agents ----------------------------------------------
