@@ -9,13 +9,18 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
     Connection,
+    Integer,
     String,
     and_,
+    any_,
     bindparam,
     delete,
     insert,
     select,
+    text,
     true,
     type_coerce,
     update,
@@ -132,9 +137,31 @@ _WRITE_CLOCKS = (
 )
 
 
+#: The same write on PostgreSQL, for a whole batch at once.
+_CLOCK_ARRAYS = ("p_id", "p_plan", "p_first", "p_resolution", "p_due", "p_at_risk", "p_epoch")
+_WRITE_CLOCKS_FROM_ARRAYS = text(
+    "UPDATE tickets SET sla_plan_id = c.plan, first_response_due_at = c.first,"
+    " resolution_due_at = c.resolution, due_at = c.due, at_risk_at = c.at_risk,"
+    " sla_epoch = c.epoch"
+    " FROM unnest(CAST(:p_id AS integer[]), CAST(:p_plan AS integer[]),"
+    " CAST(:p_first AS timestamptz[]), CAST(:p_resolution AS timestamptz[]),"
+    " CAST(:p_due AS timestamptz[]), CAST(:p_at_risk AS timestamptz[]),"
+    " CAST(:p_epoch AS integer[]))"
+    " AS c(id, plan, first, resolution, due, at_risk, epoch)"
+    " WHERE tickets.id = c.id"
+)
+
+
 class SlaRepository:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
+
+    def _among(self, col: Any, ids: Sequence[int]) -> ColumnElement[bool]:
+        """`column IN ids`; on PostgreSQL `= ANY(array)`: one parameter instead of one per
+        id, which a batch of 500 tickets pays for in every statement it sends."""
+        if self._conn.dialect.name == "postgresql":
+            return col == any_(bindparam(None, list(ids), type_=ARRAY(Integer)))
+        return col.in_(list(ids))
 
     # --- calendars ------------------------------------------------------------------
 
@@ -337,7 +364,7 @@ class SlaRepository:
                 *(e.c.data[key].as_string() for key in _CLOCK_DATA),
                 e.c.created_at,
             )
-            .where(e.c.ticket_id.in_(list(ticket_ids)), e.c.event.in_(CLOCK_EVENTS))
+            .where(self._among(e.c.ticket_id, ticket_ids), e.c.event.in_(CLOCK_EVENTS))
             .order_by(e.c.ticket_id, e.c.id)
         )
         events = {e.value: e for e in EventType}
@@ -354,7 +381,7 @@ class SlaRepository:
             return found
         rows = self._conn.execute(
             select(manual_dues)
-            .where(manual_dues.c.ticket_id.in_(list(ticket_ids)))
+            .where(self._among(manual_dues.c.ticket_id, ticket_ids))
             .order_by(manual_dues.c.ticket_id, manual_dues.c.id)
         )
         for row in rows:
@@ -388,7 +415,7 @@ class SlaRepository:
                 tickets.c.first_responded_at,
                 tickets.c.category_id,
             )
-            .where(tickets.c.id.in_(list(ticket_ids)))
+            .where(self._among(tickets.c.id, ticket_ids))
             .order_by(tickets.c.id)
         )
         return [
@@ -419,7 +446,7 @@ class SlaRepository:
             return {}
         rows = self._conn.execute(
             select(tickets.c.id, tickets.c.due_at, tickets.c.at_risk_at).where(
-                tickets.c.id.in_(list(ticket_ids))
+                self._among(tickets.c.id, ticket_ids)
             )
         )
         return {row.id: (row.due_at, row.at_risk_at) for row in rows}
@@ -440,8 +467,18 @@ class SlaRepository:
             }
             for c in clocks
         ]
-        if params:
+        if not params:
+            return
+        if self._conn.dialect.name != "postgresql":
             self._conn.execute(_WRITE_CLOCKS, params)
+            return
+        # One UPDATE from arrays for the batch: PostgreSQL plans and runs one statement
+        # with seven parameters instead of one statement per ticket (most of a
+        # recompute's time on a server).
+        columns = [list(c) for c in zip(*(p.values() for p in params), strict=True)]
+        self._conn.execute(
+            _WRITE_CLOCKS_FROM_ARRAYS, dict(zip(_CLOCK_ARRAYS, columns, strict=True))
+        )
 
     def behind(self, epoch: int, after_id: int, limit: int) -> list[int]:
         """Open tickets last recomputed before `epoch`, by id from `after_id`."""
@@ -498,7 +535,7 @@ class SlaRepository:
             self._conn.scalars(
                 update(tickets)
                 .where(
-                    tickets.c.id.in_(list(ticket_ids)),
+                    self._among(tickets.c.id, ticket_ids),
                     stamp.is_(None),
                     tickets.c.is_active == true(),
                     due < now,
@@ -519,7 +556,7 @@ class SlaRepository:
                 tickets.c.team_id,
                 tickets.c.assignee_id,
                 tickets.c.category_id,
-            ).where(tickets.c.id.in_(list(ticket_ids)))
+            ).where(self._among(tickets.c.id, ticket_ids))
         )
         return {row.id: BreachTarget(*row) for row in rows}
 
