@@ -22,6 +22,7 @@ from sqlalchemy import (
     select,
     text,
     true,
+    tuple_,
     type_coerce,
     update,
 )
@@ -506,59 +507,58 @@ class SlaRepository:
 
     # --- the sweep ------------------------------------------------------------------
 
-    def past_due(self, now: datetime, limit: int) -> list[DueClock]:
-        """Running clocks whose due time has passed and whose breach is not recorded."""
+    def past_due(
+        self,
+        now: datetime,
+        limit: int,
+        after: Mapping[Clock, tuple[datetime, int]] | None = None,
+    ) -> list[DueClock]:
+        """Running clocks whose due time has passed and whose breach is not recorded, in
+        due order; `after` (clock → the last due time and ticket id a sweep saw) starts
+        each clock's walk there, past the breaches its earlier batches recorded (which
+        stay in the index and would be stepped over again in every batch)."""
         found: list[DueClock] = []
         for clock, due in _DUE_COLUMN.items():
-            rows = self._conn.execute(
-                select(tickets.c.id, due)
-                .where(
-                    tickets.c.is_active == true(),
-                    due < now,
-                    _BREACH_COLUMN[clock].is_(None),
-                )
-                .order_by(due, tickets.c.id)
-                .limit(limit)
+            query = select(tickets.c.id, due).where(
+                tickets.c.is_active == true(),
+                due < now,
+                _BREACH_COLUMN[clock].is_(None),
             )
+            if after is not None and clock in after:
+                query = query.where(tuple_(due, tickets.c.id) > tuple_(*after[clock]))
+            rows = self._conn.execute(query.order_by(due, tickets.c.id).limit(limit))
             found.extend(DueClock(row[0], clock, row[1]) for row in rows)
         return found
 
-    def stamp_breaches(self, ticket_ids: Sequence[int], clock: Clock, now: datetime) -> list[int]:
+    def stamp_breaches(
+        self, ticket_ids: Sequence[int], clock: Clock, now: datetime
+    ) -> list[BreachTarget]:
         """Record the breach of `clock` on those of `ticket_ids` nobody recorded yet, at
-        the clock's stored due time: the ids this caller recorded. The row's lock decides
-        between sweepers (a second one finds the stamp); the clock must still run past
-        due (an answer committed since it was seen stops it)."""
+        the clock's stored due time: the tickets this caller recorded, with what the
+        sweep needs of each. The row's lock decides between sweepers (a second one finds
+        the stamp); the clock must still run past due (an answer committed since it was
+        seen stops it)."""
         if not ticket_ids:
             return []
         stamp, due = _BREACH_COLUMN[clock], _DUE_COLUMN[clock]
-        return list(
-            self._conn.scalars(
-                update(tickets)
-                .where(
-                    self._among(tickets.c.id, ticket_ids),
-                    stamp.is_(None),
-                    tickets.c.is_active == true(),
-                    due < now,
-                )
-                .values({stamp.name: due})
-                .returning(tickets.c.id)
-            )
-        )
-
-    def breach_targets(self, ticket_ids: Sequence[int]) -> dict[int, BreachTarget]:
-        """What the sweep needs of each breached ticket: fewer columns than a Ticket."""
-        if not ticket_ids:
-            return {}
         rows = self._conn.execute(
-            select(
+            update(tickets)
+            .where(
+                self._among(tickets.c.id, ticket_ids),
+                stamp.is_(None),
+                tickets.c.is_active == true(),
+                due < now,
+            )
+            .values({stamp.name: due})
+            .returning(
                 tickets.c.id,
                 tickets.c.version,
                 tickets.c.team_id,
                 tickets.c.assignee_id,
                 tickets.c.category_id,
-            ).where(self._among(tickets.c.id, ticket_ids))
+            )
         )
-        return {row.id: BreachTarget(*row) for row in rows}
+        return [BreachTarget(*row) for row in rows]
 
     def append_events(self, rows: Sequence[tuple[int, int, NewEntry]], now: datetime) -> None:
         """Thread entries for many tickets at once: (ticket, its version, entry) each."""

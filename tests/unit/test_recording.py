@@ -82,7 +82,6 @@ READS = {
         "count_behind",
         "past_due",
         "resolved_before",
-        "breach_targets",
         "dues",
     },
     NotificationRepository: {"for_agent", "unread_count", "supervisors_of"},
