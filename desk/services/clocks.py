@@ -243,12 +243,13 @@ def refresh(
     now: datetime,
     context: SlaContext | None = None,
 ) -> list[StoredClocks]:
-    """Recompute and store the clocks of `tickets` (as saved in this transaction), and,
-    for whole tickets (a ticket change, not a plan's recompute of a few columns), the
-    rows the reports count them from."""
+    """Recompute and store the clocks of `tickets` (as saved in this transaction), and
+    the rows the reports count them from: whole rows for whole tickets (a ticket
+    change), the first-response figures for a plan's recompute of a few columns (open
+    tickets: their other figures do not depend on the plan)."""
     context = context or load_context(uow)
     whole = all(isinstance(t, Ticket) for t in tickets)
-    histories = history_of(uow, context, tickets, every=whole)
+    histories = history_of(uow, context, tickets, every=True)
     written = []
     readings = {}
     for ticket_id, (plan, history) in histories.items():
@@ -261,6 +262,9 @@ def refresh(
     if whole:
         facts_of = {t.id: t for t in tickets if isinstance(t, Ticket) and t.id is not None}
         report_facts.record(uow, facts_of, readings, context.zone)
+    else:
+        clock_tickets = [t for t in tickets if isinstance(t, ClockTicket)]
+        report_facts.record_first_responses(uow, clock_tickets, readings)
     return written
 
 

@@ -400,3 +400,8 @@ class RecordingReportRepository(ReportRepository):
         super().write_facts(facts)
         for f in facts:
             self._changes.ticket(f.ticket_id)
+
+    def write_first_responses(self, rows: Sequence[tuple[int, int, int, bool | None]]) -> None:
+        super().write_first_responses(rows)
+        for ticket_id, *_figures in rows:
+            self._changes.ticket(ticket_id)
