@@ -1367,6 +1367,7 @@ def test_the_catalogue_covers_every_public_service_function(db, world: World):
             "acting_agent",
             "event_entries",
             "record",
+            "record_first_responses",  # a recompute's, in the transaction it holds
             "has_agents",
             "directory",
             "ensure_demo_desk",
