@@ -81,9 +81,14 @@ def _package_zone(zone: str) -> Traversable | None:
 
 def to_us(moment: datetime) -> int:
     """Microseconds since the epoch of an aware datetime."""
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        raise ValueError(f"{moment!r} has no time zone; business time needs an instant")
-    return (moment - _EPOCH) // _US
+    try:  # called for every instant of every replay: the check only once it fails
+        return (moment - _EPOCH) // _US
+    except TypeError:
+        if moment.tzinfo is None or moment.utcoffset() is None:
+            raise ValueError(
+                f"{moment!r} has no time zone; business time needs an instant"
+            ) from None
+        raise
 
 
 def from_us(us: int) -> datetime:
@@ -252,7 +257,7 @@ class BusinessCalendar:
         if duration == 0:
             return start
         target = self.position_us(start) + duration
-        table = self._covering(start)
+        table = self._table_of(start)
         horizon = start + _HORIZON_DAYS * 86_400_000_000
         while table.before[-1] < target:
             if table.starts[-1] > horizon:
@@ -269,13 +274,15 @@ class BusinessCalendar:
     def position_us(self, t: int) -> int:
         """Business time from the table's origin to `t`: elapsed(a, b) = pos(b) - pos(a).
         The origin is arbitrary but fixed for this value, so positions may be compared."""
-        table = self._covering(t)
+        table = self._table_of(t)
         i = bisect_right(table.starts, t) - 1
         position = table.before[i]
         for s, e in table.intervals[i]:
             if t <= s:
                 break
-            position += min(t, e) - s
+            if t < e:
+                return position + t - s
+            position += e - s
         return position
 
     def days(self, start: datetime, end: datetime) -> Iterator[DayCount]:
@@ -301,6 +308,14 @@ class BusinessCalendar:
             )
 
     # --- the per-day table --------------------------------------------------------------
+
+    def _table_of(self, t: int) -> _Table:
+        """`_covering` without its calls when the table already covers `t` (nearly always:
+        a replay asks this several times per ticket)."""
+        table = self._cache.table
+        if table is None or not table.starts[0] <= t < table.starts[-1]:
+            return self._covering(t)
+        return table
 
     def _covering(self, t: int) -> _Table:
         table = self._table_or_build(t)

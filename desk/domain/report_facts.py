@@ -131,6 +131,20 @@ def _seconds(value: timedelta) -> int:
     return int(value // timedelta(seconds=1))
 
 
+def first_response_figures(
+    responded: datetime | None,
+    statuses: tuple[StatusSpan, ...],
+    plan: SlaPlan,
+    first: ClockReading,
+) -> tuple[int | None, int | None, bool | None]:
+    """A ticket's first response in business seconds, in calendar seconds and whether it
+    met its target (all None before it is given): the figures of its report row that
+    depend on its plan and calendar, rewritten when a plan or calendar changes."""
+    if responded is None:
+        return None, None, None
+    return _seconds(first.used), running_seconds(statuses, plan, responded), _within(first)
+
+
 def ticket_facts(
     ticket: Ticket,
     organisation: str,
@@ -145,6 +159,9 @@ def ticket_facts(
     first, resolution = reading.first_response, reading.resolution
     responded = ticket.first_responded_at
     spans = open_spans(statuses, zone)
+    first_business, first_calendar, first_within = first_response_figures(
+        responded, statuses, plan, first
+    )
     resolved_at = None
     if ticket.status in DONE:
         last = spans[-1].resolved_at if spans else None
@@ -161,9 +178,9 @@ def ticket_facts(
         reopen_count=ticket.reopen_count,
         csat=ticket.csat,
         first_response_day=local_day(responded, zone) if responded else None,
-        first_response_business=_seconds(first.used) if responded else None,
-        first_response_calendar=running_seconds(statuses, plan, responded) if responded else None,
-        first_response_within=_within(first) if responded else None,
+        first_response_business=first_business,
+        first_response_calendar=first_calendar,
+        first_response_within=first_within,
         resolved_at=resolved_at,
         resolved_day=local_day(resolved_at, zone) if resolved_at else None,
         resolution_business=_seconds(resolution.used) if resolved_at else None,

@@ -15,6 +15,8 @@ from types import MappingProxyType
 from .errors import ValidationError
 from .model import Priority, TicketStatus
 
+_US = timedelta(microseconds=1)
+
 
 class Clock(StrEnum):
     """The two promises a plan makes."""
@@ -106,6 +108,18 @@ class SlaPlan:
             raise ValidationError.single(
                 "pause", "The clock must run while a ticket is new or open; it cannot pause there."
             )
+        # Each target in microseconds, as the clock's replay asks for them (several times
+        # per ticket in a recompute): not a field, so not compared, shown or stored.
+        object.__setattr__(
+            self,
+            "_target_us",
+            {
+                (clock, priority): None if value is None else value // _US
+                for priority, targets in targets.items()
+                for clock in Clock
+                for value in (targets.for_clock(clock),)
+            },
+        )
 
     def __hash__(self) -> int:  # the targets mapping is not hashable; equal plans agree here
         return hash((self.id, self.name, self.calendar_id, self.version))
@@ -116,6 +130,10 @@ class SlaPlan:
             priority if isinstance(priority, Priority) else Priority(priority)
         )
         return targets.for_clock(clock) if targets else None
+
+    def target_us(self, clock: Clock, priority: Priority) -> int | None:
+        """`target` in microseconds."""
+        return self._target_us.get((clock, priority))  # type: ignore[attr-defined]
 
     def at_risk_after(self, target: timedelta) -> timedelta | None:
         """The business time used when a clock with `target` turns "at risk"."""

@@ -22,7 +22,7 @@ per value and shared (a fresh value pays a couple of milliseconds to build it).
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -96,9 +96,21 @@ def read_clocks(history: ClockHistory, now: datetime, *, explain: bool = True) -
     """Both clocks of the ticket as they stand at `now` (aware). A bulk recompute that
     stores due times passes `explain=False`: the steps are most of the cost."""
     timelines = _Timelines(history)
+    now_us = to_us(now)
+    created = timelines.start
+    resolution_end = max(created, now_us)
+    resolution = _segments(timelines, Clock.RESOLUTION, resolution_end)
+    responded = timelines.responded
+    first_end = resolution_end if responded is None else max(created, min(now_us, responded))
+    if history.manual_dues:
+        first = _segments(timelines, Clock.FIRST_RESPONSE, first_end)
+    else:
+        # No due time set by hand: both clocks are cut at the same instants, so the first
+        # response's segments are the resolution's up to its own end (half the replay).
+        first = _up_to(resolution, first_end)
     return SlaReading(
-        _read(history, timelines, Clock.FIRST_RESPONSE, now, explain),
-        _read(history, timelines, Clock.RESOLUTION, now, explain),
+        _read(history, Clock.FIRST_RESPONSE, first, now_us, responded, explain),
+        _read(history, Clock.RESOLUTION, resolution, now_us, None, explain),
     )
 
 
@@ -111,7 +123,7 @@ class _Mode(StrEnum):
     STOP = "stop"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: built several times per ticket, and never changed
 class _Segment:
     start: int
     end: int
@@ -123,8 +135,10 @@ class _Segment:
     manual: ManualDue | None
     business: int  # business time from start to end in its calendar, microseconds
 
-    def ending(self, end: int) -> _Segment:
-        business = self.calendar.position_us(end) - self.calendar.position_us(self.start)
+    def ending(self, end: int, start_position: int | None = None) -> _Segment:
+        if start_position is None:
+            start_position = self.calendar.position_us(self.start)
+        business = self.calendar.position_us(end) - start_position
         # Not dataclasses.replace: this runs twice per ticket in a bulk recompute.
         return _Segment(
             self.start,
@@ -143,10 +157,13 @@ class _Timeline:
     """Values that change at instants: the value in force at t is the last set at or
     before t (the first applies from the start, wherever it was set)."""
 
-    def __init__(self, pairs: Iterable[tuple[int, Any]]) -> None:
-        ordered = sorted(pairs, key=lambda pair: pair[0])
-        self.times = [t for t, _ in ordered]
-        self.values = [v for _, v in ordered]
+    def __init__(self, times: list[int], values: list[Any]) -> None:
+        if len(times) > 1 and times != sorted(times):  # a stable sort by time, as given
+            ordered = sorted(zip(times, values, strict=True), key=lambda pair: pair[0])
+            times = [t for t, _ in ordered]
+            values = [v for _, v in ordered]
+        self.times = times
+        self.values = values
 
     def at(self, t: int) -> Any:
         return self.values[max(0, bisect_right(self.times, t) - 1)]
@@ -154,6 +171,8 @@ class _Timeline:
     def along(self, points: Sequence[int]) -> list[Any]:
         """`at` of each of the sorted `points`, in one pass."""
         times, values = self.times, self.values
+        if len(times) == 1:  # one plan, one calendar, no manual due: the usual case
+            return [values[0]] * len(points)
         found, i, n, current = [], 0, len(times), values[0]
         for t in points:
             while i < n and times[i] <= t:
@@ -168,20 +187,27 @@ class _Timelines:
 
     def __init__(self, history: ClockHistory) -> None:
         self.start = start = to_us(history.created_at)
-        self.statuses = _Timeline((to_us(s.start), s.status) for s in history.statuses)
+        responded = history.first_responded_at
+        self.responded = None if responded is None else to_us(responded)
+        statuses = history.statuses
+        self.statuses = _Timeline([to_us(s.start) for s in statuses], [s.status for s in statuses])
+        priorities = history.priorities
         self.priorities = _Timeline(
-            (to_us(p.at), _priority(p.priority)) for p in history.priorities
+            [to_us(p.at) for p in priorities], [_priority(p.priority) for p in priorities]
         )
-        self.plans = _Timeline((to_us(p.since), p.plan) for p in history.plans)
-        self.calendars = _Timeline((to_us(c.since), c.calendar) for c in history.calendars)
-        self.manuals = {
-            clock: _Timeline(
-                [(start, None)]
-                + [(to_us(m.set_at), m) for m in history.manual_dues if m.clock == clock]
-            )
-            for clock in Clock
-        }
-        self.span_ends = [to_us(s.end) for s in history.statuses if s.end is not None]
+        plans, calendars = history.plans, history.calendars
+        self.plans = _Timeline([to_us(p.since) for p in plans], [p.plan for p in plans])
+        self.calendars = _Timeline(
+            [to_us(c.since) for c in calendars], [c.calendar for c in calendars]
+        )
+        self.manuals: dict[Clock, _Timeline] = {}
+        for clock in Clock:
+            manual = [m for m in history.manual_dues if m.clock == clock]
+            if manual:
+                self.manuals[clock] = _Timeline(
+                    [start, *(to_us(m.set_at) for m in manual)], [None, *manual]
+                )
+        self.span_ends = [to_us(s.end) for s in statuses if s.end is not None]
         shared = [self.statuses, self.priorities, self.plans, self.calendars]
         self.cuts = sorted({t for timeline in shared for t in timeline.times} | set(self.span_ends))
 
@@ -191,26 +217,26 @@ def _priority(value: Priority | int) -> Priority:
 
 
 def _segments(timelines: _Timelines, clock: Clock, end: int) -> list[_Segment]:
-    start = timelines.start
+    """The clock's segments from the ticket's start to `end`.
+
+    Cut one microsecond past the end, then back: the last segment then says what is in
+    force at the end itself (a status that starts at `now` counts; so does a clock read
+    at its own start, which gets a segment of no length)."""
+    start, stop = timelines.start, end + 1
     statuses, priorities = timelines.statuses, timelines.priorities
     plans, calendars = timelines.plans, timelines.calendars
-    manuals = timelines.manuals[clock]
-    cuts = {start, end}
-    cuts.update(t for t in timelines.cuts if start < t < end)
-    cuts.update(t for t in manuals.times if start < t < end)
+    manuals = timelines.manuals.get(clock)
+    cuts = {start, stop}
+    cuts.update(t for t in timelines.cuts if start < t < stop)
+    if manuals is not None:
+        cuts.update(t for t in manuals.times if start < t < stop)
     points = sorted(cuts)
     starts = points[:-1]
-    positions: dict[
-        tuple[int, int], int
-    ] = {}  # a boundary is the end of one and the start of the next
-
-    def position(calendar: BusinessCalendar, t: int) -> int:
-        key = (id(calendar), t)
-        if key not in positions:
-            positions[key] = calendar.position_us(t)
-        return positions[key]
-
     segments = []
+    # A boundary is the end of one segment and the start of the next: its position in the
+    # calendar is looked up once while the calendar stays the same.
+    previous: BusinessCalendar | None = None
+    start_position = end_position = 0
     for s, e, status, priority, plan, calendar, manual in zip(
         starts,
         points[1:],
@@ -218,7 +244,7 @@ def _segments(timelines: _Timelines, clock: Clock, end: int) -> list[_Segment]:
         priorities.along(starts),
         plans.along(starts),
         calendars.along(starts),
-        manuals.along(starts),
+        manuals.along(starts) if manuals is not None else [None] * len(starts),
         strict=True,
     ):
         if status in DONE:
@@ -227,10 +253,26 @@ def _segments(timelines: _Timelines, clock: Clock, end: int) -> list[_Segment]:
             mode = _Mode.PAUSE
         else:
             mode = _Mode.RUN
-        business = position(calendar, e) - position(calendar, s)
+        start_position = end_position if calendar is previous else calendar.position_us(s)
+        end_position = calendar.position_us(e)
+        previous = calendar
         manual = manual if manual is not None and manual.due is not None else None
-        segments.append(_Segment(s, e, mode, status, priority, plan, calendar, manual, business))
+        segments.append(
+            _Segment(
+                s, e, mode, status, priority, plan, calendar, manual, end_position - start_position
+            )
+        )
+    segments[-1] = segments[-1].ending(end, start_position)
     return segments
+
+
+def _up_to(segments: list[_Segment], end: int) -> list[_Segment]:
+    """`segments` (cut as `_segments` cuts them) as if they had been cut for `end`."""
+    if end == segments[-1].end:
+        return segments
+    kept = [seg for seg in segments if seg.start <= end]
+    kept[-1] = kept[-1].ending(end)
+    return kept
 
 
 def _reached(segments: Sequence[_Segment], amount: int) -> int | None:
@@ -247,21 +289,15 @@ def _reached(segments: Sequence[_Segment], amount: int) -> int | None:
 
 
 def _read(
-    history: ClockHistory, timelines: _Timelines, clock: Clock, now_dt: datetime, explain: bool
+    history: ClockHistory,
+    clock: Clock,
+    segments: list[_Segment],
+    now: int,
+    met_at: int | None,
+    explain: bool,
 ) -> ClockReading:
-    now = to_us(now_dt)
-    created = to_us(history.created_at)
-    responded = (
-        to_us(history.first_responded_at) if history.first_responded_at is not None else None
-    )
-    met_at = responded if clock == Clock.FIRST_RESPONSE else None
-    end = max(created, min(now, met_at) if met_at is not None else now)
-    # One microsecond past the end, cut back: the last segment then says what is in force
-    # at the end itself (a status that starts at `now` counts; so does a clock read at
-    # its own start, which gets a segment of no length).
-    segments = _segments(timelines, clock, end + 1)
-    segments[-1] = segments[-1].ending(end)
     last = segments[-1]
+    end = last.end
     plan, calendar, priority = last.plan, last.calendar, last.priority
     target_us = _target_us(plan, clock, priority)
 
@@ -289,14 +325,16 @@ def _read(
         remaining = calendar.position_us(due) - calendar.position_us(stopped_at or end)
     elif target_us is not None:
         due = _reached(segments, target_us)
-        threshold = plan.at_risk_after(timedelta(microseconds=target_us))
-        if threshold is not None and threshold > timedelta(0):
-            at_risk = _reached(segments, threshold // timedelta(microseconds=1))
+        # plan.at_risk_after in microseconds: the same floor of target × percent / 100.
+        percent = plan.at_risk_percent
+        threshold = None if percent is None else target_us * percent // 100
+        if threshold is not None and threshold > 0:
+            at_risk = _reached(segments, threshold)
         if state == ClockState.RUNNING:
             if due is None:
                 due = calendar.due_us(end, target_us - used)
-            if at_risk is None and threshold is not None and threshold > timedelta(0):
-                at_risk = calendar.due_us(end, threshold // timedelta(microseconds=1) - used)
+            if at_risk is None and threshold is not None and threshold > 0:
+                at_risk = calendar.due_us(end, threshold - used)
         remaining = target_us - used
     if (
         target_us is None
@@ -326,8 +364,7 @@ def _read(
 
 
 def _target_us(plan: SlaPlan, clock: Clock, priority: Priority) -> int | None:
-    target = plan.target(clock, priority)
-    return None if target is None else target // timedelta(microseconds=1)
+    return plan.target_us(clock, priority)
 
 
 def _first_breach(segments: Sequence[_Segment], clock: Clock) -> int | None:

@@ -13,6 +13,7 @@ from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from desk.domain.calendars import BusinessCalendar
@@ -72,12 +73,26 @@ class SlaContext:
             return ALWAYS_OPEN
         return self.calendars.get(plan.calendar_id, ALWAYS_OPEN)
 
+    @cached_property
+    def _saved_at(self) -> dict[tuple[str, int], list[datetime]]:
+        """When each version of each plan and calendar was saved: what `versions` bisects
+        for every ticket of a recompute, listed once."""
+        found = {("plan", k): [s.saved_at for s in v] for k, v in self.plan_history.items()}
+        found.update(
+            {("calendar", k): [s.saved_at for s in v] for k, v in self.calendar_history.items()}
+        )
+        return found
+
     def versions(
         self, plan: SlaPlan, since: datetime
     ) -> tuple[tuple[PlanVersion, ...], tuple[CalendarVersion, ...]]:
         """The versions of `plan` in force from `since` (a ticket's creation) to now, and
         of the calendars those versions name: each from when it was saved."""
-        plans = _in_force(self.plan_history.get(plan.id or 0, ()), since) or [(since, plan)]
+        key = plan.id or 0
+        saved_plans = self.plan_history.get(key, ())
+        plans = _in_force(saved_plans, since, times=self._saved_at.get(("plan", key))) or [
+            (since, plan)
+        ]
         calendars: list[tuple[datetime, BusinessCalendar]] = []
         for n, (start, version) in enumerate(plans):
             end = plans[n + 1][0] if n + 1 < len(plans) else None
@@ -85,7 +100,10 @@ class SlaContext:
                 found = [(start, ALWAYS_OPEN)]
             else:
                 saved = self.calendar_history.get(version.calendar_id, ())
-                found = _in_force(saved, start, end) or [(start, self.calendar_of(version))]
+                times = self._saved_at.get(("calendar", version.calendar_id))
+                found = _in_force(saved, start, end, times=times) or [
+                    (start, self.calendar_of(version))
+                ]
             for at, calendar in found:
                 if not calendars or calendars[-1][1] is not calendar:
                     calendars.append((at, calendar))
@@ -96,13 +114,20 @@ class SlaContext:
 
 
 def _in_force(
-    saved: Sequence[SavedVersion], start: datetime, end: datetime | None = None
+    saved: Sequence[SavedVersion],
+    start: datetime,
+    end: datetime | None = None,
+    *,
+    times: Sequence[datetime] | None = None,
 ) -> list[tuple[datetime, object]]:  # type: ignore[type-arg]
     """The version in force at `start` (the first one, if all came later), then each one
-    saved after it and before `end`, with the instant each took over."""
+    saved after it and before `end`, with the instant each took over. `times`: when each
+    of `saved` was saved, if the caller has them listed already."""
     if not saved:
         return []
-    first = max(0, bisect_right([s.saved_at for s in saved], start) - 1)
+    if times is None:
+        times = [s.saved_at for s in saved]
+    first = max(0, bisect_right(times, start) - 1)
     found = [(start, saved[first].value)]
     for later in saved[first + 1 :]:
         if end is not None and later.saved_at >= end:
@@ -112,9 +137,18 @@ def _in_force(
     return found
 
 
-def load_context(uow: SqlUnitOfWork) -> SlaContext:
+def load_context(uow: SqlUnitOfWork, previous: SlaContext | None = None) -> SlaContext:
+    """The plans and calendars as they are now. `previous` (the context of the batch
+    before, in a recompute): each of its calendar values is kept where the same calendar
+    or version reads the same, so their per-day tables are not built again per batch."""
     plans = {p.id: p for p in uow.sla.plans() if p.id is not None}
-    calendars = {c.id: c for c in uow.sla.calendars() if c.id is not None}
+    before = previous.calendars if previous is not None else {}
+    calendars = {c.id: _same(before.get(c.id), c) for c in uow.sla.calendars() if c.id is not None}
+    history = previous.calendar_history if previous is not None else {}
+    calendar_history = {
+        k: [_same_version(history.get(k, ()), n, v) for n, v in enumerate(saved)]
+        for k, saved in uow.sla.calendar_versions().items()
+    }
     topic_plans = {
         topic: plans[plan_id]
         for topic, plan_id in uow.sla.topic_plans().items()
@@ -129,8 +163,16 @@ def load_context(uow: SqlUnitOfWork) -> SlaContext:
         plans.get(stored_int(uow, DEFAULT_PLAN) or 0),
         stored_int(uow, EPOCH) or 0,
         uow.sla.plan_versions(),
-        uow.sla.calendar_versions(),
+        calendar_history,
     )
+
+
+def _same(before: BusinessCalendar | None, now: BusinessCalendar) -> BusinessCalendar:
+    return before if before is not None and before == now else now
+
+
+def _same_version(before: Sequence[SavedVersion], n: int, now: SavedVersion) -> SavedVersion:
+    return before[n] if n < len(before) and before[n] == now else now
 
 
 def stored_int(uow: SqlUnitOfWork, key: str) -> int | None:
@@ -203,11 +245,12 @@ def refresh(
     *,
     report_rows: bool,
 ) -> list[StoredClocks]:
-    """Recompute and store the clocks of `tickets` (as saved in this transaction), and,
-    with `report_rows` (a ticket change, given whole `Ticket`s; not a plan's recompute of
-    a few columns), the rows the reports count them from."""
+    """Recompute and store the clocks of `tickets` (as saved in this transaction), and
+    the rows the reports count them from: with `report_rows` (a ticket change, given
+    whole `Ticket`s) whole rows; without (a plan's recompute of a few columns, open
+    tickets) only the first-response figures, the only ones that depend on the plan."""
     context = context or load_context(uow)
-    histories = history_of(uow, context, tickets, every=report_rows)
+    histories = history_of(uow, context, tickets, every=True)
     written = []
     readings = {}
     for ticket_id, (plan, history) in histories.items():
@@ -220,6 +263,9 @@ def refresh(
     if report_rows:
         facts_of = {t.id: t for t in tickets if isinstance(t, Ticket) and t.id is not None}
         report_facts.record(uow, facts_of, readings, context.zone)
+    else:
+        clock_tickets = [t for t in tickets if isinstance(t, ClockTicket)]
+        report_facts.record_first_responses(uow, clock_tickets, readings)
     return written
 
 

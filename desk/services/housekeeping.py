@@ -52,6 +52,10 @@ class _Seen:
 
     supervisors: dict[int | None, list[int]] = field(default_factory=dict)
     context: clocks.SlaContext | None = None
+    #: Where each clock's walk of past-due tickets has got to (its last due time and
+    #: ticket id). A ticket whose due time moves before it meanwhile is found by the
+    #: next sweep, a minute later; its breach is stamped at its due time all the same.
+    after: dict[Clock, tuple[datetime, int]] = field(default_factory=dict)
 
     def supervisors_of(self, uow: SqlUnitOfWork, team_id: int | None) -> list[int]:
         if team_id not in self.supervisors:
@@ -121,17 +125,21 @@ def _breaches(
 ) -> tuple[list[tuple[int, Clock]], list[int]]:
     """One batch of breaches: stamped, an event each, the notices, the escalations. All
     in bulk statements: a sweep after a weekend may find thousands."""
-    due = uow.sla.past_due(now, SWEEP_BATCH)
+    due = uow.sla.past_due(now, SWEEP_BATCH, seen.after)
     if not due:
         return [], []
     recorded: list[tuple[int, Clock]] = []
+    tickets = {}
     for clock in Clock:
-        past = [d.ticket_id for d in due if d.clock == clock]
-        recorded.extend((t, clock) for t in uow.sla.stamp_breaches(past, clock, now))
+        past = [d for d in due if d.clock == clock]
+        if past:
+            seen.after[clock] = (past[-1].due, past[-1].ticket_id)
+        for ticket in uow.sla.stamp_breaches([d.ticket_id for d in past], clock, now):
+            recorded.append((ticket.id, clock))
+            tickets[ticket.id] = ticket
     if not recorded:
         return [], []  # other sweepers recorded them first
     dues = {(d.ticket_id, d.clock): d.due for d in due}
-    tickets = uow.sla.breach_targets(sorted({t for t, _ in recorded}))
     events = []
     notices: list[tuple[int, int, str, dict[str, object]]] = []
     for ticket_id, clock in recorded:

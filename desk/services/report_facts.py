@@ -4,18 +4,19 @@ tickets that have none yet (a database from before reports, a bulk load) by `bac
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from desk.domain import validation
 from desk.domain.calendars import zone_info
 from desk.domain.errors import DatabaseReadOnly, ValidationError
-from desk.domain.report_facts import TicketFacts, ticket_facts
+from desk.domain.report_facts import TicketFacts, first_response_figures, ticket_facts
 from desk.domain.sla import SlaPlan
 from desk.domain.sla_clock import SlaReading
 from desk.domain.sla_history import ClockHistory
 from desk.domain.ticket import Ticket
+from desk.store.sla import ClockTicket
 from desk.store.unit_of_work import SqlUnitOfWork
 
 from .database import Database
@@ -51,6 +52,27 @@ def record(
     ]
     uow.reports.write_facts(facts)
     return facts
+
+
+def record_first_responses(
+    uow: SqlUnitOfWork,
+    tickets: Sequence[ClockTicket],
+    readings: Mapping[int, tuple[SlaPlan, ClockHistory, SlaReading]],
+) -> None:
+    """Rewrite the first-response figures of the answered `tickets` (a recompute after a
+    plan or calendar edit: open tickets, whose other figures no plan changes) where they
+    differ from their report rows."""
+    answered = [t for t in tickets if t.first_responded_at is not None and t.id in readings]
+    stored = uow.reports.first_responses([t.id for t in answered])
+    changed = []
+    for ticket in answered:
+        plan, history, reading = readings[ticket.id]
+        figures = first_response_figures(
+            ticket.first_responded_at, history.statuses, plan, reading.first_response
+        )
+        if ticket.id in stored and stored[ticket.id] != figures:
+            changed.append((ticket.id, *figures))
+    uow.reports.write_first_responses(changed)
 
 
 @dataclass(frozen=True, slots=True)

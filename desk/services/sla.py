@@ -496,9 +496,10 @@ def recompute_open_tickets(
         epoch = clocks.stored_int(uow, clocks.EPOCH) or 0
         total = uow.sla.count_behind(epoch)
     done, after = 0, 0
+    context: clocks.SlaContext | None = None
     while True:
         with db.write() as uow:
-            context = clocks.load_context(uow)
+            context = clocks.load_context(uow, context)
             ids = uow.sla.behind(context.epoch, after, batch)
             if not ids:
                 break

@@ -35,7 +35,7 @@ from .housekeeping import NotificationRepository
 from .reports import ReportRepository
 from .routing import RoutingRepository, StoredRule
 from .settings import DeskSettingsRepository
-from .sla import SlaRepository, StoredClocks
+from .sla import BreachTarget, SlaRepository, StoredClocks
 from .tickets import NewEntry, TicketRepository
 
 
@@ -323,10 +323,12 @@ class RecordingSlaRepository(SlaRepository):
             # Due times move tickets into and out of Overdue, At risk and Due today.
             self._changes.moved(Moves(tickets=moved, due=True))
 
-    def stamp_breaches(self, ticket_ids: Sequence[int], clock: Clock, now: datetime) -> list[int]:
+    def stamp_breaches(
+        self, ticket_ids: Sequence[int], clock: Clock, now: datetime
+    ) -> list[BreachTarget]:
         stamped = super().stamp_breaches(ticket_ids, clock, now)
-        for ticket_id in stamped:
-            self._changes.ticket(ticket_id)
+        for ticket in stamped:
+            self._changes.ticket(ticket.id)
         return stamped
 
     def append_events(self, rows: Sequence[tuple[int, int, NewEntry]], now: datetime) -> None:
@@ -398,3 +400,8 @@ class RecordingReportRepository(ReportRepository):
         super().write_facts(facts)
         for f in facts:
             self._changes.ticket(f.ticket_id)
+
+    def write_first_responses(self, rows: Sequence[tuple[int, int, int, bool | None]]) -> None:
+        super().write_first_responses(rows)
+        for ticket_id, *_figures in rows:
+            self._changes.ticket(ticket_id)

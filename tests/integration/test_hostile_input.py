@@ -1284,6 +1284,7 @@ def test_the_catalogue_covers_every_public_service_function(db, world: World):
             "acting_agent",
             "event_entries",
             "record",
+            "record_first_responses",  # a recompute's, in the transaction it holds
             "has_agents",
             "directory",
             "ensure_demo_desk",

@@ -82,7 +82,6 @@ READS = {
         "count_behind",
         "past_due",
         "resolved_before",
-        "breach_targets",
         "dues",
     },
     NotificationRepository: {"for_agent", "unread_count", "supervisors_of"},
@@ -100,6 +99,7 @@ READS = {
     },
     ReportRepository: {
         "organisations",
+        "first_responses",
         "missing",
         "count_missing",
         "interrupter",
@@ -153,7 +153,7 @@ WRITES = {
     },
     NotificationRepository: {"add", "mark_read"},
     RoutingRepository: {"add_rule", "save_rule", "delete_rule", "reorder", "set_team_assignment"},
-    ReportRepository: {"write_facts"},
+    ReportRepository: {"write_facts", "write_first_responses"},
 }
 THROUGH_OTHERS = {
     TicketRepository: {"append"},
