@@ -71,7 +71,9 @@ def keep_sign_in(db: Database, agent_id: int, workstation: str | None = None) ->
     from keyring.errors import KeyringError
 
     agent_id = clean_id("agent", "agent", agent_id)
-    workstation = storable("workstation", "The computer's name", workstation or "")[:200]
+    workstation = storable(
+        "workstation", "The computer's name", "" if workstation is None else workstation
+    )[:200]
     if is_server(db):
         log.info("a sign-in on a shared server is not kept: PostgreSQL checks each password")
         return False

@@ -117,6 +117,15 @@ class BreachTarget:
     category_id: int | None
 
 
+#: What the sweep needs of a ticket whose breach it stamped, in BreachTarget's order.
+_BREACH_TARGET = (
+    tickets.c.id,
+    tickets.c.version,
+    tickets.c.team_id,
+    tickets.c.assignee_id,
+    tickets.c.category_id,
+)
+
 _DUE_COLUMN = {
     Clock.FIRST_RESPONSE: tickets.c.first_response_due_at,
     Clock.RESOLUTION: tickets.c.resolution_due_at,
@@ -553,7 +562,7 @@ class SlaRepository:
         if not ticket_ids:
             return []
         if guarded(self._conn):  # the stamps are the desk's: a function checks the clock
-            return list(
+            stamped = list(
                 self._conn.scalars(
                     text(
                         "SELECT * FROM public.desk_stamp_breaches("
@@ -562,6 +571,12 @@ class SlaRepository:
                     {"ids": list(ticket_ids), "clock": str(clock), "now": now},
                 )
             )
+            if not stamped:
+                return []
+            rows = self._conn.execute(  # the rows this transaction has just stamped
+                select(*_BREACH_TARGET).where(self._among(tickets.c.id, stamped))
+            )
+            return [BreachTarget(*row) for row in rows]
         stamp, due = _BREACH_COLUMN[clock], _DUE_COLUMN[clock]
         rows = self._conn.execute(
             update(tickets)
@@ -572,13 +587,7 @@ class SlaRepository:
                 due < now,
             )
             .values({stamp.name: due})
-            .returning(
-                tickets.c.id,
-                tickets.c.version,
-                tickets.c.team_id,
-                tickets.c.assignee_id,
-                tickets.c.category_id,
-            )
+            .returning(*_BREACH_TARGET)
         )
         return [BreachTarget(*row) for row in rows]
 
