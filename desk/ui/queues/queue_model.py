@@ -330,9 +330,8 @@ class QueueModel(QAbstractTableModel):
             self._on_window(generation, query, (self._count_came_first, rows))
             return
         self._page_came_first = True
-        self._reset(
-            generation, query, len(rows), rows, length_known=False
-        )  # more rows come with the length
+        # More rows come with the length.
+        self._reset(generation, query, len(rows), rows, length_known=False)
 
     def _on_length(self, generation: int, total: int, far: _FarEnd | None = None) -> None:
         if generation != self._generation:
