@@ -88,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
             for side, url in urls.items():
                 print(f"round {n + 1}: timing {side} ...", flush=True)
                 medians = _child("desk", url, args.repeat, thread)["medians"]
-                medians["cold_start_ms"] = statistics.median(cold_start_ms(url, 3))
+                medians["cold_start_ms"] = statistics.median(cold_start_ms(url, 3)[0])
                 runs[side].append(medians)
     finally:
         cluster.stop()
