@@ -417,9 +417,6 @@ class _Loader:
             self.conn.execute("PRAGMA cache_size=-400000")
             # No fsync: only a power cut could hurt, and a benchmark database is seeded again.
             self.conn.execute("PRAGMA synchronous=OFF")
-            # Index builds sort with helper threads and in memory, not in temporary files.
-            self.conn.execute("PRAGMA threads=4")
-            self.conn.execute("PRAGMA temp_store=MEMORY")
             self.conn.execute("BEGIN IMMEDIATE")
         self._set_aside()
         return self
