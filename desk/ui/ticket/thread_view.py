@@ -293,7 +293,7 @@ class ThreadView(QTextBrowser):
 
 
 class WholeMessageDialog(DeskDialog):
-    """One long message, whole, to read, search with the keyboard, or copy."""
+    """One long message, whole, to read or to select and copy."""
 
     def __init__(self, entry: ThreadEntry, parent: QWidget | None = None) -> None:
         super().__init__(parent)
