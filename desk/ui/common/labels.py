@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from functools import cache
 
 from PySide6.QtCore import QCoreApplication
@@ -109,13 +110,31 @@ def when(moment: datetime | None, now: datetime | None = None) -> str:
     local = moment.astimezone()
     now_local = (now or datetime.now(UTC)).astimezone()
     if local.date() == now_local.date():
-        return local.strftime("%H:%M")
+        return f"{local.hour:02}:{local.minute:02}"
     days = (now_local.date() - local.date()).days
     if 0 < days < 7:
-        return local.strftime("%a %H:%M")
+        return f"{_names().days[local.weekday()]} {local.hour:02}:{local.minute:02}"
+    month = _names().months[local.month - 1]
     if local.year == now_local.year:
-        return f"{local.day} {local:%b}"
-    return f"{local.day} {local:%b %Y}"
+        return f"{local.day} {month}"
+    return f"{local.day} {month} {local.year}"
+
+
+@cache
+def _names() -> _Names:
+    """The short day and month names as `strftime` spells them here, read once: the
+    queue formats three times a row, and each `strftime` goes through the import
+    machinery (Qt for Python hooks it), several times the cost of the formatting."""
+    return _Names(
+        tuple(date(2024, 1, day).strftime("%a") for day in range(1, 8)),  # a Monday first
+        tuple(date(2024, month, 1).strftime("%b") for month in range(1, 13)),
+    )
+
+
+@dataclass(frozen=True)
+class _Names:
+    days: tuple[str, ...]
+    months: tuple[str, ...]
 
 
 def short_day(moment: datetime) -> str:

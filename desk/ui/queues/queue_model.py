@@ -124,6 +124,8 @@ class _ShownSource:
 
     def __init__(self, source: QueueSource) -> None:
         self.source = source
+        #: A source may not know presence (a test's, a report's): then none is read.
+        self.knows_presence = getattr(source, "presence", None) is not None
 
     def window(self, query: QueueQuery, offset: int, limit: int) -> tuple[int, list[_Shown]]:
         total, rows = self.source.window(query, offset, limit)
@@ -144,9 +146,8 @@ class _ShownSource:
     def rows(self, ticket_ids: list[int]) -> list[_Shown]:
         return _shown(self.source.rows(ticket_ids))
 
-    def presence(self, ticket_ids: list[int]) -> dict[int, list[PresenceEntry]] | None:
-        read = getattr(self.source, "presence", None)  # a source may not know presence
-        return read(ticket_ids) if read is not None else None
+    def presence(self, ticket_ids: list[int]) -> dict[int, list[PresenceEntry]]:
+        return self.source.presence(ticket_ids)
 
 
 def _shown(rows: list[QueueRow]) -> list[_Shown]:
@@ -221,10 +222,13 @@ class QueueModel(QAbstractTableModel):
         # A new queue's page and count come separately: whichever came first.
         self._count_came_first: int | None = None
         self._page_came_first = False
-        #: The generation whose first page is on show, and a far end read ahead for one
-        #: whose first page has not come yet.
-        self._reset_generation = 0
-        self._far_waiting: tuple[int, _FarEnd] | None = None
+        # The queue's last page is read ahead once its first page has been painted: a
+        # pool thread running Python beside the paint takes the GIL from it, and the
+        # paint waits for all of that thread's work. A timer's event comes after the
+        # paint that the first page's reset has asked for.
+        self._far_next: tuple[int, QueueQuery, int] | None = None
+        self._far_timer = QTimer(self, singleShot=True, interval=1)
+        self._far_timer.timeout.connect(self._on_far_timer_timeout)
         self._length_known = True  # False while a new queue's length is on its way
         # One refresh at a time: changes that come while one runs ask for one more after
         # it, rather than superseding it (a steady stream would starve the table).
@@ -273,12 +277,6 @@ class QueueModel(QAbstractTableModel):
             def work() -> tuple[int, list[_Shown]]:
                 return total, self._source.page(query, 0, PAGE, total)
 
-            self._runner.run(  # side by side with the first page, not after it
-                lambda: self._far_end(query, total),
-                lambda far: self._show_far_end(generation, far),
-                self._on_load_failed,
-                what=tr("Loading rows"),
-            )
         elif not query.text.strip():
             self._show_first_page_then_length(generation, query)
             return
@@ -310,14 +308,10 @@ class QueueModel(QAbstractTableModel):
             latest="rows",
         )
 
-        def count() -> tuple[int, _FarEnd | None]:
-            total = self._source.count(query)
-            return total, self._far_end(query, total)
-
         self._ops.run(
             self,
-            count,
-            lambda counted: self._on_length(generation, *counted),
+            lambda: self._source.count(query),
+            lambda total: self._on_length(generation, total),
             self._on_load_failed,
             what=tr("Counting the queue"),
             latest="length",
@@ -333,12 +327,11 @@ class QueueModel(QAbstractTableModel):
         # More rows come with the length.
         self._reset(generation, query, len(rows), rows, length_known=False)
 
-    def _on_length(self, generation: int, total: int, far: _FarEnd | None = None) -> None:
+    def _on_length(self, generation: int, total: int) -> None:
         if generation != self._generation:
             return
         if not self._page_came_first:
             self._count_came_first = total
-            self._show_far_end(generation, far)  # kept until the first page is shown
             return
         if total > self._total:
             self.beginInsertRows(QModelIndex(), self._total, total - 1)
@@ -350,7 +343,7 @@ class QueueModel(QAbstractTableModel):
             self.endRemoveRows()
         self._length_known = True
         self.loaded.emit()
-        self._show_far_end(generation, far)
+        self._read_far_end_soon(generation)
 
     def _far_end(self, query: QueueQuery, total: int) -> _FarEnd | None:
         """(On a pool thread.) The last page of a long queue and who is on its tickets,
@@ -360,14 +353,35 @@ class QueueModel(QAbstractTableModel):
         if last <= 0:
             return None
         rows = self._source.page(query, last * PAGE, PAGE, total)
-        found = self._source.presence([shown.row.id for shown in rows]) if rows else None
-        return _FarEnd(last, rows, found or {})
+        ids = [shown.row.id for shown in rows]
+        found = self._source.presence(ids) if ids and self._source.knows_presence else {}
+        return _FarEnd(last, rows, found)
+
+    def _read_far_end_soon(self, generation: int) -> None:
+        """Once the window is done painting, read the last page of a queue (not a search)
+        whose length is known."""
+        if self._query.text.strip():
+            return
+        self._far_next = (generation, self._query, self._total)
+        self._far_timer.start()
+
+    def _on_far_timer_timeout(self) -> None:
+        if self._far_next is None:
+            return
+        (generation, query, total), self._far_next = self._far_next, None
+        if generation != self._generation:
+            return
+        self._ops.run(
+            self,
+            lambda: self._far_end(query, total),
+            lambda far: self._show_far_end(generation, far),
+            self._on_load_failed,
+            what=tr("Loading rows"),
+            latest="far end",
+        )
 
     def _show_far_end(self, generation: int, far: _FarEnd | None) -> None:
         if far is None or generation != self._generation:
-            return
-        if self._reset_generation != generation:  # the first page comes after it
-            self._far_waiting = (generation, far)
             return
         if far.page in self._pages:
             return
@@ -441,12 +455,12 @@ class QueueModel(QAbstractTableModel):
         return self._presence.get(ticket_id, [])
 
     def _read_presence(self, ticket_ids: list[int]) -> None:
-        if not ticket_ids or getattr(self._source.source, "presence", None) is None:
+        if not ticket_ids or not self._source.knows_presence:
             return
         wanted = list(ticket_ids)
         self._ops.run(
             self,
-            lambda: self._source.presence(wanted) or {},
+            lambda: self._source.presence(wanted),
             lambda found: self._on_presence(wanted, found),
             lambda exc: log.warning("reading who is on the queue's tickets failed: %s", exc),
             what=tr("Reading who is on the tickets"),
@@ -513,6 +527,10 @@ class QueueModel(QAbstractTableModel):
         # A view asks ~15 roles of every cell it paints; most get no answer, at once.
         if role not in _ANSWERED:
             return None
+        shown = self._shown_at(index)
+        return None if shown is None else self._answer(shown, index.column(), role)
+
+    def _shown_at(self, index: AnyIndex) -> _Shown | None:
         row = index.row()
         if not index.isValid() or row >= self._total:
             return None
@@ -522,8 +540,9 @@ class QueueModel(QAbstractTableModel):
             return None
         if row % PAGE >= len(rows):
             return None
-        shown = rows[row % PAGE]
-        column = index.column()
+        return rows[row % PAGE]
+
+    def _answer(self, shown: _Shown, column: int, role: int) -> Any:
         if column == _DUE_COLUMN and role in _DUE_ROLES:
             return _due_data(shown.row, role)
         if role == Qt.ItemDataRole.DisplayRole:
@@ -605,10 +624,8 @@ class QueueModel(QAbstractTableModel):
         self.endResetModel()
         self.firstPageShown.emit()
         self._read_presence([shown.row.id for shown in rows])
-        self._reset_generation = generation
-        waiting, self._far_waiting = self._far_waiting, None
-        if waiting is not None:
-            self._show_far_end(*waiting)
+        if length_known:
+            self._read_far_end_soon(generation)
 
     def _on_page(self, generation: int, page: int, rows: list[_Shown]) -> None:
         self._requested.discard(page)
