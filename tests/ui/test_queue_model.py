@@ -132,3 +132,34 @@ def test_end_shows_the_oldest_tickets_at_once_in_a_long_queue(qtbot):
     qtbot.keyClick(table, Qt.Key.Key_Home)
     assert table.currentIndex().row() == 0
     runner.wait()
+
+
+def test_another_queue_chosen_far_down_one_shows_its_first_tickets(qtbot):
+    from PySide6.QtCore import Qt
+
+    from desk.ui.queues.queue_pane import QueuePane
+
+    source, runner = CountedPages(), TaskRunner()
+    model = QueueModel(source, runner)
+    pane = QueuePane(model, lambda: None)
+    qtbot.addWidget(pane)
+    pane.resize(900, 400)
+    pane.show()
+    with qtbot.waitSignal(model.loaded):
+        pane.show_queue(QueueQuery(QueueFilter()), "All tickets")
+    pane.table.setFocus()
+    qtbot.keyClick(pane.table, Qt.Key.Key_End)
+    qtbot.waitUntil(lambda: pane.table.rowAt(0) > PAGE)
+    runner.wait()
+
+    source.release.clear()  # the next queue's count takes its time
+    source.read.clear()
+    with qtbot.waitSignal(model.firstPageShown):
+        pane.show_queue(QueueQuery(queue_filter(QueueKind.ALL_OPEN, now=datetime.now(UTC))), "Open")
+    qtbot.wait(50)
+    # Its first tickets are on show at once, not rows far down it, blank while read.
+    assert pane.table.rowAt(0) == 0
+    assert model.index(0, COLUMN[SortKey.SUBJECT]).data() == "Ticket 0"
+    assert source.read == [0]
+    source.release.set()
+    runner.wait()

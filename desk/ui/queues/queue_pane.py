@@ -60,6 +60,7 @@ class QueuePane(QWidget):
         self.table = QueueTable(objectName="queueTable")
         self.table.setModel(model)
         configure_queue_table(self.table)
+        show_new_queues_from_the_top(self.table, model)
         # However narrow the window, the table keeps the Number and some of the Subject.
         self.table.setMinimumWidth(TABLE_MIN_WIDTH)
 
@@ -196,6 +197,15 @@ def configure_queue_table(table: QTableView) -> None:
     for column, width in enumerate(DEFAULT_WIDTHS):
         table.setColumnWidth(column, width)
     header.setSortIndicator(COLUMN[SortKey.UPDATED], Qt.SortOrder.DescendingOrder)
+
+
+def show_new_queues_from_the_top(table: QTableView, model: QueueModel) -> None:
+    """Show each new queue, sort or search from its first row when its first page is
+    painted. The table keeps its scroll position across the model's reset, and the pane
+    chooses the first ticket only once the queue's length has come: scrolled far down
+    one queue, the next one's first paint showed rows far down it, blank while they were
+    read, and then jumped to the top."""
+    model.firstPageShown.connect(table.scrollToTop)
 
 
 def select_ticket_row(table: QTableView, row: int) -> None:
