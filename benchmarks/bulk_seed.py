@@ -175,7 +175,13 @@ def _customers(
 
 
 class _Tickets:
-    """Tickets over three years, and their threads, as rows in column order."""
+    """Tickets over three years, and their threads, as rows in column order.
+
+    Making rows is the seed's slowest part, so a ticket is made with as little Python as
+    it takes: the help topics, teams, agents and channels are read into plain tuples
+    once, each time is formatted once however many rows carry it, and rows are built as
+    tuples. The random draws are the same calls in the same order as ever (a choice from
+    a list of the same length picks the same place), so a seed makes the same desk."""
 
     def __init__(
         self,
@@ -190,199 +196,185 @@ class _Tickets:
     ) -> None:
         self.rng, self.desk, self.callers, self.now = rng, desk, callers, now
         self.stamp = stamp
-        self._json: dict[tuple[Any, ...], str] = {}
         self.first_id, self.next_entry, self.count = first_id, first_entry, count
         self.long_thread_id = first_id + count - 1  # the newest ticket gets the long thread
-        self.members = {team_id: agents for team_id, agents in desk.members.items()}
+        teams = {team.id: team for team in desk.teams.values()}
+        self.topics = []
+        for category, stories, resolutions in desk.topics:
+            team = teams.get(category.default_team_id)
+            agents = desk.members.get(team.id if team else -1) or []
+            impact, urgency = LEVELS_FOR_PRIORITY[category.default_priority]
+            self.topics.append(
+                (
+                    category.id,
+                    team.id if team else None,
+                    team.name if team else None,
+                    [(agent.id, agent.name) for agent in agents],
+                    int(impact),
+                    int(urgency),
+                    int(priority_for(impact, urgency)),
+                    stories,
+                    resolutions,
+                )
+            )
+        self.loggers = [
+            (agent.id, agent.name) for agent in desk.members[desk.teams["Service Desk"].id or 0]
+        ]
+        self.levels = [int(level) for level in Level]
+        self.priorities = {(int(i), int(u)): int(priority_for(i, u)) for i in Level for u in Level}
+        self.channels = [(channel.value, channel == Channel.PHONE) for channel in CHANNELS]
+        self.created_json = {value: json.dumps({"channel": value}) for value, _ in self.channels}
+        self.resolved_json: dict[str, str] = {}
+        # (status code, active, resolved, closed) for each status _status can roll.
+        self.statuses = {
+            status: (
+                STATUS_CODES[status],
+                status in ACTIVE_STATUSES,
+                status in (TicketStatus.RESOLVED, TicketStatus.CLOSED),
+                status == TicketStatus.CLOSED,
+            )
+            for status in TicketStatus
+        }
 
     def chunks(self) -> Iterator[tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]]:
         """(tickets, their thread entries) in chunks, oldest first."""
         span = timedelta(days=365 * YEARS).total_seconds()
         start = self.now - timedelta(days=365 * YEARS)
-        rng = self.rng
+        uniform = self.rng.uniform
         for first in range(0, self.count, CHUNK):
-            ticket_rows, entry_rows = [], []
+            ticket_rows: list[tuple[Any, ...]] = []
+            entry_rows: list[tuple[Any, ...]] = []
+            add_ticket, add_entries = ticket_rows.append, entry_rows.extend
             for n in range(first, min(first + CHUNK, self.count)):
-                created = start + timedelta(seconds=span * n / self.count + rng.uniform(0, 60))
+                created = start + timedelta(seconds=span * n / self.count + uniform(0, 60))
                 row, thread = self._ticket(self.first_id + n, created)
-                ticket_rows.append(row)
-                entry_rows += thread
+                add_ticket(row)
+                add_entries(thread)
             yield ticket_rows, entry_rows
 
     def _ticket(
         self, ticket_id: int, created: datetime
     ) -> tuple[tuple[Any, ...], list[tuple[Any, ...]]]:
-        rng = self.rng
-        category, stories, resolutions = rng.choice(self.desk.topics)
-        subject, description = rng.choice(stories)
-        customer_id, customer_name = rng.choice(self.callers)
-        age = self.now - created
-        status = self._status(age)
-        team = self.desk.team(category.default_team_id)
-        agents = self.members.get(team.id if team else -1) or []
-        assignee = (
-            rng.choice(agents)
-            if agents and (status != TicketStatus.NEW) and rng.random() < 0.92
-            else None
-        )
-        impact, urgency = LEVELS_FOR_PRIORITY[category.default_priority]
-        if rng.random() < 0.3:
-            impact, urgency = rng.choice(list(Level)), rng.choice(list(Level))
-        priority = priority_for(impact, urgency)
-        worked = created + timedelta(minutes=rng.uniform(3, 240))
-        updated = min(self.now, worked + timedelta(hours=rng.uniform(0.2, 96)))
-        resolved = updated if status in (TicketStatus.RESOLVED, TicketStatus.CLOSED) else None
-        closed = (
-            min(self.now, updated + timedelta(days=rng.uniform(1, 5)))
-            if status == TicketStatus.CLOSED
-            else None
-        )
+        rng, stamp, now = self.rng, self.stamp, self.now
+        choice, roll, uniform = rng.choice, rng.random, rng.uniform
+        (
+            category_id,
+            team_id,
+            team_name,
+            agents,
+            impact,
+            urgency,
+            priority,
+            stories,
+            resolutions,
+        ) = choice(self.topics)
+        subject, description = choice(stories)
+        customer_id, customer_name = choice(self.callers)
+        status = self._status(now - created)
+        code, active, resolved_, closed_ = self.statuses[status]
+        if agents and status != TicketStatus.NEW and roll() < 0.92:
+            assignee_id, assignee_name = choice(agents)
+        else:
+            assignee_id = assignee_name = None
+        if roll() < 0.3:
+            impact, urgency = choice(self.levels), choice(self.levels)
+            priority = self.priorities[impact, urgency]
+        worked = created + timedelta(minutes=uniform(3, 240))
+        updated = min(now, worked + timedelta(hours=uniform(0.2, 96)))
+        resolved = updated if resolved_ else None
+        closed = min(now, updated + timedelta(days=uniform(1, 5))) if closed_ else None
         if closed:
             updated = closed
-        note = rng.choice(resolutions) if resolved else ""
-        logger = rng.choice(self.members[self.desk.teams["Service Desk"].id or 0])
-        channel = rng.choice(CHANNELS)
-        values = {
-            "id": ticket_id,
-            "subject": subject,
-            "description": description,
-            "customer_id": customer_id,
-            "customer_name": customer_name,
-            "channel": channel.value,
-            "category_id": category.id,
-            "team_id": team.id if team else None,
-            "team_name": team.name if team else None,
-            "assignee_id": assignee.id if assignee else None,
-            "assignee_name": assignee.name if assignee else None,
-            "status": STATUS_CODES[status],
-            "is_active": status in ACTIVE_STATUSES,
-            "impact": int(impact),
-            "urgency": int(urgency),
-            "priority": int(priority),
-            "priority_overridden": False,
-            "asset": "",
-            "created_at": self.stamp(created),
-            "created_by": logger.id,
-            "updated_at": self.stamp(updated),
-            "updated_by": (assignee or logger).id,
-            "first_responded_at": self.stamp(worked) if assignee else None,
-            "resolved_at": self.stamp(resolved) if resolved else None,
-            "closed_at": self.stamp(closed) if closed else None,
-            "due_at": None,
-            "resolution_note": note,
-            "csat": rng.choice([5, 5, 5, 4, 4, 3, 2, 1]) if closed and rng.random() < 0.6 else None,
-            "reopen_count": 1 if rng.random() < 0.03 else 0,
-            "call_seconds": rng.randrange(60, 900) if channel == Channel.PHONE else None,
-            "version": 1,
-        }
-        thread: list[tuple[Any, ...]] = []
-
-        def entry(
-            kind: EntryKind,
-            author: str,
-            agent_id: int | None,
-            body: str,
-            at: datetime,
-            event: EventType | None = None,
-            data: dict[str, Any] | None = None,
-        ) -> None:
-            values_ = {
-                "id": self.next_entry,
-                "ticket_id": ticket_id,
-                "kind": kind.value,
-                "agent_id": agent_id,
-                "author_name": author,
-                "body": body,
-                "event": event.value if event else None,
-                "data": self._as_json(data),
-                "created_at": self.stamp(at),
-                "ticket_version": values["version"],
-            }
-            self.next_entry += 1
-            thread.append(_entry_row(values_))
-
-        entry(EntryKind.CUSTOMER, customer_name, None, description, created)
-        entry(
-            EntryKind.EVENT,
-            logger.name,
-            logger.id,
-            "",
-            created,
-            EventType.CREATED,
-            {"channel": channel.value},
-        )
-        if assignee is not None:
-            first = customer_name.split()[0]
-            entry(
-                EntryKind.REPLY,
-                assignee.name,
-                assignee.id,
-                rng.choice(content.AGENT_REPLIES).format(first=first),
-                worked,
-            )
-            values["version"] += 1
-        if resolved is not None and assignee is not None:
-            values["version"] += 1
-            entry(
-                EntryKind.EVENT,
-                assignee.name,
-                assignee.id,
-                "",
-                resolved,
-                EventType.STATUS_CHANGED,
-                {"from": "open", "to": "resolved", "note": note},
-            )
+        note = choice(resolutions) if resolved else ""
+        logger_id, logger_name = choice(self.loggers)
+        channel, phone = choice(self.channels)
+        csat = choice([5, 5, 5, 4, 4, 3, 2, 1]) if closed and roll() < 0.6 else None
+        reopen_count = 1 if roll() < 0.03 else 0
+        call_seconds = rng.randrange(60, 900) if phone else None
+        created_at, updated_at = stamp(created), stamp(updated)
+        resolved_at = (updated_at if resolved is updated else stamp(resolved)) if resolved else None
+        entry = self.next_entry
+        thread: list[tuple[Any, ...]] = [
+            (entry, ticket_id, _CUSTOMER, None, customer_name, description, None, None,
+             created_at, 1),
+            (entry + 1, ticket_id, _EVENT, logger_id, logger_name, "", _CREATED,
+             self.created_json[channel], created_at, 1),
+        ]  # fmt: skip
+        version = 1
+        worked_at = None
+        if assignee_id is not None:
+            worked_at = stamp(worked)
+            reply = choice(content.AGENT_REPLIES).format(first=customer_name.split()[0])
+            thread.append(
+                (entry + 2, ticket_id, _REPLY, assignee_id, assignee_name, reply, None, None,
+                 worked_at, 1)
+            )  # fmt: skip
+            version = 2
+            if resolved is not None:
+                version = 3
+                data = self.resolved_json.get(note)
+                if data is None:
+                    data = json.dumps({"from": "open", "to": "resolved", "note": note})
+                    self.resolved_json[note] = data
+                thread.append(
+                    (entry + 3, ticket_id, _EVENT, assignee_id, assignee_name, "",
+                     _STATUS_CHANGED, data, resolved_at, 3)
+                )  # fmt: skip
+        self.next_entry = entry + len(thread)
         if ticket_id == self.long_thread_id:
-            agent = assignee or logger
-            for k in range(LONG_THREAD):
-                at = created + timedelta(minutes=10 * (k + 1))
-                if k % 3 == 0:
-                    entry(
-                        EntryKind.CUSTOMER,
-                        customer_name,
-                        None,
-                        rng.choice(content.CUSTOMER_FOLLOWUPS),
-                        at,
-                    )
-                elif k % 3 == 1:
-                    entry(
-                        EntryKind.REPLY,
-                        agent.name,
-                        agent.id,
-                        rng.choice(content.AGENT_REPLIES).format(first="there"),
-                        at,
-                    )
-                else:
-                    entry(
-                        EntryKind.NOTE,
-                        agent.name,
-                        agent.id,
-                        rng.choice(content.NOTES).format(n=k),
-                        at,
-                    )
-        return _ticket_row(values), thread
+            agent = (
+                (assignee_id, assignee_name)
+                if assignee_id is not None
+                else (logger_id, logger_name)
+            )
+            thread += self._long_thread(ticket_id, created, customer_name, agent, version)
+        row = (
+            ticket_id, subject, description, customer_id, customer_name, channel, category_id,
+            team_id, team_name, assignee_id, assignee_name, code, active, impact, urgency,
+            priority, False, "", created_at, logger_id, updated_at,
+            logger_id if assignee_id is None else assignee_id, worked_at, resolved_at,
+            (updated_at if closed else None), None, note, csat, reopen_count, call_seconds,
+            version,
+        )  # fmt: skip
+        return row, thread
 
-    def _as_json(self, data: dict[str, Any] | None) -> str | None:
-        """The few distinct event payloads, each encoded once."""
-        if not data:
-            return None
-        key = tuple(sorted(data.items()))
-        if key not in self._json:
-            self._json[key] = json.dumps(data)
-        return self._json[key]
+    def _long_thread(
+        self,
+        ticket_id: int,
+        created: datetime,
+        customer_name: str,
+        agent: tuple[int, str],
+        version: int,
+    ) -> list[tuple[Any, ...]]:
+        """The one thread of LONG_THREAD entries the benchmark opens."""
+        choice = self.rng.choice
+        entries = []
+        for k in range(LONG_THREAD):
+            at = self.stamp(created + timedelta(minutes=10 * (k + 1)))
+            if k % 3 == 0:
+                kind, who, body = (
+                    _CUSTOMER,
+                    (None, customer_name),
+                    choice(content.CUSTOMER_FOLLOWUPS),
+                )
+            elif k % 3 == 1:
+                kind, who = _REPLY, agent
+                body = choice(content.AGENT_REPLIES).format(first="there")
+            else:
+                kind, who, body = _NOTE, agent, choice(content.NOTES).format(n=k)
+            entries.append(
+                (self.next_entry, ticket_id, kind, who[0], who[1], body, None, None, at, version)
+            )
+            self.next_entry += 1
+        return entries
 
     def _status(self, age: timedelta) -> TicketStatus:
         roll = self.rng.random()
-        if age < timedelta(hours=4):
+        if age < _HOURS_4:
             return TicketStatus.NEW if roll < 0.5 else TicketStatus.OPEN
-        if age < timedelta(days=3):
-            return [
-                TicketStatus.OPEN,
-                TicketStatus.PENDING,
-                TicketStatus.RESOLVED,
-                TicketStatus.CLOSED,
-            ][int(roll * 4)]
-        if age < timedelta(days=14):
+        if age < _DAYS_3:
+            return _RECENT[int(roll * 4)]
+        if age < _DAYS_14:
             return (
                 TicketStatus.CLOSED
                 if roll < 0.75
@@ -391,9 +383,19 @@ class _Tickets:
         # A long tail of forgotten tickets keeps a realistic backlog in the working queues.
         if roll < 0.985:
             return TicketStatus.CLOSED
-        return [TicketStatus.OPEN, TicketStatus.PENDING, TicketStatus.RESOLVED][
-            int((roll - 0.985) / 0.005) % 3
-        ]
+        return _FORGOTTEN[int((roll - 0.985) / 0.005) % 3]
+
+
+_HOURS_4, _DAYS_3, _DAYS_14 = timedelta(hours=4), timedelta(days=3), timedelta(days=14)
+_RECENT = [TicketStatus.OPEN, TicketStatus.PENDING, TicketStatus.RESOLVED, TicketStatus.CLOSED]
+_FORGOTTEN = [TicketStatus.OPEN, TicketStatus.PENDING, TicketStatus.RESOLVED]
+_CUSTOMER, _REPLY, _NOTE, _EVENT = (
+    EntryKind.CUSTOMER.value,
+    EntryKind.REPLY.value,
+    EntryKind.NOTE.value,
+    EntryKind.EVENT.value,
+)
+_CREATED, _STATUS_CHANGED = EventType.CREATED.value, EventType.STATUS_CHANGED.value
 
 
 class _Loader:
