@@ -11,17 +11,23 @@ from __future__ import annotations
 
 import itertools
 import json
+import marshal
 import multiprocessing
 import operator
+import pickle
 import random
+import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
 
+from benchmarks.seed_search import SEARCH_TABLES, ScratchSearch
 from desk.domain.model import ACTIVE_STATUSES, Channel, Level, TicketStatus
 from desk.domain.priority import LEVELS_FOR_PRIORITY, priority_for
 from desk.domain.search import words
@@ -108,9 +114,20 @@ def long_thread_ticket(db: SqlDatabase) -> int | None:
 
 
 def seed(
-    db: SqlDatabase, target: int, *, rng_seed: int = 7, say: Callable[[str], None] = print
+    db: SqlDatabase,
+    target: int,
+    *,
+    rng_seed: int = 7,
+    say: Callable[[str], None] = print,
+    now: datetime | None = None,
+    elsewhere: bool = True,
 ) -> SeedReport:
-    """Add tickets until the database holds `target`; a no-op when it already does."""
+    """Add tickets until the database holds `target`; a no-op when it already does.
+
+    The tickets span the three years up to `now`. With `elsewhere` (where processes can
+    fork) a second process makes the rows, and on SQLite the full-text indexes, while
+    this one stores them; without, one process does it all, the same way the rows end up.
+    """
     started = time.perf_counter()
     before = ticket_count(db)
     if before >= target:
@@ -118,7 +135,7 @@ def seed(
         return SeedReport(before, before, 0, 0, 0.0, long_thread_ticket(db) or 0)
     rng = random.Random(rng_seed + before)
     desk = ensure_demo_desk(db)
-    now = datetime.now(UTC)
+    now = (now or datetime.now(UTC)).astimezone(UTC)
     with db.engine.begin() as conn:
         first_customer = (conn.execute(select(func.max(customers.c.id))).scalar() or 0) + 1
         first_ticket = (conn.execute(select(func.max(tickets.c.id))).scalar() or 0) + 1
@@ -129,8 +146,9 @@ def seed(
     stamp = _sqlite_time if loader.sqlite else _same
     if loader.sqlite:
         now = now.replace(tzinfo=None)  # naive UTC throughout: SQLite stores it so
+    elsewhere = elsewhere and "fork" in multiprocessing.get_all_start_methods()
     with loader:
-        people = _customers(rng, first_customer, n_customers, stamp)
+        people = _customers(rng, first_customer, n_customers, stamp, now)
         loader.write("customers", CUSTOMER_COLUMNS, (row for row, _terms in people))
         loader.write(
             "customer_terms", ["term", "customer_id"], (t for _row, terms in people for t in terms)
@@ -138,11 +156,17 @@ def seed(
         say(f"  customers: {n_customers:,} in {time.perf_counter() - started:.1f} s")
         callers = [(row[0], row[1]) for row, _terms in people]
         generator = _Tickets(rng, desk, callers, now, first_ticket, first_entry, new_tickets, stamp)
+        # The full-text indexes are made beside the load only when they index nothing
+        # but the new rows; else they are rebuilt over all of them, in place.
+        fresh = first_ticket == 1 and first_entry == 1
+        search = loader.scratch_search() if elsewhere and fresh else None
+        maker = _Maker(generator.chunks(), search) if elsewhere else None
         entry_count = 0
-        for ticket_rows, entry_rows in _made_elsewhere(generator.chunks()):
+        for ticket_rows, entry_rows in maker or generator.chunks():
             loader.write("tickets", TICKET_COLUMNS, iter(ticket_rows))
             loader.write("thread_entries", ENTRY_COLUMNS, iter(entry_rows))
             entry_count += len(entry_rows)
+        loader.search_made = maker.wait if maker else None
         say(
             f"  tickets: {new_tickets:,}, thread entries: {entry_count:,} in {time.perf_counter() - started:.1f} s"
         )
@@ -152,10 +176,14 @@ def seed(
 
 
 def _customers(
-    rng: random.Random, first_id: int, count: int, stamp: Callable[[datetime], Any]
+    rng: random.Random,
+    first_id: int,
+    count: int,
+    stamp: Callable[[datetime], Any],
+    now: datetime,
 ) -> list[tuple[tuple[Any, ...], list[tuple[str, int]]]]:
     made = []
-    created = datetime.now(UTC).replace(tzinfo=None) - timedelta(days=365 * YEARS + 30)
+    created = now.replace(tzinfo=None) - timedelta(days=365 * YEARS + 30)
     for n in range(count):
         customer_id = first_id + n
         first, last = rng.choice(content.FIRST_NAMES), rng.choice(content.LAST_NAMES)
@@ -405,6 +433,10 @@ class _Loader:
         self.db, self.say = db, say
         self.sqlite = db.backend == "sqlite"
         self._saved: list[str] = []
+        self._scratch: tempfile.TemporaryDirectory[str] | None = None
+        self._search: ScratchSearch | None = None
+        #: Waits until the full-text indexes of `scratch_search` are made (set by the seed).
+        self.search_made: Callable[[], None] | None = None
 
     def __enter__(self) -> _Loader:
         self._raw = self.db.engine.raw_connection()
@@ -416,19 +448,42 @@ class _Loader:
             self._answer_timeout = self.conn.answer_timeout
             self.conn.answer_timeout = None
         if self.sqlite:
+            # This connection is thrown away at the end (__exit__), pragmas and all.
             self.conn.execute("PRAGMA cache_size=-400000")
             # No fsync: only a power cut could hurt, and a benchmark database is seeded again.
             self.conn.execute("PRAGMA synchronous=OFF")
+            # The rows are the seed's own, made to fit (a test checks the keys afterwards).
+            self.conn.execute("PRAGMA foreign_keys=OFF")
+            # Out of WAL for the load: a transaction of gigabytes is otherwise written twice,
+            # to the log and then to the file. The journal keeps the pages the seed changes
+            # (not the new ones), so a failed seed still rolls back. WAL again at the end.
+            self.conn.execute("PRAGMA journal_mode=MEMORY")
             self.conn.execute("BEGIN IMMEDIATE")
         self._set_aside()
         return self
+
+    def scratch_search(self) -> ScratchSearch:
+        """The desk's FTS5 tables, to be made elsewhere and copied in by `_restore`."""
+        ddl = dict(
+            self._execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'table'"
+                f" AND name IN ({', '.join(repr(name) for name in SEARCH_TABLES)})"
+            )
+        )
+        self._scratch = tempfile.TemporaryDirectory(prefix="desk-seed-")
+        self._search = ScratchSearch(Path(self._scratch.name) / "search.sqlite3", ddl)
+        return self._search
 
     def __exit__(self, exc_type: object, *_exc: object) -> None:
         try:
             if exc_type is None:
                 self._restore()
                 self.conn.commit()
+                if self._search:
+                    self._search.detach(self._execute)
                 self._statistics()
+                if self.sqlite:
+                    self._execute("PRAGMA journal_mode=WAL")  # kept in the file: the desk's mode
             else:
                 self.conn.rollback()
         finally:
@@ -436,11 +491,16 @@ class _Loader:
                 self.conn.execute("RESET statement_timeout")  # to the connection's own
                 self.conn.commit()
                 self.conn.answer_timeout = self._answer_timeout
-            self._raw.close()
+            if self.sqlite:
+                self._raw.invalidate()  # not back to the pool with the seed's pragmas
+            else:
+                self._raw.close()
+            if self._scratch:
+                self._scratch.cleanup()
 
-    def _execute(self, sql: str) -> list[tuple[Any, ...]]:
+    def _execute(self, sql: str, parameters: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         cursor = self.conn.cursor()
-        cursor.execute(sql)
+        cursor.execute(sql, parameters)
         rows = cursor.fetchall() if cursor.description else []
         cursor.close()
         return rows
@@ -474,8 +534,12 @@ class _Loader:
                 continue
             self._execute(sql)
         if self.sqlite:
-            self._execute("INSERT INTO ticket_subject_fts(ticket_subject_fts) VALUES ('rebuild')")
-            self._execute("INSERT INTO thread_fts(thread_fts) VALUES ('rebuild')")
+            if self._search and self.search_made:
+                self.search_made()
+                self._search.copy_into(self._execute)
+            else:
+                for name in SEARCH_TABLES:
+                    self._execute(f"INSERT INTO {name}({name}) VALUES ('rebuild')")
             for sql in self._saved:
                 if sql.upper().startswith("CREATE TRIGGER"):
                     self._execute(sql)
@@ -515,37 +579,67 @@ class _Loader:
                 copy.write_row(row)
 
 
-def _made_elsewhere(chunks: Iterator[_Chunk]) -> Iterator[_Chunk]:
+class _Maker:
     """The chunks, made by a forked process while this one stores the last ones: making
     rows in Python takes as long as storing them, and the machine has more than one core.
     (Not a thread: one busy making rows would hold the GIL the driver keeps asking back
-    for.) Made here where processes cannot fork."""
-    if "fork" not in multiprocessing.get_all_start_methods():
-        yield from chunks
-        return
-    context = multiprocessing.get_context("fork")
-    receiving, sending = context.Pipe(duplex=False)
+    for.) With a `search`, the maker then builds the full-text indexes of the rows while
+    the writer builds the B-tree ones; `wait` returns when they are made.
 
-    def make() -> None:
+    Chunks travel as marshal data, which is quicker than pickle for tuples of plain values.
+    """
+
+    _ROWS, _DONE, _FAILED = b"r", b"d", b"x"
+
+    def __init__(self, chunks: Iterator[_Chunk], search: ScratchSearch | None) -> None:
+        self._chunks, self._search = chunks, search
+        context = multiprocessing.get_context("fork")
+        self._receiving, sending = context.Pipe(duplex=False)
+        self._process = context.Process(
+            target=self._make, args=(sending,), name="seed rows", daemon=True
+        )
+        self._process.start()
+        sending.close()
+
+    def _make(self, sending: Connection) -> None:
         try:
-            for chunk in chunks:
-                sending.send(chunk)
-            sending.send(None)
+            for chunk in self._chunks:
+                sending.send_bytes(self._ROWS + marshal.dumps(chunk))
+                if self._search:
+                    self._search.keep(*chunk)
+            sending.send_bytes(self._DONE)
+            if self._search:
+                self._search.build()
+                sending.send_bytes(self._DONE)
         except BaseException as exc:  # handed to the writer, which raises it
-            sending.send(exc)
+            sending.send_bytes(self._FAILED + pickle.dumps(exc))
 
-    maker = context.Process(target=make, name="seed rows", daemon=True)
-    maker.start()
-    sending.close()
-    try:
-        while (chunk := receiving.recv()) is not None:
-            if isinstance(chunk, BaseException):
-                raise chunk
-            yield chunk
-    finally:
-        maker.join(timeout=5)
-        if maker.is_alive():
-            maker.terminate()
+    def _receive(self) -> bytes:
+        message = self._receiving.recv_bytes()
+        if message[:1] == self._FAILED:
+            self._end()
+            raise pickle.loads(message[1:])
+        return message
+
+    def __iter__(self) -> Iterator[_Chunk]:
+        try:
+            while (message := self._receive()) != self._DONE:
+                yield marshal.loads(memoryview(message)[1:])
+        except BaseException:
+            self._end()
+            raise
+        if not self._search:
+            self._end()
+
+    def wait(self) -> None:
+        if self._search:
+            self._receive()
+        self._end()
+
+    def _end(self) -> None:
+        self._process.join(timeout=5)
+        if self._process.is_alive():
+            self._process.terminate()
 
 
 def _sqlite_time(value: datetime) -> str:
