@@ -11,17 +11,23 @@ from __future__ import annotations
 
 import itertools
 import json
+import marshal
 import multiprocessing
 import operator
+import pickle
 import random
+import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
 
+from benchmarks.seed_search import SEARCH_TABLES, ScratchSearch
 from desk.domain.model import ACTIVE_STATUSES, Channel, Level, TicketStatus
 from desk.domain.priority import LEVELS_FOR_PRIORITY, priority_for
 from desk.domain.search import words
@@ -108,9 +114,20 @@ def long_thread_ticket(db: SqlDatabase) -> int | None:
 
 
 def seed(
-    db: SqlDatabase, target: int, *, rng_seed: int = 7, say: Callable[[str], None] = print
+    db: SqlDatabase,
+    target: int,
+    *,
+    rng_seed: int = 7,
+    say: Callable[[str], None] = print,
+    now: datetime | None = None,
+    elsewhere: bool = True,
 ) -> SeedReport:
-    """Add tickets until the database holds `target`; a no-op when it already does."""
+    """Add tickets until the database holds `target`; a no-op when it already does.
+
+    The tickets span the three years up to `now`. With `elsewhere` (where processes can
+    fork) a second process makes the rows, and on SQLite the full-text indexes, while
+    this one stores them; without, one process does it all, the same way the rows end up.
+    """
     started = time.perf_counter()
     before = ticket_count(db)
     if before >= target:
@@ -118,7 +135,7 @@ def seed(
         return SeedReport(before, before, 0, 0, 0.0, long_thread_ticket(db) or 0)
     rng = random.Random(rng_seed + before)
     desk = ensure_demo_desk(db)
-    now = datetime.now(UTC)
+    now = (now or datetime.now(UTC)).astimezone(UTC)
     with db.engine.begin() as conn:
         first_customer = (conn.execute(select(func.max(customers.c.id))).scalar() or 0) + 1
         first_ticket = (conn.execute(select(func.max(tickets.c.id))).scalar() or 0) + 1
@@ -129,8 +146,9 @@ def seed(
     stamp = _sqlite_time if loader.sqlite else _same
     if loader.sqlite:
         now = now.replace(tzinfo=None)  # naive UTC throughout: SQLite stores it so
+    elsewhere = elsewhere and "fork" in multiprocessing.get_all_start_methods()
     with loader:
-        people = _customers(rng, first_customer, n_customers, stamp)
+        people = _customers(rng, first_customer, n_customers, stamp, now)
         loader.write("customers", CUSTOMER_COLUMNS, (row for row, _terms in people))
         loader.write(
             "customer_terms", ["term", "customer_id"], (t for _row, terms in people for t in terms)
@@ -138,11 +156,17 @@ def seed(
         say(f"  customers: {n_customers:,} in {time.perf_counter() - started:.1f} s")
         callers = [(row[0], row[1]) for row, _terms in people]
         generator = _Tickets(rng, desk, callers, now, first_ticket, first_entry, new_tickets, stamp)
+        # The full-text indexes are made beside the load only when they index nothing
+        # but the new rows; else they are rebuilt over all of them, in place.
+        fresh = first_ticket == 1 and first_entry == 1
+        search = loader.scratch_search() if elsewhere and fresh else None
+        maker = _Maker(generator.chunks(), search) if elsewhere else None
         entry_count = 0
-        for ticket_rows, entry_rows in _made_elsewhere(generator.chunks()):
+        for ticket_rows, entry_rows in maker or generator.chunks():
             loader.write("tickets", TICKET_COLUMNS, iter(ticket_rows))
             loader.write("thread_entries", ENTRY_COLUMNS, iter(entry_rows))
             entry_count += len(entry_rows)
+        loader.search_made = maker.wait if maker else None
         say(
             f"  tickets: {new_tickets:,}, thread entries: {entry_count:,} in {time.perf_counter() - started:.1f} s"
         )
@@ -152,10 +176,14 @@ def seed(
 
 
 def _customers(
-    rng: random.Random, first_id: int, count: int, stamp: Callable[[datetime], Any]
+    rng: random.Random,
+    first_id: int,
+    count: int,
+    stamp: Callable[[datetime], Any],
+    now: datetime,
 ) -> list[tuple[tuple[Any, ...], list[tuple[str, int]]]]:
     made = []
-    created = datetime.now(UTC).replace(tzinfo=None) - timedelta(days=365 * YEARS + 30)
+    created = now.replace(tzinfo=None) - timedelta(days=365 * YEARS + 30)
     for n in range(count):
         customer_id = first_id + n
         first, last = rng.choice(content.FIRST_NAMES), rng.choice(content.LAST_NAMES)
@@ -175,7 +203,13 @@ def _customers(
 
 
 class _Tickets:
-    """Tickets over three years, and their threads, as rows in column order."""
+    """Tickets over three years, and their threads, as rows in column order.
+
+    Making rows is the seed's slowest part, so a ticket is made with as little Python as
+    it takes: the help topics, teams, agents and channels are read into plain tuples
+    once, each time is formatted once however many rows carry it, and rows are built as
+    tuples. The random draws are the same calls in the same order as ever (a choice from
+    a list of the same length picks the same place), so a seed makes the same desk."""
 
     def __init__(
         self,
@@ -190,199 +224,185 @@ class _Tickets:
     ) -> None:
         self.rng, self.desk, self.callers, self.now = rng, desk, callers, now
         self.stamp = stamp
-        self._json: dict[tuple[Any, ...], str] = {}
         self.first_id, self.next_entry, self.count = first_id, first_entry, count
         self.long_thread_id = first_id + count - 1  # the newest ticket gets the long thread
-        self.members = {team_id: agents for team_id, agents in desk.members.items()}
+        teams = {team.id: team for team in desk.teams.values()}
+        self.topics = []
+        for category, stories, resolutions in desk.topics:
+            team = teams.get(category.default_team_id)
+            agents = desk.members.get(team.id if team else -1) or []
+            impact, urgency = LEVELS_FOR_PRIORITY[category.default_priority]
+            self.topics.append(
+                (
+                    category.id,
+                    team.id if team else None,
+                    team.name if team else None,
+                    [(agent.id, agent.name) for agent in agents],
+                    int(impact),
+                    int(urgency),
+                    int(priority_for(impact, urgency)),
+                    stories,
+                    resolutions,
+                )
+            )
+        self.loggers = [
+            (agent.id, agent.name) for agent in desk.members[desk.teams["Service Desk"].id or 0]
+        ]
+        self.levels = [int(level) for level in Level]
+        self.priorities = {(int(i), int(u)): int(priority_for(i, u)) for i in Level for u in Level}
+        self.channels = [(channel.value, channel == Channel.PHONE) for channel in CHANNELS]
+        self.created_json = {value: json.dumps({"channel": value}) for value, _ in self.channels}
+        self.resolved_json: dict[str, str] = {}
+        # (status code, active, resolved, closed) for each status _status can roll.
+        self.statuses = {
+            status: (
+                STATUS_CODES[status],
+                status in ACTIVE_STATUSES,
+                status in (TicketStatus.RESOLVED, TicketStatus.CLOSED),
+                status == TicketStatus.CLOSED,
+            )
+            for status in TicketStatus
+        }
 
     def chunks(self) -> Iterator[tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]]:
         """(tickets, their thread entries) in chunks, oldest first."""
         span = timedelta(days=365 * YEARS).total_seconds()
         start = self.now - timedelta(days=365 * YEARS)
-        rng = self.rng
+        uniform = self.rng.uniform
         for first in range(0, self.count, CHUNK):
-            ticket_rows, entry_rows = [], []
+            ticket_rows: list[tuple[Any, ...]] = []
+            entry_rows: list[tuple[Any, ...]] = []
+            add_ticket, add_entries = ticket_rows.append, entry_rows.extend
             for n in range(first, min(first + CHUNK, self.count)):
-                created = start + timedelta(seconds=span * n / self.count + rng.uniform(0, 60))
+                created = start + timedelta(seconds=span * n / self.count + uniform(0, 60))
                 row, thread = self._ticket(self.first_id + n, created)
-                ticket_rows.append(row)
-                entry_rows += thread
+                add_ticket(row)
+                add_entries(thread)
             yield ticket_rows, entry_rows
 
     def _ticket(
         self, ticket_id: int, created: datetime
     ) -> tuple[tuple[Any, ...], list[tuple[Any, ...]]]:
-        rng = self.rng
-        category, stories, resolutions = rng.choice(self.desk.topics)
-        subject, description = rng.choice(stories)
-        customer_id, customer_name = rng.choice(self.callers)
-        age = self.now - created
-        status = self._status(age)
-        team = self.desk.team(category.default_team_id)
-        agents = self.members.get(team.id if team else -1) or []
-        assignee = (
-            rng.choice(agents)
-            if agents and (status != TicketStatus.NEW) and rng.random() < 0.92
-            else None
-        )
-        impact, urgency = LEVELS_FOR_PRIORITY[category.default_priority]
-        if rng.random() < 0.3:
-            impact, urgency = rng.choice(list(Level)), rng.choice(list(Level))
-        priority = priority_for(impact, urgency)
-        worked = created + timedelta(minutes=rng.uniform(3, 240))
-        updated = min(self.now, worked + timedelta(hours=rng.uniform(0.2, 96)))
-        resolved = updated if status in (TicketStatus.RESOLVED, TicketStatus.CLOSED) else None
-        closed = (
-            min(self.now, updated + timedelta(days=rng.uniform(1, 5)))
-            if status == TicketStatus.CLOSED
-            else None
-        )
+        rng, stamp, now = self.rng, self.stamp, self.now
+        choice, roll, uniform = rng.choice, rng.random, rng.uniform
+        (
+            category_id,
+            team_id,
+            team_name,
+            agents,
+            impact,
+            urgency,
+            priority,
+            stories,
+            resolutions,
+        ) = choice(self.topics)
+        subject, description = choice(stories)
+        customer_id, customer_name = choice(self.callers)
+        status = self._status(now - created)
+        code, active, resolved_, closed_ = self.statuses[status]
+        if agents and status != TicketStatus.NEW and roll() < 0.92:
+            assignee_id, assignee_name = choice(agents)
+        else:
+            assignee_id = assignee_name = None
+        if roll() < 0.3:
+            impact, urgency = choice(self.levels), choice(self.levels)
+            priority = self.priorities[impact, urgency]
+        worked = created + timedelta(minutes=uniform(3, 240))
+        updated = min(now, worked + timedelta(hours=uniform(0.2, 96)))
+        resolved = updated if resolved_ else None
+        closed = min(now, updated + timedelta(days=uniform(1, 5))) if closed_ else None
         if closed:
             updated = closed
-        note = rng.choice(resolutions) if resolved else ""
-        logger = rng.choice(self.members[self.desk.teams["Service Desk"].id or 0])
-        channel = rng.choice(CHANNELS)
-        values = {
-            "id": ticket_id,
-            "subject": subject,
-            "description": description,
-            "customer_id": customer_id,
-            "customer_name": customer_name,
-            "channel": channel.value,
-            "category_id": category.id,
-            "team_id": team.id if team else None,
-            "team_name": team.name if team else None,
-            "assignee_id": assignee.id if assignee else None,
-            "assignee_name": assignee.name if assignee else None,
-            "status": STATUS_CODES[status],
-            "is_active": status in ACTIVE_STATUSES,
-            "impact": int(impact),
-            "urgency": int(urgency),
-            "priority": int(priority),
-            "priority_overridden": False,
-            "asset": "",
-            "created_at": self.stamp(created),
-            "created_by": logger.id,
-            "updated_at": self.stamp(updated),
-            "updated_by": (assignee or logger).id,
-            "first_responded_at": self.stamp(worked) if assignee else None,
-            "resolved_at": self.stamp(resolved) if resolved else None,
-            "closed_at": self.stamp(closed) if closed else None,
-            "due_at": None,
-            "resolution_note": note,
-            "csat": rng.choice([5, 5, 5, 4, 4, 3, 2, 1]) if closed and rng.random() < 0.6 else None,
-            "reopen_count": 1 if rng.random() < 0.03 else 0,
-            "call_seconds": rng.randrange(60, 900) if channel == Channel.PHONE else None,
-            "version": 1,
-        }
-        thread: list[tuple[Any, ...]] = []
-
-        def entry(
-            kind: EntryKind,
-            author: str,
-            agent_id: int | None,
-            body: str,
-            at: datetime,
-            event: EventType | None = None,
-            data: dict[str, Any] | None = None,
-        ) -> None:
-            values_ = {
-                "id": self.next_entry,
-                "ticket_id": ticket_id,
-                "kind": kind.value,
-                "agent_id": agent_id,
-                "author_name": author,
-                "body": body,
-                "event": event.value if event else None,
-                "data": self._as_json(data),
-                "created_at": self.stamp(at),
-                "ticket_version": values["version"],
-            }
-            self.next_entry += 1
-            thread.append(_entry_row(values_))
-
-        entry(EntryKind.CUSTOMER, customer_name, None, description, created)
-        entry(
-            EntryKind.EVENT,
-            logger.name,
-            logger.id,
-            "",
-            created,
-            EventType.CREATED,
-            {"channel": channel.value},
-        )
-        if assignee is not None:
-            first = customer_name.split()[0]
-            entry(
-                EntryKind.REPLY,
-                assignee.name,
-                assignee.id,
-                rng.choice(content.AGENT_REPLIES).format(first=first),
-                worked,
-            )
-            values["version"] += 1
-        if resolved is not None and assignee is not None:
-            values["version"] += 1
-            entry(
-                EntryKind.EVENT,
-                assignee.name,
-                assignee.id,
-                "",
-                resolved,
-                EventType.STATUS_CHANGED,
-                {"from": "open", "to": "resolved", "note": note},
-            )
+        note = choice(resolutions) if resolved else ""
+        logger_id, logger_name = choice(self.loggers)
+        channel, phone = choice(self.channels)
+        csat = choice([5, 5, 5, 4, 4, 3, 2, 1]) if closed and roll() < 0.6 else None
+        reopen_count = 1 if roll() < 0.03 else 0
+        call_seconds = rng.randrange(60, 900) if phone else None
+        created_at, updated_at = stamp(created), stamp(updated)
+        resolved_at = (updated_at if resolved is updated else stamp(resolved)) if resolved else None
+        entry = self.next_entry
+        thread: list[tuple[Any, ...]] = [
+            (entry, ticket_id, _CUSTOMER, None, customer_name, description, None, None,
+             created_at, 1),
+            (entry + 1, ticket_id, _EVENT, logger_id, logger_name, "", _CREATED,
+             self.created_json[channel], created_at, 1),
+        ]  # fmt: skip
+        version = 1
+        worked_at = None
+        if assignee_id is not None:
+            worked_at = stamp(worked)
+            reply = choice(content.AGENT_REPLIES).format(first=customer_name.split()[0])
+            thread.append(
+                (entry + 2, ticket_id, _REPLY, assignee_id, assignee_name, reply, None, None,
+                 worked_at, 1)
+            )  # fmt: skip
+            version = 2
+            if resolved is not None:
+                version = 3
+                data = self.resolved_json.get(note)
+                if data is None:
+                    data = json.dumps({"from": "open", "to": "resolved", "note": note})
+                    self.resolved_json[note] = data
+                thread.append(
+                    (entry + 3, ticket_id, _EVENT, assignee_id, assignee_name, "",
+                     _STATUS_CHANGED, data, resolved_at, 3)
+                )  # fmt: skip
+        self.next_entry = entry + len(thread)
         if ticket_id == self.long_thread_id:
-            agent = assignee or logger
-            for k in range(LONG_THREAD):
-                at = created + timedelta(minutes=10 * (k + 1))
-                if k % 3 == 0:
-                    entry(
-                        EntryKind.CUSTOMER,
-                        customer_name,
-                        None,
-                        rng.choice(content.CUSTOMER_FOLLOWUPS),
-                        at,
-                    )
-                elif k % 3 == 1:
-                    entry(
-                        EntryKind.REPLY,
-                        agent.name,
-                        agent.id,
-                        rng.choice(content.AGENT_REPLIES).format(first="there"),
-                        at,
-                    )
-                else:
-                    entry(
-                        EntryKind.NOTE,
-                        agent.name,
-                        agent.id,
-                        rng.choice(content.NOTES).format(n=k),
-                        at,
-                    )
-        return _ticket_row(values), thread
+            agent = (
+                (assignee_id, assignee_name)
+                if assignee_id is not None
+                else (logger_id, logger_name)
+            )
+            thread += self._long_thread(ticket_id, created, customer_name, agent, version)
+        row = (
+            ticket_id, subject, description, customer_id, customer_name, channel, category_id,
+            team_id, team_name, assignee_id, assignee_name, code, active, impact, urgency,
+            priority, False, "", created_at, logger_id, updated_at,
+            logger_id if assignee_id is None else assignee_id, worked_at, resolved_at,
+            (updated_at if closed else None), None, note, csat, reopen_count, call_seconds,
+            version,
+        )  # fmt: skip
+        return row, thread
 
-    def _as_json(self, data: dict[str, Any] | None) -> str | None:
-        """The few distinct event payloads, each encoded once."""
-        if not data:
-            return None
-        key = tuple(sorted(data.items()))
-        if key not in self._json:
-            self._json[key] = json.dumps(data)
-        return self._json[key]
+    def _long_thread(
+        self,
+        ticket_id: int,
+        created: datetime,
+        customer_name: str,
+        agent: tuple[int, str],
+        version: int,
+    ) -> list[tuple[Any, ...]]:
+        """The one thread of LONG_THREAD entries the benchmark opens."""
+        choice = self.rng.choice
+        entries = []
+        for k in range(LONG_THREAD):
+            at = self.stamp(created + timedelta(minutes=10 * (k + 1)))
+            if k % 3 == 0:
+                kind, who, body = (
+                    _CUSTOMER,
+                    (None, customer_name),
+                    choice(content.CUSTOMER_FOLLOWUPS),
+                )
+            elif k % 3 == 1:
+                kind, who = _REPLY, agent
+                body = choice(content.AGENT_REPLIES).format(first="there")
+            else:
+                kind, who, body = _NOTE, agent, choice(content.NOTES).format(n=k)
+            entries.append(
+                (self.next_entry, ticket_id, kind, who[0], who[1], body, None, None, at, version)
+            )
+            self.next_entry += 1
+        return entries
 
     def _status(self, age: timedelta) -> TicketStatus:
         roll = self.rng.random()
-        if age < timedelta(hours=4):
+        if age < _HOURS_4:
             return TicketStatus.NEW if roll < 0.5 else TicketStatus.OPEN
-        if age < timedelta(days=3):
-            return [
-                TicketStatus.OPEN,
-                TicketStatus.PENDING,
-                TicketStatus.RESOLVED,
-                TicketStatus.CLOSED,
-            ][int(roll * 4)]
-        if age < timedelta(days=14):
+        if age < _DAYS_3:
+            return _RECENT[int(roll * 4)]
+        if age < _DAYS_14:
             return (
                 TicketStatus.CLOSED
                 if roll < 0.75
@@ -391,9 +411,19 @@ class _Tickets:
         # A long tail of forgotten tickets keeps a realistic backlog in the working queues.
         if roll < 0.985:
             return TicketStatus.CLOSED
-        return [TicketStatus.OPEN, TicketStatus.PENDING, TicketStatus.RESOLVED][
-            int((roll - 0.985) / 0.005) % 3
-        ]
+        return _FORGOTTEN[int((roll - 0.985) / 0.005) % 3]
+
+
+_HOURS_4, _DAYS_3, _DAYS_14 = timedelta(hours=4), timedelta(days=3), timedelta(days=14)
+_RECENT = [TicketStatus.OPEN, TicketStatus.PENDING, TicketStatus.RESOLVED, TicketStatus.CLOSED]
+_FORGOTTEN = [TicketStatus.OPEN, TicketStatus.PENDING, TicketStatus.RESOLVED]
+_CUSTOMER, _REPLY, _NOTE, _EVENT = (
+    EntryKind.CUSTOMER.value,
+    EntryKind.REPLY.value,
+    EntryKind.NOTE.value,
+    EntryKind.EVENT.value,
+)
+_CREATED, _STATUS_CHANGED = EventType.CREATED.value, EventType.STATUS_CHANGED.value
 
 
 class _Loader:
@@ -403,6 +433,10 @@ class _Loader:
         self.db, self.say = db, say
         self.sqlite = db.backend == "sqlite"
         self._saved: list[str] = []
+        self._scratch: tempfile.TemporaryDirectory[str] | None = None
+        self._search: ScratchSearch | None = None
+        #: Waits until the full-text indexes of `scratch_search` are made (set by the seed).
+        self.search_made: Callable[[], None] | None = None
 
     def __enter__(self) -> _Loader:
         self._raw = self.db.engine.raw_connection()
@@ -414,19 +448,42 @@ class _Loader:
             self._answer_timeout = self.conn.answer_timeout
             self.conn.answer_timeout = None
         if self.sqlite:
+            # This connection is thrown away at the end (__exit__), pragmas and all.
             self.conn.execute("PRAGMA cache_size=-400000")
             # No fsync: only a power cut could hurt, and a benchmark database is seeded again.
             self.conn.execute("PRAGMA synchronous=OFF")
+            # The rows are the seed's own, made to fit (a test checks the keys afterwards).
+            self.conn.execute("PRAGMA foreign_keys=OFF")
+            # Out of WAL for the load: a transaction of gigabytes is otherwise written twice,
+            # to the log and then to the file. The journal keeps the pages the seed changes
+            # (not the new ones), so a failed seed still rolls back. WAL again at the end.
+            self.conn.execute("PRAGMA journal_mode=MEMORY")
             self.conn.execute("BEGIN IMMEDIATE")
         self._set_aside()
         return self
+
+    def scratch_search(self) -> ScratchSearch:
+        """The desk's FTS5 tables, to be made elsewhere and copied in by `_restore`."""
+        ddl = dict(
+            self._execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'table'"
+                f" AND name IN ({', '.join(repr(name) for name in SEARCH_TABLES)})"
+            )
+        )
+        self._scratch = tempfile.TemporaryDirectory(prefix="desk-seed-")
+        self._search = ScratchSearch(Path(self._scratch.name) / "search.sqlite3", ddl)
+        return self._search
 
     def __exit__(self, exc_type: object, *_exc: object) -> None:
         try:
             if exc_type is None:
                 self._restore()
                 self.conn.commit()
+                if self._search:
+                    self._search.detach(self._execute)
                 self._statistics()
+                if self.sqlite:
+                    self._execute("PRAGMA journal_mode=WAL")  # kept in the file: the desk's mode
             else:
                 self.conn.rollback()
         finally:
@@ -434,11 +491,16 @@ class _Loader:
                 self.conn.execute("RESET statement_timeout")  # to the connection's own
                 self.conn.commit()
                 self.conn.answer_timeout = self._answer_timeout
-            self._raw.close()
+            if self.sqlite:
+                self._raw.invalidate()  # not back to the pool with the seed's pragmas
+            else:
+                self._raw.close()
+            if self._scratch:
+                self._scratch.cleanup()
 
-    def _execute(self, sql: str) -> list[tuple[Any, ...]]:
+    def _execute(self, sql: str, parameters: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         cursor = self.conn.cursor()
-        cursor.execute(sql)
+        cursor.execute(sql, parameters)
         rows = cursor.fetchall() if cursor.description else []
         cursor.close()
         return rows
@@ -472,8 +534,12 @@ class _Loader:
                 continue
             self._execute(sql)
         if self.sqlite:
-            self._execute("INSERT INTO ticket_subject_fts(ticket_subject_fts) VALUES ('rebuild')")
-            self._execute("INSERT INTO thread_fts(thread_fts) VALUES ('rebuild')")
+            if self._search and self.search_made:
+                self.search_made()
+                self._search.copy_into(self._execute)
+            else:
+                for name in SEARCH_TABLES:
+                    self._execute(f"INSERT INTO {name}({name}) VALUES ('rebuild')")
             for sql in self._saved:
                 if sql.upper().startswith("CREATE TRIGGER"):
                     self._execute(sql)
@@ -513,37 +579,67 @@ class _Loader:
                 copy.write_row(row)
 
 
-def _made_elsewhere(chunks: Iterator[_Chunk]) -> Iterator[_Chunk]:
+class _Maker:
     """The chunks, made by a forked process while this one stores the last ones: making
     rows in Python takes as long as storing them, and the machine has more than one core.
     (Not a thread: one busy making rows would hold the GIL the driver keeps asking back
-    for.) Made here where processes cannot fork."""
-    if "fork" not in multiprocessing.get_all_start_methods():
-        yield from chunks
-        return
-    context = multiprocessing.get_context("fork")
-    receiving, sending = context.Pipe(duplex=False)
+    for.) With a `search`, the maker then builds the full-text indexes of the rows while
+    the writer builds the B-tree ones; `wait` returns when they are made.
 
-    def make() -> None:
+    Chunks travel as marshal data, which is quicker than pickle for tuples of plain values.
+    """
+
+    _ROWS, _DONE, _FAILED = b"r", b"d", b"x"
+
+    def __init__(self, chunks: Iterator[_Chunk], search: ScratchSearch | None) -> None:
+        self._chunks, self._search = chunks, search
+        context = multiprocessing.get_context("fork")
+        self._receiving, sending = context.Pipe(duplex=False)
+        self._process = context.Process(
+            target=self._make, args=(sending,), name="seed rows", daemon=True
+        )
+        self._process.start()
+        sending.close()
+
+    def _make(self, sending: Connection) -> None:
         try:
-            for chunk in chunks:
-                sending.send(chunk)
-            sending.send(None)
+            for chunk in self._chunks:
+                sending.send_bytes(self._ROWS + marshal.dumps(chunk))
+                if self._search:
+                    self._search.keep(*chunk)
+            sending.send_bytes(self._DONE)
+            if self._search:
+                self._search.build()
+                sending.send_bytes(self._DONE)
         except BaseException as exc:  # handed to the writer, which raises it
-            sending.send(exc)
+            sending.send_bytes(self._FAILED + pickle.dumps(exc))
 
-    maker = context.Process(target=make, name="seed rows", daemon=True)
-    maker.start()
-    sending.close()
-    try:
-        while (chunk := receiving.recv()) is not None:
-            if isinstance(chunk, BaseException):
-                raise chunk
-            yield chunk
-    finally:
-        maker.join(timeout=5)
-        if maker.is_alive():
-            maker.terminate()
+    def _receive(self) -> bytes:
+        message = self._receiving.recv_bytes()
+        if message[:1] == self._FAILED:
+            self._end()
+            raise pickle.loads(message[1:])
+        return message
+
+    def __iter__(self) -> Iterator[_Chunk]:
+        try:
+            while (message := self._receive()) != self._DONE:
+                yield marshal.loads(memoryview(message)[1:])
+        except BaseException:
+            self._end()
+            raise
+        if not self._search:
+            self._end()
+
+    def wait(self) -> None:
+        if self._search:
+            self._receive()
+        self._end()
+
+    def _end(self) -> None:
+        self._process.join(timeout=5)
+        if self._process.is_alive():
+            self._process.terminate()
 
 
 def _sqlite_time(value: datetime) -> str:
