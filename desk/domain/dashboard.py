@@ -8,46 +8,15 @@ the tickets it counted, and the tests compare the two. The store hands in groupe
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
-from enum import StrEnum
 
+from .measures import Measure as Measure
+from .measures import measure_filter as measure_filter
 from .model import Availability, TicketStatus
-from .queues import QueueFilter, QueueKind, QueueRow, end_of_day, queue_filter
+from .queues import QueueRow, end_of_day
 
 LANE_LIMIT = 50  # tickets a lane shows; its heading says how many there are in all
-
-
-class Measure(StrEnum):
-    OPEN = "open"  # active: new, open or pending
-    UNASSIGNED = "unassigned"
-    PENDING = "pending"
-    AT_RISK = "at_risk"
-    OVERDUE = "overdue"
-    DUE_TODAY = "due_today"
-
-
-_KINDS = {
-    Measure.OPEN: QueueKind.ALL_OPEN,
-    Measure.UNASSIGNED: QueueKind.UNASSIGNED,
-    Measure.PENDING: QueueKind.PENDING,
-    Measure.AT_RISK: QueueKind.AT_RISK,
-    Measure.OVERDUE: QueueKind.OVERDUE,
-    Measure.DUE_TODAY: QueueKind.DUE_TODAY,
-}
-
-
-def measure_filter(
-    measure: Measure, now: datetime, *, team_id: int | None = None, assignee_id: int | None = None
-) -> QueueFilter:
-    """The queue a count of the dashboard counts: `now` in the supervisor's zone (Due today
-    ends at their midnight)."""
-    spec = queue_filter(_KINDS[Measure(measure)], now=now)
-    if team_id is not None:
-        spec = replace(spec, team_id=team_id)
-    if assignee_id is not None:
-        spec = replace(spec, assignee_id=assignee_id)
-    return spec
 
 
 @dataclass(frozen=True, slots=True)

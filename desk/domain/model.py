@@ -64,6 +64,15 @@ class Availability(StrEnum):
     OFF_SHIFT = "off_shift"
 
 
+def effective_availability(
+    availability: Availability, away_until: datetime | None, now: datetime
+) -> Availability:
+    """Away until a moment that has passed is available again, without anyone saying so."""
+    if availability == Availability.AWAY and away_until is not None and away_until <= now:
+        return Availability.AVAILABLE
+    return availability
+
+
 @dataclass(frozen=True, slots=True)
 class Customer:
     id: int | None

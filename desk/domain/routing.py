@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from .calendars import BusinessCalendar, zone_info
-from .model import Availability, Priority
+from .model import Availability, Priority, effective_availability
 from .routing_rules import (
     TEXT_READ_MAX,
     AddNote,
@@ -52,15 +52,6 @@ PRIORITY_WEIGHT: Mapping[Priority, int] = {
     Priority.HIGH: 3,
     Priority.URGENT: 5,
 }
-
-
-def effective_availability(
-    availability: Availability, away_until: datetime | None, now: datetime
-) -> Availability:
-    """Away until a moment that has passed is available again, without anyone saying so."""
-    if availability == Availability.AWAY and away_until is not None and away_until <= now:
-        return Availability.AVAILABLE
-    return availability
 
 
 @dataclass(frozen=True, slots=True)

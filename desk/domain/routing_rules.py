@@ -17,10 +17,11 @@ from functools import lru_cache
 
 from .errors import ValidationError
 from .model import Channel, Level, Priority
+from .routing_terms import NAME_MAX as NAME_MAX
+from .routing_terms import Strategy
 
 #: The body's format; a reader refuses versions it does not know rather than guess.
 RULE_FORMAT = 1
-NAME_MAX = 120
 NOTE_MAX = 2_000
 PATTERN_MAX = 200
 WORDS_MAX = 50
@@ -48,13 +49,6 @@ class Where(StrEnum):
     SUBJECT = "subject"
     DESCRIPTION = "description"
     EITHER = "either"  # subject or description
-
-
-class Strategy(StrEnum):
-    ROUND_ROBIN = "round_robin"
-    LEAST_LOADED = "least_loaded"
-    LEAST_LOADED_WEIGHTED = "least_loaded_weighted"  # open tickets weighted by priority
-    AGENT = "agent"  # a named agent
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,9 +29,9 @@ from desk.domain.dashboard import (
     team_loads,
 )
 from desk.domain.errors import DeskError, ValidationError
+from desk.domain.model import effective_availability
 from desk.domain.permissions import Permission, require
 from desk.domain.queues import end_of_day
-from desk.domain.routing import effective_availability
 from desk.domain.ticket import Ticket
 
 from . import tickets as work

@@ -22,7 +22,6 @@ from desk.domain.calendars import BusinessCalendar
 from desk.domain.changes import ChangeRecorder, Directory, Moves, moves_of
 from desk.domain.model import Agent, Category, Customer, Team
 from desk.domain.report_facts import TicketFacts
-from desk.domain.routing_rules import Rule, Strategy
 from desk.domain.sign_in import Failures
 from desk.domain.sla import Clock, SlaPlan
 from desk.domain.sla_history import ManualDue
@@ -33,7 +32,6 @@ from .credentials import CredentialRepository
 from .directory import AgentRepository, CategoryRepository, CustomerRepository, TeamRepository
 from .housekeeping import NotificationRepository
 from .reports import ReportRepository
-from .routing import RoutingRepository, StoredRule
 from .settings import DeskSettingsRepository
 from .sla import BreachTarget, SlaRepository, StoredClocks
 from .tickets import NewEntry, TicketRepository
@@ -353,40 +351,6 @@ class RecordingNotificationRepository(NotificationRepository):
         if marked:
             self._changes.setting(NOTIFICATIONS)
         return marked
-
-
-class RecordingRoutingRepository(RoutingRepository):
-    """Rules are the directory's routing part; the cursor row and the locks are
-    bookkeeping no view shows, and record nothing (an intake would otherwise tell every
-    client to re-read its teams)."""
-
-    def __init__(self, conn: Connection, changes: ChangeRecorder) -> None:
-        super().__init__(conn)
-        self._changes = changes
-
-    def add_rule(self, rule: Rule, now: datetime, actor_id: int | None) -> StoredRule:
-        added = super().add_rule(rule, now, actor_id)
-        self._changes.directory(Directory.ROUTING)
-        return added
-
-    def save_rule(
-        self, rule: Rule, expected_version: int, now: datetime, actor_id: int | None
-    ) -> StoredRule:
-        saved = super().save_rule(rule, expected_version, now, actor_id)
-        self._changes.directory(Directory.ROUTING)
-        return saved
-
-    def delete_rule(self, rule_id: int) -> None:
-        super().delete_rule(rule_id)
-        self._changes.directory(Directory.ROUTING)
-
-    def reorder(self, rule_ids: Sequence[int]) -> None:
-        super().reorder(rule_ids)
-        self._changes.directory(Directory.ROUTING)
-
-    def set_team_assignment(self, team_id: int, strategy: Strategy | None) -> None:
-        super().set_team_assignment(team_id, strategy)
-        self._changes.directory(Directory.TEAMS)
 
 
 class RecordingReportRepository(ReportRepository):

@@ -27,8 +27,8 @@ from sqlalchemy import (
 from desk.domain import validation as v
 from desk.domain.model import Availability, Channel, Level, Priority, Role
 from desk.domain.presence import Activity
-from desk.domain.routing_rules import NAME_MAX as RULE_NAME_MAX
-from desk.domain.routing_rules import Strategy
+from desk.domain.routing_terms import NAME_MAX as RULE_NAME_MAX
+from desk.domain.routing_terms import Strategy
 from desk.domain.thread import EntryKind, EventType
 
 from .types import IntEnumType, StatusType, StrEnumType, UTCDateTime

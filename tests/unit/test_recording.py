@@ -11,7 +11,7 @@ import inspect
 
 import pytest
 
-from desk.store import recording
+from desk.store import recording, recording_routing
 from desk.store.audit import AuditRepository
 from desk.store.credentials import CredentialRepository
 from desk.store.directory import (
@@ -174,7 +174,7 @@ RECORDING = {
     DeskSettingsRepository: recording.RecordingSettingsRepository,
     SlaRepository: recording.RecordingSlaRepository,
     NotificationRepository: recording.RecordingNotificationRepository,
-    RoutingRepository: recording.RecordingRoutingRepository,
+    RoutingRepository: recording_routing.RecordingRoutingRepository,
     AuditRepository: recording.RecordingAuditRepository,
     ReportRepository: recording.RecordingReportRepository,
 }

@@ -9,9 +9,17 @@ from functools import cache
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QColor
 
-from desk.domain.model import Agent, Availability, Channel, Level, Priority, Role, TicketStatus
+from desk.domain.model import (
+    Agent,
+    Availability,
+    Channel,
+    Level,
+    Priority,
+    Role,
+    TicketStatus,
+    effective_availability,
+)
 from desk.domain.presence import Activity, PresenceEntry
-from desk.domain.routing import effective_availability
 
 # Label tables are translated once, on first use: Desk does not switch language while it runs.
 

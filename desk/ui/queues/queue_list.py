@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from desk.domain.changes import Changes
-from desk.domain.dashboard import Measure, measure_filter
+from desk.domain.measures import Measure, measure_filter
 from desk.domain.queues import QueueFilter, QueueKind, QueueQuery, queue_filter
 from desk.services import queries
 

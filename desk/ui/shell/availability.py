@@ -12,8 +12,7 @@ from typing import Any
 from PySide6.QtCore import QDate, QDateTime, QObject, QTime, QTimer
 from PySide6.QtWidgets import QComboBox, QDateEdit, QStatusBar, QToolButton, QWidget
 
-from desk.domain.model import Agent, Availability
-from desk.domain.routing import effective_availability
+from desk.domain.model import Agent, Availability, effective_availability
 from desk.services import directory
 
 from ..common import labels

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from desk.domain.dashboard import Measure
+from desk.domain.measures import Measure
 
 from ..common.session import DeskSession
 

@@ -22,8 +22,6 @@ from PySide6.QtWidgets import (
 )
 
 from desk.domain.model import Channel, Level, Priority, TicketStatus
-from desk.domain.routing import Step
-from desk.domain.routing_words import STEP_TEMPLATES, explain_fired, fired_from_data, step_text
 from desk.domain.thread import (
     EntryKind,
     EventType,
@@ -101,6 +99,16 @@ def event_text(entry: ThreadEntry) -> str:
     assert entry.event is not None
     params = {k: _translated_value(k, v, entry.event) for k, v in event_params(entry.data).items()}
     if entry.event in (EventType.ROUTED, EventType.ROUTING_WAITING):
+        # Routing's words (the rules and their checks, ~40 ms of modules) load with the
+        # first routed entry shown, not with the window.
+        from desk.domain.routing import Step
+        from desk.domain.routing_words import (
+            STEP_TEMPLATES,
+            explain_fired,
+            fired_from_data,
+            step_text,
+        )
+
         # Stored as data (which rule, what matched, what it did): worded here, in the
         # reader's language; an entry from before keeps its stored English.
         fired = fired_from_data(entry.data.get("fired"))
