@@ -269,6 +269,57 @@ def refresh(
     return written
 
 
+@dataclass(frozen=True, slots=True)
+class RecomputeBatch:
+    """What a recompute reads of a batch of open tickets before working out their clocks
+    (`compute_batch`): nothing of it is read again when they are written."""
+
+    tickets: Sequence[ClockTicket]
+    histories: Mapping[int, tuple[SlaPlan | None, ClockHistory | None]]
+    #: The report rows' first-response figures of the answered tickets.
+    first_responses: Mapping[int, tuple[object, ...]]
+    epoch: int
+
+
+@dataclass(frozen=True, slots=True)
+class RecomputedBatch:
+    read: Mapping[int, ClockTicket]
+    clocks: Sequence[StoredClocks]
+    #: (ticket, business seconds, calendar seconds, within target) that changed.
+    first_responses: Sequence[tuple[int, int, int, bool | None]]
+
+
+def read_batch(uow: SqlUnitOfWork, context: SlaContext, ids: Sequence[int]) -> RecomputeBatch:
+    """A recompute's reads of the open tickets `ids`."""
+    tickets = uow.sla.clock_tickets(ids)
+    histories = history_of(uow, context, tickets, every=True)
+    answered = [t.id for t in tickets if t.first_responded_at is not None]
+    return RecomputeBatch(tickets, histories, uow.reports.first_responses(answered), context.epoch)
+
+
+def compute_batch(batch: RecomputeBatch, now: datetime) -> RecomputedBatch:
+    """The clocks of a batch as `refresh` works them out, from what was read: no database."""
+    written = []
+    readings = {}
+    for ticket_id, (plan, history) in batch.histories.items():
+        reading = None if history is None else read_clocks(history, now, explain=False)
+        kept = reading if plan is not None or (history and history.manual_dues) else None
+        written.append(stored(ticket_id, plan, kept, batch.epoch))
+        if history is not None and reading is not None:
+            readings[ticket_id] = (plan or NO_PLAN, history, reading)
+    changed = report_facts.changed_first_responses(batch.tickets, readings, batch.first_responses)
+    return RecomputedBatch({t.id: t for t in batch.tickets}, written, changed)
+
+
+def write_batch(uow: SqlUnitOfWork, batch: RecomputedBatch) -> int:
+    """Store a computed batch; the number of tickets written (not those changed since
+    they were read, on a database where the write can tell: see
+    `SlaRepository.write_recomputed`)."""
+    written = uow.sla.write_recomputed(batch.clocks, batch.read)
+    uow.reports.write_first_responses([f for f in batch.first_responses if f[0] in written])
+    return len(written)
+
+
 def refresh_one(uow: SqlUnitOfWork, ticket: Ticket) -> None:
     """`refresh` for the ticket a service just saved."""
     refresh(uow, [ticket], uow.now(), report_rows=True)

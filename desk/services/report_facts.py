@@ -62,17 +62,29 @@ def record_first_responses(
     """Rewrite the first-response figures of the answered `tickets` (a recompute after a
     plan or calendar edit: open tickets, whose other figures no plan changes) where they
     differ from their report rows."""
-    answered = [t for t in tickets if t.first_responded_at is not None and t.id in readings]
-    stored = uow.reports.first_responses([t.id for t in answered])
+    answered = [t.id for t in tickets if t.first_responded_at is not None and t.id in readings]
+    stored = uow.reports.first_responses(answered)
+    uow.reports.write_first_responses(changed_first_responses(tickets, readings, stored))
+
+
+def changed_first_responses(
+    tickets: Sequence[ClockTicket],
+    readings: Mapping[int, tuple[SlaPlan, ClockHistory, SlaReading]],
+    stored: Mapping[int, tuple[object, ...]],
+) -> list[tuple[int, int, int, bool | None]]:
+    """The first-response figures of the answered `tickets` that differ from the report
+    rows' `stored` ones (tickets without a row are left to the backfill)."""
     changed = []
-    for ticket in answered:
+    for ticket in tickets:
+        if ticket.first_responded_at is None or ticket.id not in readings:
+            continue
         plan, history, reading = readings[ticket.id]
         figures = first_response_figures(
             ticket.first_responded_at, history.statuses, plan, reading.first_response
         )
         if ticket.id in stored and stored[ticket.id] != figures:
             changed.append((ticket.id, *figures))
-    uow.reports.write_first_responses(changed)
+    return changed
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, text, update
+from sqlalchemy import Connection, DateTime, bindparam, func, insert, select, text, update
 
 from desk.domain.model import Role
 
@@ -16,6 +17,14 @@ from .schema import agents, housekeeping_leases, notifications, team_members
 #: pg_try_advisory_xact_lock's key for the sweep ("desk" + 1; migrations use "desk").
 SWEEP_LOCK_KEY = 0x6465736C
 SWEEP = "sweep"
+
+#: A sweep's notifications on PostgreSQL, a batch in one statement.
+_ADD_NOTIFICATIONS = text(
+    "INSERT INTO notifications (agent_id, ticket_id, kind, data, created_at, read_at)"
+    " SELECT n.agent, n.ticket, n.kind, n.data, :now, NULL"
+    " FROM unnest(CAST(:agent AS integer[]), CAST(:ticket AS integer[]),"
+    " CAST(:kind AS varchar[]), CAST(:data AS json[])) AS n(agent, ticket, kind, data)"
+).bindparams(bindparam("now", type_=DateTime(timezone=True)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +101,18 @@ class NotificationRepository:
 
     def add(self, rows: Sequence[tuple[int, int, str, Mapping[str, Any]]], now: datetime) -> None:
         """(agent, ticket, kind, data) each."""
-        if rows:
+        if rows and self._conn.dialect.name == "postgresql":  # one statement, not one a row
+            self._conn.execute(
+                _ADD_NOTIFICATIONS,
+                {
+                    "agent": [agent_id for agent_id, _t, _k, _d in rows],
+                    "ticket": [ticket_id for _a, ticket_id, _k, _d in rows],
+                    "kind": [kind for _a, _t, kind, _d in rows],
+                    "data": [json.dumps(dict(data)) for _a, _t, _k, data in rows],
+                    "now": now,
+                },
+            )
+        elif rows:
             self._conn.execute(
                 insert(notifications),
                 [

@@ -33,7 +33,7 @@ from .directory import AgentRepository, CategoryRepository, CustomerRepository, 
 from .housekeeping import NotificationRepository
 from .reports import ReportRepository
 from .settings import DeskSettingsRepository
-from .sla import BreachTarget, SlaRepository, StoredClocks
+from .sla import BreachTarget, ClockTicket, SlaRepository, StoredClocks
 from .tickets import NewEntry, TicketRepository
 
 
@@ -315,11 +315,30 @@ class RecordingSlaRepository(SlaRepository):
             c.ticket_id for c in clocks if before.get(c.ticket_id) != (c.due_at, c.at_risk_at)
         )
         super().write_clocks(clocks)
+        self._announce(moved)
+
+    def _announce(self, moved: frozenset[int]) -> None:
         for ticket_id in moved:
             self._changes.ticket(ticket_id)
         if moved:
             # Due times move tickets into and out of Overdue, At risk and Due today.
             self._changes.moved(Moves(tickets=moved, due=True))
+
+    def write_recomputed(
+        self, clocks: Sequence[StoredClocks], read: Mapping[int, ClockTicket]
+    ) -> set[int]:
+        written = super().write_recomputed(clocks, read)
+        # The due times as read beside the versions (no second read of them).
+        self._announce(
+            frozenset(
+                c.ticket_id
+                for c in clocks
+                if c.ticket_id in written
+                and (read[c.ticket_id].due_at, read[c.ticket_id].at_risk_at)
+                != (c.due_at, c.at_risk_at)
+            )
+        )
+        return written
 
     def stamp_breaches(
         self, ticket_ids: Sequence[int], clock: Clock, now: datetime

@@ -14,12 +14,15 @@ from contextlib import AbstractContextManager
 from typing import Any
 
 from sqlalchemy import (
+    ARRAY,
     Column,
     ColumnElement,
     Connection,
+    Integer,
     Select,
     Table,
     and_,
+    any_,
     bindparam,
     case,
     delete,
@@ -28,6 +31,7 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    text,
     update,
 )
 
@@ -53,6 +57,24 @@ _WRITE_FIRST_RESPONSES = (
         first_response_within=bindparam("p_within"),
     )
 )
+
+#: The same on PostgreSQL for a whole batch at once (its arrays, in order).
+_FIRST_RESPONSE_ARRAYS = ("p_id", "p_business", "p_calendar", "p_within")
+_WRITE_FIRST_RESPONSES_FROM_ARRAYS = text(
+    "UPDATE report_facts SET first_response_business = f.business,"
+    " first_response_calendar = f.calendar, first_response_within = f.within"
+    " FROM unnest(CAST(:p_id AS integer[]), CAST(:p_business AS integer[]),"
+    " CAST(:p_calendar AS integer[]), CAST(:p_within AS boolean[]))"
+    " AS f(id, business, calendar, within)"
+    " WHERE report_facts.ticket_id = f.id"
+)
+
+
+def _among(conn: Connection, col: Any, ids: Sequence[int]) -> ColumnElement[bool]:
+    """`column IN ids`; on PostgreSQL `= ANY(array)`: one parameter, not one per id."""
+    if conn.dialect.name == "postgresql":
+        return col == any_(bindparam(None, list(ids), type_=ARRAY(Integer)))
+    return col.in_(list(ids))
 
 
 def _filters(table: Table, filters: ReportFilters) -> list[ColumnElement[bool]]:
@@ -120,14 +142,19 @@ class ReportRepository:
     def write_first_responses(self, rows: Sequence[tuple[int, int, int, bool | None]]) -> None:
         """(ticket, business seconds, calendar seconds, within target) of tickets whose
         first-response figures changed (a plan or calendar edit's recompute)."""
-        if rows:
+        if not rows:
+            return
+        if self._conn.dialect.name == "postgresql":  # one statement, not one per ticket
+            columns = zip(*rows, strict=True)
             self._conn.execute(
-                _WRITE_FIRST_RESPONSES,
-                [
-                    {"p_id": i, "p_business": b, "p_calendar": c, "p_within": w}
-                    for i, b, c, w in rows
-                ],
+                _WRITE_FIRST_RESPONSES_FROM_ARRAYS,
+                {k: list(v) for k, v in zip(_FIRST_RESPONSE_ARRAYS, columns, strict=True)},
             )
+            return
+        self._conn.execute(
+            _WRITE_FIRST_RESPONSES,
+            [{"p_id": i, "p_business": b, "p_calendar": c, "p_within": w} for i, b, c, w in rows],
+        )
 
     # --- what the writers read ---------------------------------------------------------
 
@@ -143,7 +170,7 @@ class ReportRepository:
                 f.c.first_response_business,
                 f.c.first_response_calendar,
                 f.c.first_response_within,
-            ).where(f.c.ticket_id.in_(list(ticket_ids)))
+            ).where(_among(self._conn, f.c.ticket_id, ticket_ids))
         )
         return {row[0]: (row[1], row[2], row[3]) for row in rows}
 

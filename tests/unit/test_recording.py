@@ -148,6 +148,7 @@ WRITES = {
         "set_topic_plan",
         "add_manual_due",
         "write_clocks",
+        "write_recomputed",
         "stamp_breaches",
         "append_events",
     },
