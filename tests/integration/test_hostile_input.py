@@ -1285,6 +1285,7 @@ def test_the_catalogue_covers_every_public_service_function(db, world: World):
             "event_entries",
             "record",
             "record_first_responses",  # a recompute's, in the transaction it holds
+            "changed_first_responses",  # its arithmetic, no database: a recompute's
             "has_agents",
             "directory",
             "ensure_demo_desk",
