@@ -69,8 +69,7 @@ def queue_window(
     """The queue's length and one page of it, from the same snapshot."""
     query, offset, limit = _window(query, offset, limit)
     with db.read() as uow:
-        total = uow.queues.count(query)
-        rows = uow.queues.page(query, offset, limit, total)
+        total, rows = uow.queues.window(query, offset, limit)
         return total, with_time_left(db, uow, rows, uow.now())
 
 

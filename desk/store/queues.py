@@ -144,14 +144,7 @@ class QueueReader:
             descending = not descending
             if limit <= 0:
                 return []
-        column = SORT_COLUMNS[query.sort]
-        order = (
-            (column.desc(), tickets.c.id.desc())
-            if descending
-            else (column.asc(), tickets.c.id.asc())
-        )
-        if query.sort == SortKey.NUMBER:
-            order = order[1:]
+        order = _order(query.sort, descending)
         where = self._where(query)
         if offset < DEFERRED_FROM:
             stmt = select(*ROW_COLUMNS).where(*where).order_by(*order).offset(offset).limit(limit)
@@ -163,6 +156,23 @@ class QueueReader:
             )
         rows = [row_from(r) for r in self._conn.execute(stmt)]
         return rows[::-1] if reverse else rows
+
+    def window(self, query: QueueQuery, offset: int, limit: int) -> tuple[int, list[QueueRow]]:
+        """The queue's length and rows [offset, offset + limit). A search's first page
+        and its length come from one read, which touches each match once: counting
+        them first read every match's row, and the page read them all again to sort."""
+        if offset == 0 and limit > 0 and query.text.strip():
+            stmt = (
+                select(*ROW_COLUMNS, func.count().over())
+                .where(*self._where(query))
+                .order_by(*_order(query.sort, query.descending))
+                .limit(limit)
+            )
+            records = self._conn.execute(stmt).all()
+            total = records[0][-1] if records else 0
+            return total, [row_from(record[:-1]) for record in records]
+        total = self.count(query)
+        return total, self.page(query, offset, limit, total)
 
     def rows_by_id(self, ids: list[int]) -> list[QueueRow]:
         if not ids:
@@ -209,6 +219,15 @@ class QueueReader:
             found.update(self._conn.scalars(text(_SQLITE_THREADS), params))
             return found
         return PostgresTextSearch(self._conn).search(words, limit)
+
+
+def _order(sort: SortKey, descending: bool) -> tuple[ColumnElement[Any], ...]:
+    column = SORT_COLUMNS[sort]
+    if sort == SortKey.NUMBER:
+        return (column.desc(),) if descending else (column.asc(),)
+    if descending:
+        return column.desc(), tickets.c.id.desc()
+    return column.asc(), tickets.c.id.asc()
 
 
 _SQLITE_SUBJECTS = (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -164,6 +165,23 @@ def test_search_results_sort_in_sql_too(db, world: World, queue_world):
     query = QueueQuery(QueueFilter(), sort=SortKey.SUBJECT, descending=False, text="jane")
     got = _subjects(db, query)
     assert got == sorted(got) and len(got) == 7
+
+
+@pytest.mark.parametrize("sort", [SortKey.UPDATED, SortKey.SUBJECT, SortKey.NUMBER])
+def test_a_searched_queue_shows_as_many_matches_as_it_counts(
+    db, world: World, queue_world, sort: SortKey
+):
+    """A search's first page comes with its length in one read: the same tickets, in
+    the same order, as counting them and paging them, in a queue narrowed further."""
+    for kind in (QueueKind.ALL, QueueKind.ALL_OPEN, QueueKind.PENDING):
+        for typed in ("jane", "printer", "zebra"):
+            query = replace(_query(kind, world, sort=sort, descending=True), text=typed)
+            total, rows = queries.queue_window(db, query, 0, 3)
+            assert total == queries.queue_count(db, query)
+            paged = queries.queue_page(db, query, 0, 3, total)
+            assert [r.id for r in rows] == [r.id for r in paged]
+    total, rows = queries.queue_window(db, QueueQuery(QueueFilter(), text="jane"), 0, 100)
+    assert total == 7 and len(rows) == 7
 
 
 def test_a_renamed_customer_shows_in_their_tickets(db, world: World, queue_world):
