@@ -159,8 +159,11 @@ def seed(
         # The full-text indexes are made beside the load only when they index nothing
         # but the new rows; else they are rebuilt over all of them, in place.
         fresh = first_ticket == 1 and first_entry == 1
-        search = loader.scratch_search() if elsewhere and fresh else None
-        maker = _Maker(generator.chunks(), search) if elsewhere else None
+        # (SQLite's FTS5 only: PostgreSQL's search columns fill as the rows go in.)
+        search = loader.scratch_search() if elsewhere and fresh and loader.sqlite else None
+        # Rows go between processes as marshal data, which holds SQLite's text times
+        # but not PostgreSQL's datetimes: PostgreSQL's rows are made here.
+        maker = _Maker(generator.chunks(), search) if elsewhere and loader.sqlite else None
         entry_count = 0
         for ticket_rows, entry_rows in maker or generator.chunks():
             loader.write("tickets", TICKET_COLUMNS, iter(ticket_rows))
@@ -500,7 +503,10 @@ class _Loader:
 
     def _execute(self, sql: str, parameters: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         cursor = self.conn.cursor()
-        cursor.execute(sql, parameters)
+        if parameters:
+            cursor.execute(sql, parameters)
+        else:  # psycopg reads a '%' in a statement with parameters as a placeholder
+            cursor.execute(sql)
         rows = cursor.fetchall() if cursor.description else []
         cursor.close()
         return rows

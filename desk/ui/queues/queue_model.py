@@ -230,6 +230,7 @@ class QueueModel(QAbstractTableModel):
         self._far_timer = QTimer(self, singleShot=True, interval=1)
         self._far_timer.timeout.connect(self._on_far_timer_timeout)
         self._length_known = True  # False while a new queue's length is on its way
+        self._replacing = False  # True from `show` until the new queue's first page
         # One refresh at a time: changes that come while one runs ask for one more after
         # it, rather than superseding it (a steady stream would starve the table).
         self._refreshing = False
@@ -261,6 +262,7 @@ class QueueModel(QAbstractTableModel):
     def show(self, query: QueueQuery) -> None:
         """Show another queue, sort or search; the old rows stay until the new ones come."""
         self._refreshing = self._refresh_again = False  # what runs is for the old queue
+        self._replacing = True  # no more reads for the old rows: the new ones replace them
         self._generation += 1
         generation, total = self._generation, self._total
         same_tickets = (
@@ -575,7 +577,7 @@ class QueueModel(QAbstractTableModel):
     # --- arrivals -------------------------------------------------------------------------
 
     def _request(self, page: int) -> None:
-        if page in self._requested:
+        if page in self._requested or self._replacing:
             return
         self._requested.add(page)
         generation, query, total = self._generation, self._query, self._total
@@ -611,6 +613,7 @@ class QueueModel(QAbstractTableModel):
         length_known: bool,
     ) -> None:
         self.beginResetModel()
+        self._replacing = False
         self._query, self._total, self._length_known = query, total, length_known
         self._pages.clear()
         self._requested.clear()
@@ -695,6 +698,7 @@ class QueueModel(QAbstractTableModel):
     def _on_load_failed(self, exc: BaseException) -> None:
         log.warning("reading the queue failed: %s", exc)
         self._requested.clear()
+        self._replacing = False  # the old rows stay: they may be read again
         self.loadFailed.emit(exc)
 
 
