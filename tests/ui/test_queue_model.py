@@ -120,7 +120,7 @@ def test_end_shows_the_oldest_tickets_at_once_in_a_long_queue(qtbot):
     last_page = (LENGTH - 1) // PAGE
     qtbot.waitUntil(lambda: last_page in source.read)  # read ahead, nobody asked
     runner.wait()
-    qtbot.wait(10)
+    qtbot.waitUntil(lambda: model.ticket_at(LENGTH - 1) is not None)  # its rows are in
     asked = len(source.read)
     table.setFocus()
     table.setCurrentIndex(model.index(0, 1))
