@@ -7,7 +7,6 @@ import os
 import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
-from functools import cached_property
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -39,9 +38,6 @@ log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
 #: Called before a unit of work touches the database: raises when it must not.
 Guard = Callable[[bool], None]
-
-#: The repositories `SqlUnitOfWork` makes on first use, afresh in each transaction.
-_MADE_ON_FIRST_USE = ("dashboard", "routing")
 
 #: The first statement of every PostgreSQL read transaction.
 READ_SNAPSHOT = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"
@@ -116,8 +112,6 @@ class SqlUnitOfWork:
             conn.close()
             raise plain_error(exc, self._url) from exc
         self._conn = conn
-        for made_on_first_use in _MADE_ON_FIRST_USE:  # not the last transaction's
-            self.__dict__.pop(made_on_first_use, None)
         self.changes = changes = ChangeRecorder()
         self.tickets = recording.RecordingTicketRepository(conn, changes)
         self.customers = recording.RecordingCustomerRepository(conn, changes)
@@ -138,19 +132,19 @@ class SqlUnitOfWork:
         self.logins = ServerLoginRepository(conn)
         return self
 
-    # The dashboard's reader and routing are made when a unit of work first asks for them:
-    # their modules (the dashboard's figures, the routing rules with their checks and
-    # JSON: ~70 ms) load when someone opens the dashboard or routes a ticket, not at every
-    # start of Desk.
+    # The dashboard's reader and routing are made when asked for (they hold nothing but
+    # the connection): their modules (the dashboard's figures, the routing rules with
+    # their checks and JSON: ~70 ms) load when someone opens the dashboard or routes a
+    # ticket, not at every start of Desk.
 
-    @cached_property
+    @property
     def dashboard(self) -> DashboardReader:
         from .dashboard import DashboardReader
 
         assert self._conn is not None, "a repository outside its transaction"
         return DashboardReader(self._conn)
 
-    @cached_property
+    @property
     def routing(self) -> RecordingRoutingRepository:
         from .recording_routing import RecordingRoutingRepository
 

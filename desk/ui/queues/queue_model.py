@@ -226,7 +226,7 @@ class QueueModel(QAbstractTableModel):
         # pool thread running Python beside the paint takes the GIL from it, and the
         # paint waits for all of that thread's work. A timer's event comes after the
         # paint that the first page's reset has asked for.
-        self._far_next: tuple[int, QueueQuery, int] | None = None
+        self._far_generation: int | None = None
         self._far_timer = QTimer(self, singleShot=True, interval=1)
         self._far_timer.timeout.connect(self._on_far_timer_timeout)
         self._length_known = True  # False while a new queue's length is on its way
@@ -364,15 +364,14 @@ class QueueModel(QAbstractTableModel):
         whose length is known."""
         if self._query.text.strip():
             return
-        self._far_next = (generation, self._query, self._total)
+        self._far_generation = generation
         self._far_timer.start()
 
     def _on_far_timer_timeout(self) -> None:
-        if self._far_next is None:
-            return
-        (generation, query, total), self._far_next = self._far_next, None
+        generation, self._far_generation = self._far_generation, None
         if generation != self._generation:
-            return
+            return  # another queue, sort or refresh since: its own read ahead comes
+        query, total = self._query, self._total
         self._ops.run(
             self,
             lambda: self._far_end(query, total),
