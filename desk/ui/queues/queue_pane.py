@@ -46,18 +46,23 @@ class QueuePane(QWidget):
     #: The chosen rows changed, or the queue was read again: what may be done on them too.
     selectionChanged = Signal()
 
-    def __init__(self, model: QueueModel, reading: Callable[[], int | None]) -> None:
+    def __init__(
+        self,
+        model: QueueModel,
+        reading: Callable[[], int | None],
+        parent: QWidget | None = None,
+    ) -> None:
         """`reading` says which ticket the agent has open, if any: it stays the current
         row when the queue is sorted again, and choosing it again opens nothing."""
-        super().__init__(objectName="centre")
+        super().__init__(parent, objectName="centre")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.model = model
         self._reading = reading
         #: The next queue to arrive is another queue (not a new sort): show its first ticket.
         self._first_row_when_loaded = True
-        self.title = QLabel(objectName="queueTitle")
-        self.total = QLabel(objectName="muted")
-        self.table = QueueTable(objectName="queueTable")
+        self.title = QLabel(self, objectName="queueTitle")
+        self.total = QLabel(self, objectName="muted")
+        self.table = QueueTable(self, objectName="queueTable")
         self.table.setModel(model)
         configure_queue_table(self.table)
         show_new_queues_from_the_top(self.table, model)

@@ -119,16 +119,20 @@ class MainWindow(QMainWindow):
         self.session_keeper.sessionChanged.connect(self.availability.set_session)
         self.help = HelpWindows(self.runner, self)
 
-        self.queues = QueueList(session, ops=self.ops, hub=hub)
+        # The frame and the splitter first, the panes built inside them: a widget is
+        # styled again, with all of its children, each time it joins a parent (the
+        # application's style sheet), which a window built bottom-up paid five times over.
+        self._build_frame()
+        splitter = self.main_splitter
+        self.queues = QueueList(session, splitter, ops=self.ops, hub=hub)
         self.queue_model = QueueModel(
             ServiceQueueSource(session.db), self.runner, self, ops=self.ops, hub=hub
         )
-        self.ticket_pane = TicketPane(session, drafts, self.ticket_actions, self.ops, hub)
-        self.queue_pane = QueuePane(self.queue_model, lambda: self.ticket_pane.ticket_id)
+        self.queue_pane = QueuePane(self.queue_model, lambda: self.ticket_pane.ticket_id, splitter)
+        self.ticket_pane = TicketPane(session, drafts, self.ticket_actions, self.ops, hub, splitter)
         self.queue_pane.table.setDragEnabled(session.supervises)  # onto the dashboard
         self.selected = SelectedTickets(self.queue_pane, self.ticket_pane, self.ticket_actions)
-
-        self._build_layout()
+        self._lay_out_panes()
         self.actions_by_name = window_actions.build_actions(self)
         window_actions.build_menus(self, self.actions_by_name, theme)
         self.toolbar, self.search = window_actions.build_toolbar(self.actions_by_name)
@@ -166,8 +170,18 @@ class MainWindow(QMainWindow):
     shortcuts_dialog = property(lambda self: self.help.shortcuts_dialog)
     dashboard = property(lambda self: self.dashboards.dashboard)
 
-    def _build_layout(self) -> None:
-        self.main_splitter = QSplitter(Qt.Orientation.Horizontal, objectName="mainSplitter")
+    def _build_frame(self) -> None:
+        # The database banner above everything else in the window, hidden while all is well.
+        frame = QWidget(objectName="bannerFrame")
+        self.setCentralWidget(frame)
+        layout = QVBoxLayout(frame)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.banner)
+        self.main_splitter = QSplitter(Qt.Orientation.Horizontal, frame, objectName="mainSplitter")
+        layout.addWidget(self.main_splitter, 1)
+
+    def _lay_out_panes(self) -> None:
         self.main_splitter.addWidget(self.queues)
         self.main_splitter.addWidget(self.queue_pane)
         self.main_splitter.addWidget(self.ticket_pane)
@@ -175,14 +189,6 @@ class MainWindow(QMainWindow):
         self.main_splitter.setStretchFactor(2, 2)
         self.main_splitter.setChildrenCollapsible(False)
         self.queues.setMinimumWidth(QUEUES_MIN_WIDTH)
-        # The database banner above everything else in the window, hidden while all is well.
-        frame = QWidget(objectName="bannerFrame")
-        layout = QVBoxLayout(frame)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        layout.addWidget(self.banner)
-        layout.addWidget(self.main_splitter, 1)
-        self.setCentralWidget(frame)
 
     def _wire(self) -> None:
         problems = self.problems

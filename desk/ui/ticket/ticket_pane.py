@@ -41,25 +41,29 @@ class TicketPane(QStackedWidget):
         actions: TicketActions,
         ops: Ops,
         hub: ChangeHub,
+        parent: QWidget | None = None,
     ) -> None:
-        super().__init__()
+        super().__init__(parent)
         self.actions = actions
-        self.editor = TicketEditor(session)
-        self.thread = ThreadView()
+        # Built inside their places (MainWindow: each move to a parent styles a widget again).
+        self.splitter = QSplitter(Qt.Orientation.Vertical, self, objectName="detailSplitter")
+        conversation = QWidget(self.splitter, objectName="conversation")
+        self.editor = TicketEditor(session, self.splitter)
+        self.thread = ThreadView(conversation)
         # Drafts are this desk's and this agent's: ticket ids repeat across databases.
         self.composer = Composer(
-            drafts.for_desk(desk_settings.desk_id(session.db), session.agent_id)
+            drafts.for_desk(desk_settings.desk_id(session.db), session.agent_id), conversation
         )
         self.presence = PresenceKeeper(session.db, session.agent_id, self)  # type: ignore[arg-type]
         self.open_ticket = OpenTicket(
             session, self.editor, self.thread, self.composer, ops, hub, self.presence, self
         )
         #: The ticket's SLA clocks, explained, with "Set due time…" for supervisors.
-        self.clocks = ClocksPanel(session, ops, hub, self)
+        self.clocks = ClocksPanel(session, ops, hub, conversation)
         self.clocks.failed.connect(self.failed)
         self.placeholder = QLabel(tr("Select a ticket to see it here."), objectName="placeholder")
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self._build_layout()
+        self._build_layout(conversation)
 
         self.open_ticket.shown.connect(self._on_open_ticket_shown)
         self.open_ticket.failed.connect(self.failed)
@@ -72,8 +76,7 @@ class TicketPane(QStackedWidget):
         self.editor.saveRequested.connect(self._on_editor_save_requested)
         self.composer.sendRequested.connect(self._on_composer_send_requested)
 
-    def _build_layout(self) -> None:
-        conversation = QWidget(objectName="conversation")
+    def _build_layout(self, conversation: QWidget) -> None:
         conversation_layout = QVBoxLayout(conversation)
         conversation_layout.setContentsMargins(14, 6, 14, 12)
         conversation_layout.setSpacing(8)
@@ -83,7 +86,6 @@ class TicketPane(QStackedWidget):
         # Five lines where there is room, three on a small screen (a banner showing too).
         self.composer.editor.setMinimumHeight(56)
         self.composer.editor.setMaximumHeight(96)
-        self.splitter = QSplitter(Qt.Orientation.Vertical, objectName="detailSplitter")
         self.splitter.addWidget(self.editor)
         self.splitter.addWidget(conversation)
         self.splitter.setStretchFactor(1, 1)
