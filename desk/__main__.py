@@ -201,9 +201,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return admin_cli.run(args, database_url(args.admin_db or args.db, paths))
         if args.command == "report":
             return report_command.run(args, database_url(args.report_db or args.db, paths))
-        from desk.ui.pyside_start import skip_feature_scan
+        from desk.ui.pyside_start import prepare_pyside
 
-        skip_feature_scan()
+        prepare_pyside()
         progress = _show_first_start_progress(args, paths)
         from desk.gui import run_gui  # loads Qt widgets, SQLAlchemy, Alembic: a second or so
 

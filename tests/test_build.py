@@ -134,3 +134,10 @@ def test_the_folder_carries_resources_migrations_and_only_the_qt_it_uses(built: 
     qt_modules = {p.name.split(".")[0] for p in (internal / "PySide6").glob("Qt*.*")}
     assert {"QtCore", "QtGui", "QtWidgets"} <= qt_modules
     assert not qt_modules & {"QtQml", "QtQuick", "QtNetwork", "QtWebEngineCore", "QtPdf"}
+
+
+def test_the_folder_carries_qts_signature_support_unpacked_with_its_bytecode(built: Path):
+    # shiboken imports it from there instead of compiling the copy in its library each start
+    unpacked = built.parent / "_internal" / "shiboken6" / "files.dir"
+    assert (unpacked / "shibokensupport" / "signature" / "loader.py").is_file()
+    assert list((unpacked / "shibokensupport" / "signature" / "__pycache__").glob("loader.*.pyc"))
