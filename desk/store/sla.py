@@ -37,6 +37,7 @@ from desk.domain.sla_history import ManualDue
 from desk.domain.thread import EventType
 from desk.domain.ticket import Ticket
 
+from . import pg_arrays
 from . import sla_codec as codec
 from .schema import (
     business_calendar_versions,
@@ -678,17 +679,21 @@ class SlaRepository:
         """Thread entries for many tickets at once: (ticket, its version, entry) each."""
         if rows and self._conn.dialect.name == "postgresql":
             # One INSERT from arrays: a statement per entry was most of a sweep's time.
+            # The arrays go as text (desk.store.pg_arrays), not as lists for the driver.
+            entries = [e for _t, _v, e in rows]
             self._conn.execute(
                 _APPEND_EVENTS,
                 {
-                    "ticket": [ticket_id for ticket_id, _v, _e in rows],
-                    "kind": [str(e.kind) for _t, _v, e in rows],
-                    "agent": [e.agent_id for _t, _v, e in rows],
-                    "author": [e.author_name for _t, _v, e in rows],
-                    "body": [e.body for _t, _v, e in rows],
-                    "event": [None if e.event is None else str(e.event) for _t, _v, e in rows],
-                    "data": [json.dumps(dict(e.data)) if e.data else None for _t, _v, e in rows],
-                    "version": [version for _t, version, _e in rows],
+                    "ticket": pg_arrays.int_array([ticket_id for ticket_id, _v, _e in rows]),
+                    "kind": pg_arrays.text_array([e.kind for e in entries]),
+                    "agent": pg_arrays.int_array([e.agent_id for e in entries]),
+                    "author": pg_arrays.text_array([e.author_name for e in entries]),
+                    "body": pg_arrays.text_array([e.body for e in entries]),
+                    "event": pg_arrays.text_array([e.event for e in entries]),
+                    "data": pg_arrays.text_array(
+                        [json.dumps(dict(e.data)) if e.data else None for e in entries]
+                    ),
+                    "version": pg_arrays.int_array([version for _t, version, _e in rows]),
                     "now": now,
                 },
             )
