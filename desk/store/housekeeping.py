@@ -13,6 +13,7 @@ from sqlalchemy import Connection, DateTime, bindparam, func, insert, select, te
 from desk.domain.model import Role
 
 from . import pg_arrays
+from .bulk_insert import insert_rows
 from .schema import agents, housekeeping_leases, notifications, team_members
 
 #: pg_try_advisory_xact_lock's key for the sweep ("desk" + 1; migrations use "desk").
@@ -127,19 +128,15 @@ class NotificationRepository:
                 },
             )
         elif rows:
-            self._conn.execute(
-                insert(notifications),
+            insert_rows(
+                self._conn,
+                notifications,
+                ("agent_id", "ticket_id", "kind", "data"),
                 [
-                    {
-                        "agent_id": agent_id,
-                        "ticket_id": ticket_id,
-                        "kind": kind,
-                        "data": dict(data),
-                        "created_at": now,
-                        "read_at": None,
-                    }
+                    (agent_id, ticket_id, kind, dict(data))
                     for agent_id, ticket_id, kind, data in rows
                 ],
+                {"created_at": now, "read_at": None},
             )
 
     def for_agent(self, agent_id: int, limit: int, *, unread_only: bool) -> list[Notification]:
