@@ -17,7 +17,7 @@ from desk.domain.calendars import BusinessCalendar
 from desk.domain.errors import DeskError
 from desk.domain.lifecycle import Change
 from desk.domain.model import Agent, Role, TicketStatus
-from desk.domain.sla import Clock, EscalationKind
+from desk.domain.sla import Clock, EscalationKind, SlaPlan
 from desk.domain.thread import EntryKind, EventType
 from desk.store.tickets import NewEntry
 from desk.store.unit_of_work import SqlUnitOfWork
@@ -157,9 +157,12 @@ def _breaches(
     uow.notifications.add(notices, now)
     context = seen.plans(uow)
     escalated: list[int] = []
+    plans: dict[int | None, SlaPlan | None] = {}  # a batch's tickets share a few topics
     for ticket_id, clock in recorded:
         ticket = tickets[ticket_id]
-        plan = context.plan_for_topic(ticket.category_id)
+        if ticket.category_id not in plans:
+            plans[ticket.category_id] = context.plan_for_topic(ticket.category_id)
+        plan = plans[ticket.category_id]
         if plan is None or not plan.escalations_on(clock):
             continue
         current = uow.tickets.get(ticket_id, for_update=True)  # as escalated a moment ago

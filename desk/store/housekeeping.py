@@ -12,6 +12,8 @@ from sqlalchemy import Connection, DateTime, bindparam, func, insert, select, te
 
 from desk.domain.model import Role
 
+from . import pg_arrays
+from .bulk_insert import insert_rows
 from .schema import agents, housekeeping_leases, notifications, team_members
 
 #: pg_try_advisory_xact_lock's key for the sweep ("desk" + 1; migrations use "desk").
@@ -25,6 +27,19 @@ _ADD_NOTIFICATIONS = text(
     " FROM unnest(CAST(:agent AS integer[]), CAST(:ticket AS integer[]),"
     " CAST(:kind AS varchar[]), CAST(:data AS json[])) AS n(agent, ticket, kind, data)"
 ).bindparams(bindparam("now", type_=DateTime(timezone=True)))
+
+
+def _encoded(datas: list[Mapping[str, Any]]) -> list[str]:
+    """Each notice's data as JSON; a sweep sends one breach's data to several agents,
+    the same mapping each time, which is encoded once."""
+    done: dict[int, str] = {}
+    encoded = []
+    for data in datas:
+        text = done.get(id(data))
+        if text is None:
+            text = done[id(data)] = json.dumps(dict(data))
+        encoded.append(text)
+    return encoded
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,28 +119,24 @@ class NotificationRepository:
         if rows and self._conn.dialect.name == "postgresql":  # one statement, not one a row
             self._conn.execute(
                 _ADD_NOTIFICATIONS,
-                {
-                    "agent": [agent_id for agent_id, _t, _k, _d in rows],
-                    "ticket": [ticket_id for _a, ticket_id, _k, _d in rows],
-                    "kind": [kind for _a, _t, kind, _d in rows],
-                    "data": [json.dumps(dict(data)) for _a, _t, _k, data in rows],
+                {  # as text (desk.store.pg_arrays), not as lists for the driver to quote
+                    "agent": pg_arrays.int_array([agent_id for agent_id, _t, _k, _d in rows]),
+                    "ticket": pg_arrays.int_array([ticket_id for _a, ticket_id, _k, _d in rows]),
+                    "kind": pg_arrays.text_array([kind for _a, _t, kind, _d in rows]),
+                    "data": pg_arrays.text_array(_encoded([data for _a, _t, _k, data in rows])),
                     "now": now,
                 },
             )
         elif rows:
-            self._conn.execute(
-                insert(notifications),
+            insert_rows(
+                self._conn,
+                notifications,
+                ("agent_id", "ticket_id", "kind", "data"),
                 [
-                    {
-                        "agent_id": agent_id,
-                        "ticket_id": ticket_id,
-                        "kind": kind,
-                        "data": dict(data),
-                        "created_at": now,
-                        "read_at": None,
-                    }
+                    (agent_id, ticket_id, kind, dict(data))
                     for agent_id, ticket_id, kind, data in rows
                 ],
+                {"created_at": now, "read_at": None},
             )
 
     def for_agent(self, agent_id: int, limit: int, *, unread_only: bool) -> list[Notification]:

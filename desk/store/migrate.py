@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 #: The newest migration in migrations/versions (tests/integration/test_migrations.py checks).
-HEAD = "0016"
+HEAD = "0017"
 _LOCK_KEY = 0x6465736B  # "desk": one migrating client at a time on a shared server
 
 

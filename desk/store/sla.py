@@ -37,7 +37,9 @@ from desk.domain.sla_history import ManualDue
 from desk.domain.thread import EventType
 from desk.domain.ticket import Ticket
 
+from . import pg_arrays
 from . import sla_codec as codec
+from .bulk_insert import insert_rows
 from .schema import (
     business_calendar_versions,
     business_calendars,
@@ -631,7 +633,7 @@ class SlaRepository:
             if after is not None and clock in after:
                 query = query.where(tuple_(due, tickets.c.id) > tuple_(*after[clock]))
             rows = self._conn.execute(query.order_by(due, tickets.c.id).limit(limit))
-            found.extend(DueClock(row[0], clock, row[1]) for row in rows)
+            found.extend(DueClock(row[0], clock, row[1]) for row in rows.all())
         return found
 
     def stamp_breaches(
@@ -651,7 +653,7 @@ class SlaRepository:
                         "SELECT * FROM public.desk_stamp_breaches("
                         "CAST(:ids AS integer[]), :clock, :now)"
                     ),
-                    {"ids": list(ticket_ids), "clock": str(clock), "now": now},
+                    {"ids": pg_arrays.int_array(ticket_ids), "clock": str(clock), "now": now},
                 )
             )
             if not stamped:
@@ -659,7 +661,7 @@ class SlaRepository:
             rows = self._conn.execute(  # the rows this transaction has just stamped
                 select(*_BREACH_TARGET).where(self._among(tickets.c.id, stamped))
             )
-            return [BreachTarget(*row) for row in rows]
+            return [BreachTarget(*row) for row in rows.all()]
         stamp, due = _BREACH_COLUMN[clock], _DUE_COLUMN[clock]
         rows = self._conn.execute(
             update(tickets)
@@ -672,43 +674,58 @@ class SlaRepository:
             .values({stamp.name: due})
             .returning(*_BREACH_TARGET)
         )
-        return [BreachTarget(*row) for row in rows]
+        return [BreachTarget(*row) for row in rows.all()]
 
     def append_events(self, rows: Sequence[tuple[int, int, NewEntry]], now: datetime) -> None:
         """Thread entries for many tickets at once: (ticket, its version, entry) each."""
         if rows and self._conn.dialect.name == "postgresql":
             # One INSERT from arrays: a statement per entry was most of a sweep's time.
+            # The arrays go as text (desk.store.pg_arrays), not as lists for the driver.
+            entries = [e for _t, _v, e in rows]
             self._conn.execute(
                 _APPEND_EVENTS,
                 {
-                    "ticket": [ticket_id for ticket_id, _v, _e in rows],
-                    "kind": [str(e.kind) for _t, _v, e in rows],
-                    "agent": [e.agent_id for _t, _v, e in rows],
-                    "author": [e.author_name for _t, _v, e in rows],
-                    "body": [e.body for _t, _v, e in rows],
-                    "event": [None if e.event is None else str(e.event) for _t, _v, e in rows],
-                    "data": [json.dumps(dict(e.data)) if e.data else None for _t, _v, e in rows],
-                    "version": [version for _t, version, _e in rows],
+                    "ticket": pg_arrays.int_array([ticket_id for ticket_id, _v, _e in rows]),
+                    "kind": pg_arrays.text_array([e.kind for e in entries]),
+                    "agent": pg_arrays.int_array([e.agent_id for e in entries]),
+                    "author": pg_arrays.text_array([e.author_name for e in entries]),
+                    "body": pg_arrays.text_array([e.body for e in entries]),
+                    "event": pg_arrays.text_array([e.event for e in entries]),
+                    "data": pg_arrays.text_array(
+                        [json.dumps(dict(e.data)) if e.data else None for e in entries]
+                    ),
+                    "version": pg_arrays.int_array([version for _t, version, _e in rows]),
                     "now": now,
                 },
             )
         elif rows:
-            self._conn.execute(
-                insert(thread_entries),
+            insert_rows(
+                self._conn,
+                thread_entries,
+                (
+                    "ticket_id",
+                    "kind",
+                    "agent_id",
+                    "author_name",
+                    "body",
+                    "event",
+                    "data",
+                    "ticket_version",
+                ),
                 [
-                    {
-                        "ticket_id": ticket_id,
-                        "kind": entry.kind,
-                        "agent_id": entry.agent_id,
-                        "author_name": entry.author_name,
-                        "body": entry.body,
-                        "event": entry.event,
-                        "data": dict(entry.data) if entry.data else None,
-                        "created_at": now,
-                        "ticket_version": version,
-                    }
+                    (
+                        ticket_id,
+                        entry.kind,
+                        entry.agent_id,
+                        entry.author_name,
+                        entry.body,
+                        entry.event,
+                        dict(entry.data) if entry.data else None,
+                        version,
+                    )
                     for ticket_id, version, entry in rows
                 ],
+                {"created_at": now},
             )
 
     def resolved_before(self, cutoff: datetime, limit: int) -> list[int]:

@@ -21,6 +21,8 @@ from desk.domain.queues import QueueQuery
 from desk.services import queries
 from desk.services.database import open_database
 
+from ..conftest import _TABLES
+
 NOW = datetime(2026, 6, 1, 9, 30, tzinfo=UTC)
 TICKETS = 2_500
 #: What the seed writes; the demo desk's people around it carry the wall clock's times.
@@ -108,3 +110,53 @@ def test_a_second_seed_adds_to_the_desk_and_its_search(
         assert con.execute("PRAGMA journal_mode").fetchone() == ("wal",)
     finally:
         con.close()
+
+
+@pytest.mark.slow
+def test_the_seed_on_postgresql_leaves_room_for_hot_breach_stamps(postgres_url):
+    """COPY fills the pages of `tickets` only to its fillfactor, and the index rebuild
+    keeps the setting: a breach stamp (no indexed column) then stays on its page, one
+    ticket of each page at once, without touching the two dozen indexes. On pages
+    packed full every stamp would be a new row elsewhere and an entry in every index."""
+    if postgres_url is None:
+        pytest.skip("PostgreSQL is not running (set DESK_REQUIRE_POSTGRES=1 to fail instead)")
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(postgres_url)
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {_TABLES}, search_words RESTART IDENTITY CASCADE"))
+    db = open_database(postgres_url)
+    try:
+        bulk_seed.seed(db, TICKETS, say=lambda _line: None, now=NOW)
+    finally:
+        db.close()
+    try:
+        with engine.connect() as conn:
+            options = conn.execute(
+                text("SELECT reloptions FROM pg_class WHERE relname = 'tickets'")
+            ).scalar_one()
+            assert "fillfactor=90" in options
+            one_a_page = (
+                conn.execute(
+                    text(
+                        "SELECT DISTINCT ON ((ctid::text::point)[0]) id FROM tickets"
+                        " ORDER BY (ctid::text::point)[0], id"
+                    )
+                )
+                .scalars()
+                .all()
+            )
+            assert len(one_a_page) > 50  # pages enough that a packed one would show
+            stamped = conn.execute(
+                text("UPDATE tickets SET resolution_breached_at = created_at WHERE id = ANY(:ids)"),
+                {"ids": one_a_page},
+            ).rowcount
+            hot = conn.execute(
+                text("SELECT n_tup_hot_upd FROM pg_stat_xact_user_tables WHERE relname = 'tickets'")
+            ).scalar_one()
+            assert (stamped, hot) == (len(one_a_page), len(one_a_page))
+            conn.rollback()
+    finally:
+        with engine.begin() as conn:
+            conn.execute(text(f"TRUNCATE {_TABLES}, search_words RESTART IDENTITY CASCADE"))
+        engine.dispose()
