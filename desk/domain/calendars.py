@@ -250,13 +250,14 @@ class BusinessCalendar:
         i = bisect_right(table.starts, t) - 1
         return any(s <= t < e for s, e in table.intervals[i])
 
-    def due_us(self, start: int, duration: int) -> int:
-        """`due` on microseconds since the epoch, for callers that compute in bulk."""
+    def due_us(self, start: int, duration: int, position: int | None = None) -> int:
+        """`due` on microseconds since the epoch, for callers that compute in bulk;
+        `position`: `start`'s `position_us`, if the caller has it already."""
         if duration < 0:
             raise ValueError("a business duration cannot be negative")
         if duration == 0:
             return start
-        target = self.position_us(start) + duration
+        target = (self.position_us(start) if position is None else position) + duration
         table = self._table_of(start)
         horizon = start + _HORIZON_DAYS * 86_400_000_000
         while table.before[-1] < target:

@@ -134,11 +134,12 @@ class _Segment:
     calendar: BusinessCalendar
     manual: ManualDue | None
     business: int  # business time from start to end in its calendar, microseconds
+    #: The start's position in its calendar (`BusinessCalendar.position_us`): a due time
+    #: within the segment is found from it without looking it up again.
+    position: int
 
-    def ending(self, end: int, start_position: int | None = None) -> _Segment:
-        if start_position is None:
-            start_position = self.calendar.position_us(self.start)
-        business = self.calendar.position_us(end) - start_position
+    def ending(self, end: int) -> _Segment:
+        business = self.calendar.position_us(end) - self.position
         # Not dataclasses.replace: this runs twice per ticket in a bulk recompute.
         return _Segment(
             self.start,
@@ -150,6 +151,7 @@ class _Segment:
             self.calendar,
             self.manual,
             business,
+            self.position,
         )
 
 
@@ -201,7 +203,7 @@ class _Timelines:
             [to_us(c.since) for c in calendars], [c.calendar for c in calendars]
         )
         self.manuals: dict[Clock, _Timeline] = {}
-        for clock in Clock:
+        for clock in Clock if history.manual_dues else ():
             manual = [m for m in history.manual_dues if m.clock == clock]
             if manual:
                 self.manuals[clock] = _Timeline(
@@ -232,6 +234,8 @@ def _segments(timelines: _Timelines, clock: Clock, end: int) -> list[_Segment]:
         cuts.update(t for t in manuals.times if start < t < stop)
     points = sorted(cuts)
     starts = points[:-1]
+    ends = points[1:]
+    ends[-1] = end  # the last segment ends at `end` itself (not cut there and back)
     segments = []
     # A boundary is the end of one segment and the start of the next: its position in the
     # calendar is looked up once while the calendar stays the same.
@@ -239,7 +243,7 @@ def _segments(timelines: _Timelines, clock: Clock, end: int) -> list[_Segment]:
     start_position = end_position = 0
     for s, e, status, priority, plan, calendar, manual in zip(
         starts,
-        points[1:],
+        ends,
         statuses.along(starts),
         priorities.along(starts),
         plans.along(starts),
@@ -249,7 +253,7 @@ def _segments(timelines: _Timelines, clock: Clock, end: int) -> list[_Segment]:
     ):
         if status in DONE:
             mode = _Mode.STOP
-        elif plan.pauses(status):
+        elif status in plan.pause:  # plan.pauses(status), without the call
             mode = _Mode.PAUSE
         else:
             mode = _Mode.RUN
@@ -259,10 +263,18 @@ def _segments(timelines: _Timelines, clock: Clock, end: int) -> list[_Segment]:
         manual = manual if manual is not None and manual.due is not None else None
         segments.append(
             _Segment(
-                s, e, mode, status, priority, plan, calendar, manual, end_position - start_position
+                s,
+                e,
+                mode,
+                status,
+                priority,
+                plan,
+                calendar,
+                manual,
+                end_position - start_position,
+                start_position,
             )
         )
-    segments[-1] = segments[-1].ending(end, start_position)
     return segments
 
 
@@ -279,11 +291,11 @@ def _reached(segments: Sequence[_Segment], amount: int) -> int | None:
     """The instant the running segments have used `amount` of business time, if they have."""
     used = 0
     for seg in segments:
-        if seg.mode != _Mode.RUN:
+        if seg.mode is not _Mode.RUN:
             continue
         business = seg.business
         if used + business >= amount:
-            return seg.calendar.due_us(seg.start, amount - used)
+            return seg.calendar.due_us(seg.start, amount - used, seg.position)
         used += business
     return None
 
@@ -299,10 +311,14 @@ def _read(
     last = segments[-1]
     end = last.end
     plan, calendar, priority = last.plan, last.calendar, last.priority
-    target_us = _target_us(plan, clock, priority)
+    target_us = plan.target_us(clock, priority)
 
-    used = sum(s.business for s in segments if s.mode == _Mode.RUN)
-    paused = sum(s.business for s in segments if s.mode == _Mode.PAUSE)
+    used = paused = 0
+    for seg in segments:  # one pass, not a sum for each: twice per ticket in a recompute
+        if seg.mode is _Mode.RUN:
+            used += seg.business
+        elif seg.mode is _Mode.PAUSE:
+            paused += seg.business
     breached = _first_breach(segments, clock)
 
     if met_at is not None and met_at <= now:
@@ -331,10 +347,11 @@ def _read(
         if threshold is not None and threshold > 0:
             at_risk = _reached(segments, threshold)
         if state == ClockState.RUNNING:
+            end_position = last.position + last.business  # the end's, in `calendar`
             if due is None:
-                due = calendar.due_us(end, target_us - used)
+                due = calendar.due_us(end, target_us - used, end_position)
             if at_risk is None and threshold is not None and threshold > 0:
-                at_risk = calendar.due_us(end, threshold - used)
+                at_risk = calendar.due_us(end, threshold - used, end_position)
         remaining = target_us - used
     if (
         target_us is None
@@ -348,23 +365,19 @@ def _read(
         state=state,
         priority=priority,
         target=None if target_us is None else timedelta(microseconds=target_us),
-        due=_dt(due),
-        at_risk=_dt(at_risk),
-        breached_at=_dt(breached),
+        due=None if due is None else from_us(due),
+        at_risk=None if at_risk is None else from_us(at_risk),
+        breached_at=None if breached is None else from_us(breached),
         used=timedelta(microseconds=used),
         paused=timedelta(microseconds=paused),
         remaining=None if remaining is None else timedelta(microseconds=remaining),
         manual=last.manual is not None,
-        stopped_at=_dt(stopped_at),
+        stopped_at=None if stopped_at is None else from_us(stopped_at),
         steps=(),
     )
     if not explain:
         return reading
     return replace(reading, steps=explain_clock(history, reading, segments, now))
-
-
-def _target_us(plan: SlaPlan, clock: Clock, priority: Priority) -> int | None:
-    return plan.target_us(clock, priority)
 
 
 def _first_breach(segments: Sequence[_Segment], clock: Clock) -> int | None:
@@ -378,7 +391,7 @@ def _first_breach(segments: Sequence[_Segment], clock: Clock) -> int | None:
                 if due < seg.end:
                     return max(seg.start, due)
             else:
-                target = _target_us(seg.plan, clock, seg.priority)
+                target = seg.plan.target_us(clock, seg.priority)
                 if target is not None:
                     if used >= target:
                         return seg.start
@@ -386,7 +399,7 @@ def _first_breach(segments: Sequence[_Segment], clock: Clock) -> int | None:
                     # its end, or exactly the target with the clock running on after it
                     # (closed hours at the segment's end).
                     if used + business >= target:
-                        due = seg.calendar.due_us(seg.start, target - used)
+                        due = seg.calendar.due_us(seg.start, target - used, seg.position)
                         if due < seg.end:
                             return due
             used += business
@@ -418,10 +431,6 @@ def _mode_since(segments: Sequence[_Segment], mode: _Mode) -> int:
             break
         since = seg.start
     return since
-
-
-def _dt(us: int | None) -> datetime | None:
-    return None if us is None else from_us(us)
 
 
 def preview(

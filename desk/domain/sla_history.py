@@ -86,7 +86,7 @@ def status_spans(
     status, since = TicketStatus.NEW, created_at
     for at, new in sorted(changes, key=lambda change: change[0]):
         spans.append(StatusSpan(status, since, at))
-        status, since = TicketStatus(new), at
+        status, since = new if new.__class__ is TicketStatus else TicketStatus(new), at
     spans.append(StatusSpan(status, since, None))
     return tuple(s for s in spans if s.end is None or s.end > s.start)
 
@@ -118,6 +118,11 @@ class EventFacts(Protocol):
     def created_at(self) -> datetime: ...
 
 
+#: Each status by its stored name: a recompute reads several per ticket, and the enum's
+#: own lookup is a Python call each time (a name that is not a status still raises).
+_STATUSES = {str(s.value): s for s in TicketStatus}
+
+
 def _priority(name: object) -> Priority | None:
     try:
         return Priority[str(name).upper()]
@@ -139,7 +144,8 @@ def history_from_thread(
     first_priority: Priority | None = None
     for entry in sorted(entries, key=lambda e: (e.created_at, e.id or 0)):
         if entry.event == EventType.STATUS_CHANGED and entry.data.get("to"):
-            statuses.append((entry.created_at, TicketStatus(entry.data["to"])))
+            to = entry.data["to"]
+            statuses.append((entry.created_at, _STATUSES.get(to) or TicketStatus(to)))
         elif entry.event == EventType.PRIORITY_CHANGED:
             new = _priority(entry.data.get("to"))
             if first_priority is None and not priorities:

@@ -224,17 +224,21 @@ def stored(ticket_id: int, plan: SlaPlan | None, reading: SlaReading | None, epo
         return StoredClocks(ticket_id, None, None, None, None, None, epoch)
     first = reading.first_response.queue_due
     resolution = reading.resolution.queue_due
-    risks = [r for r in (reading.first_response.queue_at_risk, reading.resolution.queue_at_risk)]
-    dues = [d for d in (first, resolution) if d is not None]
     return StoredClocks(
         ticket_id,
         plan.id if plan is not None else None,
         first,
         resolution,
-        min(dues) if dues else None,
-        min((r for r in risks if r is not None), default=None),
+        _earliest(first, resolution),
+        _earliest(reading.first_response.queue_at_risk, reading.resolution.queue_at_risk),
         epoch,
     )
+
+
+def _earliest(a: datetime | None, b: datetime | None) -> datetime | None:
+    if a is None:
+        return b
+    return a if b is None or a <= b else b
 
 
 def refresh(

@@ -9,6 +9,7 @@ function, and the row at the nearest rank kept (`desk.domain.report_facts.rank`)
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from typing import Any
@@ -29,6 +30,7 @@ from sqlalchemy import (
     func,
     insert,
     literal,
+    literal_column,
     or_,
     select,
     text,
@@ -70,11 +72,14 @@ _WRITE_FIRST_RESPONSES_FROM_ARRAYS = text(
 )
 
 
-def _among(conn: Connection, col: Any, ids: Sequence[int]) -> ColumnElement[bool]:
-    """`column IN ids`; on PostgreSQL `= ANY(array)`: one parameter, not one per id."""
+def among(conn: Connection, col: Any, ids: Sequence[int]) -> ColumnElement[bool]:
+    """`column IN ids` with one parameter, not one per id (which SQLAlchemy makes and
+    renders in Python, each time: a fifth of a recompute's reads of a batch of 500): on
+    PostgreSQL `= ANY(array)`, on SQLite `IN` the values of a JSON array."""
     if conn.dialect.name == "postgresql":
         return col == any_(bindparam(None, list(ids), type_=ARRAY(Integer)))
-    return col.in_(list(ids))
+    listed = json.dumps([int(i) for i in ids])
+    return col.in_(select(literal_column("value")).select_from(func.json_each(listed)))
 
 
 def _filters(table: Table, filters: ReportFilters) -> list[ColumnElement[bool]]:
@@ -170,7 +175,7 @@ class ReportRepository:
                 f.c.first_response_business,
                 f.c.first_response_calendar,
                 f.c.first_response_within,
-            ).where(_among(self._conn, f.c.ticket_id, ticket_ids))
+            ).where(among(self._conn, f.c.ticket_id, ticket_ids))
         )
         return {row[0]: (row[1], row[2], row[3]) for row in rows}
 

@@ -264,6 +264,30 @@ def test_a_calendar_edit_recomputes_the_open_tickets_in_batches(db, world: World
     assert sla_service.recompute_open_tickets(db).done == 0  # all caught up
 
 
+def test_a_recomputed_due_time_is_overdue_only_once_it_has_passed(db, world: World, clock):
+    # The recompute writes its due times its own way (on SQLite as text, which the
+    # queues compare as text): at the due instant itself the ticket is due, not overdue.
+    calendar_id, _plan = _desk_plan(db, world)
+    clock.now = at(27, 16, 40)
+    ticket = _new(db, world)
+    calendar = next(c for c in sla_service.list_calendars(db) if c.id == calendar_id)
+    saturday = ["09:00-17:00"] * 6 + [""]
+    sla_service.update_calendar(
+        db, world.admin, calendar_id, calendar.version, calendar.name, calendar.zone, saturday
+    )
+    assert sla_service.recompute_open_tickets(db).done >= 1
+    due = at(28, 9, 40)  # Friday 16:40 + 20 min, then Saturday 09:00 + 40 min
+    assert _stored(db, ticket)["due_at"] == due
+
+    def members(kind: QueueKind, now: datetime) -> set[int]:
+        page = queries.queue_page(db, QueueQuery(filter=queue_filter(kind, now=now)), 0, 100)
+        return {row.id for row in page} & {ticket}
+
+    assert members(QueueKind.OVERDUE, due) == set()
+    assert members(QueueKind.DUE_TODAY, due) == {ticket}
+    assert members(QueueKind.OVERDUE, due + timedelta(microseconds=1)) == {ticket}
+
+
 def test_the_admin_preview_and_the_admin_checks(db, world: World, clock):
     calendar_id, plan_id = _desk_plan(db, world)
     plan = next(p for p in sla_service.list_plans(db) if p.id == plan_id)
