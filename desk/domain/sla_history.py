@@ -123,11 +123,11 @@ class EventFacts(Protocol):
 _STATUSES = {str(s.value): s for s in TicketStatus}
 
 
+_PRIORITIES = {p.name: p for p in Priority}
+
+
 def _priority(name: object) -> Priority | None:
-    try:
-        return Priority[str(name).upper()]
-    except KeyError:
-        return None
+    return _PRIORITIES.get(str(name).upper())
 
 
 def history_from_thread(

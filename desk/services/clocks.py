@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from functools import cached_property
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from desk.domain.calendars import BusinessCalendar
@@ -83,11 +84,42 @@ class SlaContext:
         )
         return found
 
+    @cached_property
+    def _versions_from(self) -> dict[tuple[SlaPlan, int, int], tuple[Any, ...]]:
+        return {}
+
     def versions(
         self, plan: SlaPlan, since: datetime
     ) -> tuple[tuple[PlanVersion, ...], tuple[CalendarVersion, ...]]:
         """The versions of `plan` in force from `since` (a ticket's creation) to now, and
         of the calendars those versions name: each from when it was saved."""
+        # Which versions those are depends on `since` only through the plan version and
+        # the calendar version in force at `since`; the later ones take over when they
+        # were saved. So they are listed once per pair, not for every ticket.
+        key = plan.id or 0
+        plan_times = self._saved_at.get(("plan", key))
+        first = max(0, bisect_right(plan_times, since) - 1) if plan_times else -1
+        first_plan = self.plan_history[key][first].value if plan_times else plan
+        calendar_id = first_plan.calendar_id
+        calendar_times = (
+            None if calendar_id is None else self._saved_at.get(("calendar", calendar_id))
+        )
+        first_calendar = max(0, bisect_right(calendar_times, since) - 1) if calendar_times else -1
+        memo = (plan, first, first_calendar)
+        found = self._versions_from.get(memo)
+        if found is None:
+            plans, calendars = self._versions(plan, since)
+            found = (plans[0].plan, plans[1:], calendars[0].calendar, calendars[1:])
+            self._versions_from[memo] = found
+        plan_then, later_plans, calendar_then, later_calendars = found
+        return (
+            (PlanVersion(since, plan_then), *later_plans),
+            (CalendarVersion(since, calendar_then), *later_calendars),
+        )
+
+    def _versions(
+        self, plan: SlaPlan, since: datetime
+    ) -> tuple[tuple[PlanVersion, ...], tuple[CalendarVersion, ...]]:
         key = plan.id or 0
         saved_plans = self.plan_history.get(key, ())
         plans = _in_force(saved_plans, since, times=self._saved_at.get(("plan", key))) or [
