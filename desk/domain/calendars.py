@@ -258,7 +258,9 @@ class BusinessCalendar:
         if duration == 0:
             return start
         target = (self.position_us(start) if position is None else position) + duration
-        table = self._table_of(start)
+        table = self._cache.table  # self._table_of(start), without the call
+        if table is None or not table.starts[0] <= start < table.starts[-1]:
+            table = self._covering(start)
         horizon = start + _HORIZON_DAYS * 86_400_000_000
         while table.before[-1] < target:
             if table.starts[-1] > horizon:
@@ -275,7 +277,9 @@ class BusinessCalendar:
     def position_us(self, t: int) -> int:
         """Business time from the table's origin to `t`: elapsed(a, b) = pos(b) - pos(a).
         The origin is arbitrary but fixed for this value, so positions may be compared."""
-        table = self._table_of(t)
+        table = self._cache.table  # self._table_of(t), without the call: several per ticket
+        if table is None or not table.starts[0] <= t < table.starts[-1]:
+            table = self._covering(t)
         i = bisect_right(table.starts, t) - 1
         position = table.before[i]
         for s, e in table.intervals[i]:

@@ -21,7 +21,7 @@ per value and shared (a fresh value pays a couple of milliseconds to build it).
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -228,11 +228,10 @@ def _segments(timelines: _Timelines, clock: Clock, end: int) -> list[_Segment]:
     statuses, priorities = timelines.statuses, timelines.priorities
     plans, calendars = timelines.plans, timelines.calendars
     manuals = timelines.manuals.get(clock)
-    cuts = {start, stop}
-    cuts.update(t for t in timelines.cuts if start < t < stop)
+    shared = timelines.cuts  # sorted, each once: those between start and stop, in order
+    points = [start, *shared[bisect_right(shared, start) : bisect_left(shared, stop)], stop]
     if manuals is not None:
-        cuts.update(t for t in manuals.times if start < t < stop)
-    points = sorted(cuts)
+        points = sorted({*points, *(t for t in manuals.times if start < t < stop)})
     starts = points[:-1]
     ends = points[1:]
     ends[-1] = end  # the last segment ends at `end` itself (not cut there and back)
