@@ -264,6 +264,28 @@ def test_a_calendar_edit_recomputes_the_open_tickets_in_batches(db, world: World
     assert sla_service.recompute_open_tickets(db).done == 0  # all caught up
 
 
+def test_a_caught_up_recompute_walks_no_tickets(db, world: World, clock):
+    # Every sweep, each minute, ends with a recompute: when no ticket is behind it must
+    # cost a count on the recompute's index, not a walk of the whole tickets table by id.
+    from sqlalchemy import event
+
+    _desk_plan(db, world)
+    _new(db, world)
+    sla_service.recompute_open_tickets(db)
+    sent: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args) -> None:
+        sent.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        assert sla_service.recompute_open_tickets(db).done == 0
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    walks = [s for s in sent if "sla_epoch <" in s and "ORDER BY tickets.id" in s]
+    assert walks == [] and any("count(" in s.lower() for s in sent)
+
+
 def test_a_recomputed_due_time_is_overdue_only_once_it_has_passed(db, world: World, clock):
     # The recompute writes its due times its own way (on SQLite as text, which the
     # queues compare as text): at the due instant itself the ticket is due, not overdue.
