@@ -9,14 +9,17 @@ and rebuilt after it, then the planner's statistics are refreshed.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import marshal
 import multiprocessing
 import operator
 import pickle
+import queue
 import random
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -593,9 +596,13 @@ class _Maker:
     the writer builds the B-tree ones; `wait` returns when they are made.
 
     Chunks travel as marshal data, which is quicker than pickle for tuples of plain values.
+    A thread of the writer's takes them off the pipe as they come, a few ahead of the one
+    being stored: a pipe holds 64 KiB, and a maker blocked in the middle of sending a
+    chunk until the writer had stored the last one kept both processes waiting in turn.
     """
 
     _ROWS, _DONE, _FAILED = b"r", b"d", b"x"
+    _AHEAD = 3  # chunks received and not yet stored, about 20 MB each at CHUNK rows
 
     def __init__(self, chunks: Iterator[_Chunk], search: ScratchSearch | None) -> None:
         self._chunks, self._search = chunks, search
@@ -606,6 +613,9 @@ class _Maker:
         )
         self._process.start()
         sending.close()
+        self._received: queue.Queue[bytes | BaseException] = queue.Queue(self._AHEAD)
+        self._reader = threading.Thread(target=self._read, name="seed rows in", daemon=True)
+        self._reader.start()
 
     def _make(self, sending: Connection) -> None:
         try:
@@ -620,8 +630,25 @@ class _Maker:
         except BaseException as exc:  # handed to the writer, which raises it
             sending.send_bytes(self._FAILED + pickle.dumps(exc))
 
+    def _read(self) -> None:
+        """Every message the maker sends, in order, up to its last (or its failure)."""
+        last = 2 if self._search else 1
+        try:
+            while last:
+                message = self._receiving.recv_bytes()
+                self._received.put(message)
+                if message[:1] == self._FAILED:
+                    return
+                if message == self._DONE:
+                    last -= 1
+        except BaseException as exc:  # a maker gone without a word: the writer raises it
+            self._received.put(exc)
+
     def _receive(self) -> bytes:
-        message = self._receiving.recv_bytes()
+        message = self._received.get()
+        if isinstance(message, BaseException):
+            self._end()
+            raise message
         if message[:1] == self._FAILED:
             self._end()
             raise pickle.loads(message[1:])
@@ -646,6 +673,9 @@ class _Maker:
         self._process.join(timeout=5)
         if self._process.is_alive():
             self._process.terminate()
+        while self._reader.is_alive():  # a reader stuck on a full queue after a failure
+            with contextlib.suppress(queue.Empty):
+                self._received.get(timeout=0.1)
 
 
 def _sqlite_time(value: datetime) -> str:
