@@ -9,6 +9,7 @@ searches and shows the long thread as before.
 from __future__ import annotations
 
 import multiprocessing
+import random
 import shutil
 import sqlite3
 from datetime import UTC, datetime
@@ -160,3 +161,14 @@ def test_the_seed_on_postgresql_leaves_room_for_hot_breach_stamps(postgres_url):
         with engine.begin() as conn:
             conn.execute(text(f"TRUNCATE {_TABLES}, search_words RESTART IDENTITY CASCADE"))
         engine.dispose()
+
+
+def test_the_seeds_quick_choice_draws_what_random_choice_draws():
+    """The seed's copy of Random.choice must pick what the standard library's would, or a
+    seed on another Python would make another desk than the one its figures came from."""
+    ours, theirs = random.Random(11), random.Random(11)
+    choose = bulk_seed._chooser(ours)
+    for n in (1, 2, 3, 7, 8, 9, 37, 50_000):
+        seq = list(range(n))
+        assert [choose(seq) for _ in range(500)] == [theirs.choice(seq) for _ in range(500)]
+    assert ours.random() == theirs.random()  # and used up the same draws
