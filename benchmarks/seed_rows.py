@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from desk.domain.db_rights import TICKET_CLOCKS
 from desk.domain.model import ACTIVE_STATUSES, Channel, Level, TicketStatus
 from desk.domain.priority import LEVELS_FOR_PRIORITY, priority_for
 from desk.domain.search import words
@@ -36,19 +37,9 @@ CHANNELS = (
 
 #: (tickets, their thread entries), one chunk of each.
 Chunk = tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]
-#: The SLA clocks' columns are left to their defaults: a recompute fills them in.
-SLA_COLUMNS = frozenset(
-    {
-        "sla_plan_id",
-        "sla_epoch",
-        "first_response_due_at",
-        "resolution_due_at",
-        "at_risk_at",
-        "first_response_breached_at",
-        "resolution_breached_at",
-    }
-)
-TICKET_COLUMNS = [c.name for c in tickets.columns if c.name not in SLA_COLUMNS]
+#: The SLA clocks' columns (due_at among them) are left to their defaults: a recompute
+#: fills them in.
+TICKET_COLUMNS = [c.name for c in tickets.columns if c.name not in TICKET_CLOCKS]
 ENTRY_COLUMNS = [c.name for c in thread_entries.columns]
 CUSTOMER_COLUMNS = [c.name for c in customers.columns]
 
@@ -244,7 +235,7 @@ class Tickets:
             team_id, team_name, assignee_id, assignee_name, code, active, impact, urgency,
             priority, False, "", created_at, logger_id, updated_at,
             logger_id if assignee_id is None else assignee_id, worked_at, resolved_at,
-            (updated_at if closed else None), None, note, csat, reopen_count, call_seconds,
+            (updated_at if closed else None), note, csat, reopen_count, call_seconds,
             version,
         )  # fmt: skip
         return row, thread
