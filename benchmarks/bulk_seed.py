@@ -25,7 +25,8 @@ from benchmarks.seed_rows import (
     LONG_THREAD,
     TICKET_COLUMNS,
     Tickets,
-    make_customers,
+    customer_rows,
+    draw_customers,
     postgres_time,
     sqlite_time,
 )
@@ -116,13 +117,8 @@ def seed(
         now = now.replace(tzinfo=None)  # naive UTC throughout: SQLite stores it so
     elsewhere = elsewhere and "fork" in multiprocessing.get_all_start_methods()
     with loader:
-        people = make_customers(rng, first_customer, n_customers, stamp, now)
-        loader.write("customers", CUSTOMER_COLUMNS, (row for row, _terms in people))
-        loader.write(
-            "customer_terms", ["term", "customer_id"], (t for _row, terms in people for t in terms)
-        )
-        say(f"  customers: {n_customers:,} in {time.perf_counter() - started:.1f} s")
-        callers = [(row[0], row[1]) for row, _terms in people]
+        drawn = draw_customers(rng, first_customer, n_customers)
+        callers = [(customer[0], customer[1]) for customer in drawn]
         generator = Tickets(
             rng, desk, callers, now, first_ticket, first_entry, new_tickets, stamp, CHUNK
         )
@@ -134,6 +130,13 @@ def seed(
         # Rows go between processes as marshal data, which holds SQLite's text times
         # but not PostgreSQL's datetimes: PostgreSQL's rows are made here.
         maker = Maker(generator.chunks(), search) if elsewhere and loader.sqlite else None
+        # The callers' rows after the fork: the maker needs only their names.
+        people = customer_rows(drawn, stamp, now)
+        loader.write("customers", CUSTOMER_COLUMNS, (row for row, _terms in people))
+        loader.write(
+            "customer_terms", ["term", "customer_id"], (t for _row, terms in people for t in terms)
+        )
+        say(f"  customers: {n_customers:,} in {time.perf_counter() - started:.1f} s")
         entry_count = 0
         for ticket_rows, entry_rows in maker or generator.chunks():
             loader.write("tickets", TICKET_COLUMNS, iter(ticket_rows))

@@ -44,30 +44,41 @@ ENTRY_COLUMNS = [c.name for c in thread_entries.columns]
 CUSTOMER_COLUMNS = [c.name for c in customers.columns]
 
 
-def make_customers(
-    rng: random.Random,
-    first_id: int,
-    count: int,
-    stamp: Callable[[datetime], Any],
-    now: datetime,
-) -> list[tuple[tuple[Any, ...], list[tuple[str, int]]]]:
-    """Callers, each as its row and its rows of lookup terms (customer_terms)."""
-    made = []
-    created = now.replace(tzinfo=None) - timedelta(days=365 * YEARS + 30)
+def draw_customers(
+    rng: random.Random, first_id: int, count: int
+) -> list[tuple[int, str, str, str, str]]:
+    """Callers as drawn: (id, name, email, organisation, phone number as dialled).
+
+    Only the draws: a caller's row and lookup terms (`customer_rows`) take no random
+    numbers, so the writer makes them while the second process makes the tickets."""
+    drawn = []
     for n in range(count):
         customer_id = first_id + n
         first, last = rng.choice(content.FIRST_NAMES), rng.choice(content.LAST_NAMES)
         org, domain, pattern = rng.choice(content.ORGANISATIONS)
         local = "".join(ch for ch in f"{first}.{last}".lower() if ch.isascii())
         email = f"{local}.{customer_id}@{domain}"
-        phone = clean_phone("".join(str(rng.randrange(10)) if ch == "x" else ch for ch in pattern))
-        name = f"{first} {last}"
+        dialled = "".join(str(rng.randrange(10)) if ch == "x" else ch for ch in pattern)
+        drawn.append((customer_id, f"{first} {last}", email, org, dialled))
+    return drawn
+
+
+def customer_rows(
+    drawn: Sequence[tuple[int, str, str, str, str]],
+    stamp: Callable[[datetime], Any],
+    now: datetime,
+) -> list[tuple[tuple[Any, ...], list[tuple[str, int]]]]:
+    """Each caller's row and its rows of lookup terms (customer_terms)."""
+    made = []
+    created = stamp(now.replace(tzinfo=None) - timedelta(days=365 * YEARS + 30))
+    for customer_id, name, email, org, dialled in drawn:
+        phone = clean_phone(dialled)  # most of a caller's making: phonenumbers' parsing
         terms = {*words(f"{name} {org}"), email}
         if phone:
             terms.update(
                 {phone.lstrip("+"), phone.lstrip("+").removeprefix("1").removeprefix("44")}
             )
-        row = (customer_id, name, email, phone, org, stamp(created))
+        row = (customer_id, name, email, phone, org, created)
         made.append((row, [(t, customer_id) for t in sorted(terms)]))
     return made
 
