@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -51,6 +52,15 @@ class SlowCount:
 
     def rows(self, ticket_ids: list[int]) -> list[QueueRow]:
         return [_row(n) for n in ticket_ids]
+
+
+@pytest.fixture(autouse=True)
+def _collected_here():
+    """Each test's models are collected on this thread once it ends: a model left to the
+    garbage collector could be freed on a pool thread, and Qt warns (the test fails)
+    when a QObject's timers are stopped from another thread."""
+    yield
+    gc.collect()
 
 
 @pytest.fixture
@@ -142,6 +152,7 @@ def test_another_queue_chosen_far_down_one_shows_its_first_tickets(qtbot):
     source, runner = CountedPages(), TaskRunner()
     model = QueueModel(source, runner)
     pane = QueuePane(model, lambda: None)
+    model.setParent(pane)  # deleted with it, on this thread (not by a pool thread's GC)
     qtbot.addWidget(pane)
     pane.resize(900, 400)
     pane.show()
@@ -163,3 +174,29 @@ def test_another_queue_chosen_far_down_one_shows_its_first_tickets(qtbot):
     assert source.read == [0]
     source.release.set()
     runner.wait()
+
+
+def test_a_new_pane_reads_only_the_queue_it_is_asked_for(qtbot):
+    # Setting up the table's header sorts it: that must not read (and count) the whole
+    # desk while the window's first queue is on its way, as it did at every start.
+    from desk.ui.queues.queue_pane import QueuePane
+
+    source, runner = CountedPages(), TaskRunner()
+    model = QueueModel(source, runner)
+    counts: list[QueueQuery] = []
+    counting = source.count
+    source.count = lambda query: counts.append(query) or counting(query)
+    pane = QueuePane(model, lambda: None)
+    model.setParent(pane)
+    qtbot.addWidget(pane)
+    pane.show()
+    qtbot.wait(50)
+    runner.wait()
+    assert source.read == [] and counts == []
+    mine = QueueQuery(queue_filter(QueueKind.ALL_OPEN, now=datetime.now(UTC)))
+    with qtbot.waitSignal(model.loaded):
+        pane.show_queue(mine, "Open")
+    runner.wait()
+    assert [query.filter for query in counts] == [mine.filter]
+    # In the order the header shows: newest activity first.
+    assert (counts[0].sort, counts[0].descending) == (SortKey.UPDATED, True)

@@ -571,7 +571,14 @@ class QueueModel(QAbstractTableModel):
         descending = order == Qt.SortOrder.DescendingOrder
         if self._query.sort == SORT_KEYS[column] and self._query.descending == descending:
             return
-        self.show(replace(self._query, sort=SORT_KEYS[column], descending=descending))
+        sorted_query = replace(self._query, sort=SORT_KEYS[column], descending=descending)
+        if self._generation == 0:
+            # The header set up before any queue was asked for (setSortingEnabled sorts
+            # at once): remembered, not read. It read the whole desk and counted it, a
+            # million rows, while the window's first queue was on its way.
+            self._query = sorted_query
+            return
+        self.show(sorted_query)
 
     # --- arrivals -------------------------------------------------------------------------
 
