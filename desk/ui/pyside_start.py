@@ -18,10 +18,8 @@ Call `prepare_pyside()` before anything imports PySide6.
 
 from __future__ import annotations
 
-import compileall
 import importlib.util
 import os
-import py_compile
 import shutil
 import sys
 from pathlib import Path
@@ -84,6 +82,9 @@ def unpack_into(folder: Path, release: bytes, *, checked: bool = True) -> Path |
     files.dir with their bytecode; None if they could not be. Made beside it and renamed,
     so a Desk starting meanwhile sees all of it or nothing. `checked` False: bytecode that
     is used whatever the files' times say (the packaged program's copies)."""
+    import compileall  # only here: every other start finds the folder made
+    import py_compile
+
     bootstrap = sys.modules.get("signature_bootstrap")
     if bootstrap is None or not hasattr(bootstrap, "prepare_zipfile"):
         return None
