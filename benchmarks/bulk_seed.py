@@ -50,6 +50,18 @@ class SeedReport:
     long_thread_ticket: int
 
 
+def settle_view(ms: int = 30) -> None:
+    """Run the event loop for `ms`: a view given a new model lays itself out and paints
+    the empty table over a few turns of the loop (a timer, a layout request, the paints),
+    and all of that is the benchmark setting up, not the queue being shown. Both sides
+    settle so before each clock starts."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
 def peak_rss_mb() -> float:
     """This process's peak memory. Linux's VmHWM starts afresh at exec; getrusage's
     maxrss would count the memory of the benchmark's parent, which seeded the database."""

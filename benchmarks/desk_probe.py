@@ -30,7 +30,7 @@ from desk.ui.queues.queue_pane import configure_queue_table, show_new_queues_fro
 from desk.ui.ticket.thread_view import ThreadView
 from desk.ui.ticket.ticket_editor import TicketEditor
 
-from .bulk_seed import TIMED, long_thread_ticket, peak_rss_mb
+from .bulk_seed import TIMED, long_thread_ticket, peak_rss_mb, settle_view
 
 SORTS = [
     (SortKey.SUBJECT, False),
@@ -101,9 +101,7 @@ class _Bench(QObject):
         # last row painted blank rows at the end of its matches (the clock stopped there)
         # and then ran the search again to read them.
         show_new_queues_from_the_top(self.view, model)
-        # The empty table the new model shows is painted now, before any clock starts:
-        # it is the benchmark's setting up, not the queue being shown.
-        QCoreApplication.processEvents()
+        settle_view()  # the empty table the new model shows is painted before any clock
         return model
 
     def _on_loaded(self) -> None:

@@ -219,16 +219,15 @@ class QueueModel(QAbstractTableModel):
         self._pages: OrderedDict[int, list[_Shown]] = OrderedDict()
         self._requested: set[int] = set()
         self._generation = 0
-        # A new queue's page and count come separately: whichever came first.
-        self._count_came_first: int | None = None
-        self._page_came_first = False
-        # The queue's last page is read ahead once its first page has been painted: a
-        # pool thread running Python beside the paint takes the GIL from it, and the
-        # paint waits for all of that thread's work. A timer's event comes after the
-        # paint that the first page's reset has asked for.
-        self._far_generation: int | None = None
-        self._far_timer = QTimer(self, singleShot=True, interval=1)
-        self._far_timer.timeout.connect(self._on_far_timer_timeout)
+        # What a new queue reads besides its first page (its length, who is on its
+        # tickets, its last page) is read once that page has been painted: a pool thread
+        # running Python beside the paint takes the GIL from it, and the paint waits for
+        # that thread's work. A timer's event comes after the paint that the first page's
+        # reset has asked for.
+        self._after_paint_generation: int | None = None
+        self._presence_to_read: list[int] = []  # the first page's tickets
+        self._after_paint = QTimer(self, singleShot=True, interval=1)
+        self._after_paint.timeout.connect(self._on_after_paint_timeout)
         self._length_known = True  # False while a new queue's length is on its way
         self._replacing = False  # True from `show` until the new queue's first page
         # One refresh at a time: changes that come while one runs ask for one more after
@@ -297,10 +296,10 @@ class QueueModel(QAbstractTableModel):
         )
 
     def _show_first_page_then_length(self, generation: int, query: QueueQuery) -> None:
-        """Read a new queue's first page and its length side by side, and show the page
-        as soon as it comes: counting a queue of a million tickets takes longer than
-        reading a page of it. The table grows (or shrinks) to the length when it comes."""
-        self._count_came_first, self._page_came_first = None, False
+        """Read a new queue's first page and show it, then count the queue: counting a
+        queue of a million tickets takes longer than reading a page of it, and a count
+        read beside the page and its paint slowed both. The table grows (or shrinks) to
+        the length when it comes."""
         self._ops.run(
             self,
             lambda: self._source.page(query, 0, PAGE, None),
@@ -310,6 +309,14 @@ class QueueModel(QAbstractTableModel):
             latest="rows",
         )
 
+    def _on_first_page(self, generation: int, query: QueueQuery, rows: list[_Shown]) -> None:
+        if generation != self._generation:
+            return
+        # More rows come with the length, counted once this page is painted.
+        self._reset(generation, query, len(rows), rows, length_known=False)
+
+    def _count(self, generation: int) -> None:
+        query = self._query
         self._ops.run(
             self,
             lambda: self._source.count(query),
@@ -319,21 +326,8 @@ class QueueModel(QAbstractTableModel):
             latest="length",
         )
 
-    def _on_first_page(self, generation: int, query: QueueQuery, rows: list[_Shown]) -> None:
-        if generation != self._generation:
-            return
-        if self._count_came_first is not None:
-            self._on_window(generation, query, (self._count_came_first, rows))
-            return
-        self._page_came_first = True
-        # More rows come with the length.
-        self._reset(generation, query, len(rows), rows, length_known=False)
-
     def _on_length(self, generation: int, total: int) -> None:
         if generation != self._generation:
-            return
-        if not self._page_came_first:
-            self._count_came_first = total
             return
         if total > self._total:
             self.beginInsertRows(QModelIndex(), self._total, total - 1)
@@ -345,7 +339,7 @@ class QueueModel(QAbstractTableModel):
             self.endRemoveRows()
         self._length_known = True
         self.loaded.emit()
-        self._read_far_end_soon(generation)
+        self._read_after_paint(generation)
 
     def _far_end(self, query: QueueQuery, total: int) -> _FarEnd | None:
         """(On a pool thread.) The last page of a long queue and who is on its tickets,
@@ -359,18 +353,25 @@ class QueueModel(QAbstractTableModel):
         found = self._source.presence(ids) if ids and self._source.knows_presence else {}
         return _FarEnd(last, rows, found)
 
-    def _read_far_end_soon(self, generation: int) -> None:
-        """Once the window is done painting, read the last page of a queue (not a search)
-        whose length is known."""
-        if self._query.text.strip():
-            return
-        self._far_generation = generation
-        self._far_timer.start()
+    def _read_after_paint(self, generation: int) -> None:
+        self._after_paint_generation = generation
+        self._after_paint.start()
 
-    def _on_far_timer_timeout(self) -> None:
-        generation, self._far_generation = self._far_generation, None
+    def _on_after_paint_timeout(self) -> None:
+        """The window has painted the first page: read who is on its tickets, and count
+        the queue if its length is not known yet, else read ahead its last page (not a
+        search's)."""
+        generation, self._after_paint_generation = self._after_paint_generation, None
         if generation != self._generation:
-            return  # another queue, sort or refresh since: its own read ahead comes
+            return  # another queue, sort or refresh since: its own reads come
+        wanted, self._presence_to_read = self._presence_to_read, []
+        self._read_presence(wanted)
+        if not self._length_known:
+            self._count(generation)
+        elif not self._query.text.strip():
+            self._read_far_end(generation)
+
+    def _read_far_end(self, generation: int) -> None:
         query, total = self._query, self._total
         self._ops.run(
             self,
@@ -628,9 +629,8 @@ class QueueModel(QAbstractTableModel):
         self._presence.clear()
         self.endResetModel()
         self.firstPageShown.emit()
-        self._read_presence([shown.row.id for shown in rows])
-        if length_known:
-            self._read_far_end_soon(generation)
+        self._presence_to_read = [shown.row.id for shown in rows]
+        self._read_after_paint(generation)
 
     def _on_page(self, generation: int, page: int, rows: list[_Shown]) -> None:
         self._requested.discard(page)
