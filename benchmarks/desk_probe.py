@@ -16,7 +16,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QObject, Qt
 from PySide6.QtGui import QPaintEvent
-from PySide6.QtWidgets import QApplication, QTableView
+from PySide6.QtWidgets import QApplication
 
 from desk.domain.queues import QueueFilter, QueueKind, QueueQuery, SortKey, queue_filter
 from desk.services import queries
@@ -26,7 +26,11 @@ from desk.ui.common.session import DeskSession
 from desk.ui.common.style import apply_style
 from desk.ui.common.tasks import TaskRunner
 from desk.ui.queues.queue_model import COLUMN, QueueModel, ServiceQueueSource
-from desk.ui.queues.queue_pane import configure_queue_table, show_new_queues_from_the_top
+from desk.ui.queues.queue_pane import (
+    QueueTable,
+    configure_queue_table,
+    show_new_queues_from_the_top,
+)
 from desk.ui.ticket.thread_view import ThreadView
 from desk.ui.ticket.ticket_editor import TicketEditor
 
@@ -53,8 +57,8 @@ QUEUES = [
 SEARCHES = ["printer", "vpn disconnects", "outlook password", "harris", "HD-000500", "locked out"]
 
 
-class _TimedTable(QTableView):
-    """The table, noting when a paint that shows what was waited for has ended: the
+class _TimedTable(QueueTable):
+    """The window's queue table, noting when a paint that shows what was waited for has ended: the
     peer's clock stops at the end of its repaint, and so does Desk's."""
 
     def __init__(self) -> None:

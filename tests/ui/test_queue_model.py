@@ -200,3 +200,36 @@ def test_a_new_pane_reads_only_the_queue_it_is_asked_for(qtbot):
     assert [query.filter for query in counts] == [mine.filter]
     # In the order the header shows: newest activity first.
     assert (counts[0].sort, counts[0].descending) == (SortKey.UPDATED, True)
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_each_row_has_its_line_under_it_in_the_themes_colour(qtbot, qapp, theme):
+    """The line under each row is the table's own paint (not a stylesheet rule per cell):
+    it is there under every row, one pixel high, in the theme's row-line colour."""
+    from PySide6.QtGui import QColor
+
+    from desk.ui.common.style import DARK, LIGHT, Theme, apply_style
+    from desk.ui.queues.queue_pane import ROW_HEIGHT, QueueTable, configure_queue_table
+
+    colours = DARK if theme == "dark" else LIGHT
+    apply_style(qapp, Theme(theme))
+    try:
+        source, runner = CountedPages(), TaskRunner()
+        model = QueueModel(source, runner)
+        table = QueueTable(objectName="queueTable")
+        qtbot.addWidget(table)
+        table.setModel(model)
+        configure_queue_table(table)
+        table.resize(900, 400)
+        table.show()
+        with qtbot.waitSignal(model.loaded):
+            model.show(QueueQuery(QueueFilter()))
+        runner.wait()
+        image = table.viewport().grab().toImage()
+        line, x = QColor(colours["rowLine"]), 60  # in the Number column, clear of its text
+        for row in range(5):
+            bottom = row * ROW_HEIGHT + ROW_HEIGHT - 1
+            assert image.pixelColor(x, bottom) == line, f"no line under row {row}"
+            assert image.pixelColor(x, bottom - 2) != line, f"row {row} is all line"
+    finally:
+        apply_style(qapp, Theme.LIGHT)
