@@ -151,7 +151,8 @@ class _ShownSource:
 
 
 def _shown(rows: list[QueueRow]) -> list[_Shown]:
-    return [_Shown.of(row) for row in rows]
+    now = datetime.now(UTC).astimezone()  # once a page: each row's three times use it
+    return [_Shown.of(row, now) for row in rows]
 
 
 def columns() -> list[tuple[SortKey, str]]:
@@ -772,7 +773,7 @@ class _Shown:
     bold: bool
 
     @classmethod
-    def of(cls, row: QueueRow) -> _Shown:
+    def of(cls, row: QueueRow, now: datetime) -> _Shown:
         text = {
             SortKey.NUMBER: row.number,
             SortKey.SUBJECT: row.subject,
@@ -782,9 +783,9 @@ class _Shown:
             SortKey.TEAM: row.team_name or "",
             SortKey.ASSIGNEE: row.assignee_name or "",
             SortKey.CHANNEL: labels.channel_label(row.channel),
-            SortKey.CREATED: labels.when(row.created_at),
-            SortKey.UPDATED: labels.when(row.updated_at),
-            SortKey.DUE: labels.when(row.due_at),
+            SortKey.CREATED: labels.when(row.created_at, now),
+            SortKey.UPDATED: labels.when(row.updated_at, now),
+            SortKey.DUE: labels.when(row.due_at, now),
         }
         colours = {_STATUS_COLUMN: labels.STATUS_COLOURS[TicketStatus(row.status)]}
         if row.priority == Priority.URGENT:
