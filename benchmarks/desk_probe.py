@@ -11,14 +11,15 @@ import statistics
 import time
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QObject, Qt
 from PySide6.QtGui import QPaintEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QScrollBar
 
 from desk.domain.queues import QueueFilter, QueueKind, QueueQuery, SortKey, queue_filter
+from desk.domain.thread import EntryKind, ThreadEntry
 from desk.services import queries
 from desk.services.database import open_database
 from desk.services.demo import DEMO_LOGIN
@@ -34,7 +35,15 @@ from desk.ui.queues.queue_pane import (
 from desk.ui.ticket.thread_view import ThreadView
 from desk.ui.ticket.ticket_editor import TicketEditor
 
-from .bulk_seed import TIMED, long_thread_ticket, peak_rss_mb, settle_view
+from .bulk_seed import (
+    LONG_MESSAGE_CHARS,
+    LONG_MESSAGE_EVERY,
+    LONG_THREAD_ENTRIES,
+    TIMED,
+    long_thread_ticket,
+    peak_rss_mb,
+    settle_view,
+)
 
 SORTS = [
     (SortKey.SUBJECT, False),
@@ -159,6 +168,65 @@ class _Bench(QObject):
         )
 
 
+def _long_thread() -> list[ThreadEntry]:
+    start = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    kinds = (EntryKind.CUSTOMER, EntryKind.REPLY, EntryKind.NOTE)
+    line = "The printer on the third floor jams again after the driver update. "
+    long_body = (line * (LONG_MESSAGE_CHARS // len(line) + 1))[:LONG_MESSAGE_CHARS]
+    return [
+        ThreadEntry(
+            id=n,
+            ticket_id=1,
+            kind=kinds[n % 3],
+            author_name="Sam Agent",
+            agent_id=1,
+            body=long_body if n % LONG_MESSAGE_EVERY == 0 else f"Entry {n}: {line}\n{line}",
+            event=None,
+            data={},
+            created_at=start + timedelta(minutes=n),
+            ticket_version=1,
+        )
+        for n in range(1, LONG_THREAD_ENTRIES + 1)
+    ]
+
+
+def measure_long_thread(repeat: int) -> dict[str, float]:
+    """The very long thread in the window's thread view: from showing it to the end of
+    its first paint; until every older entry is drawn above (while idle); the longest
+    turn of the event loop meanwhile (what a scroll or a key waits for at most); and a
+    page up through the whole thread once drawn, each step to its paint (median, slowest)."""
+    entries = _long_thread()
+    view = ThreadView()
+    view.resize(560, 600)
+    view.show()
+    first, whole, turns, pages = [], [], [], []
+    for _ in range(repeat):
+        view.show_entries([])
+        settle_view()
+        started = time.perf_counter()
+        view.show_entries(entries)
+        view.viewport().repaint()
+        first.append((time.perf_counter() - started) * 1000)
+        while not view.drawn_all():
+            turn = time.perf_counter()
+            QCoreApplication.processEvents()
+            turns.append((time.perf_counter() - turn) * 1000)
+        whole.append((time.perf_counter() - started) * 1000)
+    bar = view.verticalScrollBar()
+    while bar.value() > bar.minimum():
+        step = time.perf_counter()
+        bar.triggerAction(QScrollBar.SliderAction.SliderPageStepSub)
+        view.viewport().repaint()
+        pages.append((time.perf_counter() - step) * 1000)
+    return {
+        "long_thread_first_paint_ms": round(statistics.median(first), 1),
+        "long_thread_all_drawn_ms": round(statistics.median(whole), 1),
+        "long_thread_longest_turn_ms": round(max(turns, default=0.0), 1),
+        "long_thread_page_up_ms": round(statistics.median(pages), 1),
+        "long_thread_slowest_page_up_ms": round(max(pages, default=0.0), 1),
+    }
+
+
 def measure(url: str, repeat: int) -> dict[str, Any]:
     bench = _Bench(url)
     everything = QueueQuery(QueueFilter(), SortKey.UPDATED, descending=True)
@@ -227,6 +295,7 @@ def measure(url: str, repeat: int) -> dict[str, Any]:
     medians = {
         key: round(statistics.median(values), 1) for key, values in results.items() if values
     }
+    medians |= measure_long_thread(repeat)
     medians["peak_rss_mb"] = peak_rss_mb()
     bench.db.close()
     return {

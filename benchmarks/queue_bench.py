@@ -6,7 +6,9 @@ Seeds the database when it holds fewer than N tickets (default 1,000,000), then 
 through the real queue model and a real QTableView, offscreen, the median of R runs:
 showing a queue, changing its sort, changing the queue, jumping to its last row, typing
 a search, opening a ticket with a 200-entry thread, the cold start of the program to
-its first queue painted, and the peak memory. The same interactions are timed for a
+its first queue painted (with --packaged, the packaged program's too), and the peak
+memory; and Desk's thread view opening a thread of 2,000 entries, some of them 100,000
+characters long. The same interactions are timed for a
 QSqlQueryModel with a QSortFilterProxyModel on the same table. Each side runs in a
 fresh process of its own, so neither's memory or caches help the other.
 """
@@ -32,9 +34,16 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 SCREEN = ROOT / "tests" / "offscreen-screen.json"
 
-from benchmarks.bulk_seed import TIMED  # noqa: E402
+from benchmarks.bulk_seed import LONG_MESSAGE_CHARS, LONG_MESSAGE_EVERY, TIMED  # noqa: E402
 
-KEYS = [*TIMED, "cold_start_ms", "peak_rss_mb"]
+#: Desk's own rows (the peer has nothing like them): the very long thread, the packaged
+#: program's start (with --packaged).
+LONG_THREAD_KEYS = [
+    "long_thread_first_paint_ms",
+    "long_thread_longest_turn_ms",
+    "long_thread_slowest_page_up_ms",
+]
+KEYS = [*TIMED, *LONG_THREAD_KEYS, "cold_start_ms", "packaged_cold_start_ms", "peak_rss_mb"]
 LABELS = {
     "first_page_ms": "show a queue (first page)",
     "sort_ms": "change the sort column",
@@ -42,7 +51,11 @@ LABELS = {
     "jump_last_ms": "jump to the last row",
     "search_ms": "type a search",
     "open_thread_ms": "open a 200-entry thread",
+    "long_thread_first_paint_ms": "open a 2,000-entry thread",
+    "long_thread_longest_turn_ms": "  longest wait while it fills",
+    "long_thread_slowest_page_up_ms": "  slowest page up through it",
     "cold_start_ms": "cold start to first queue",
+    "packaged_cold_start_ms": "  the packaged program's",
     "peak_rss_mb": "peak memory",
 }
 
@@ -78,12 +91,16 @@ def _child(role: str, url: str, repeat: int, thread_ticket: int | None) -> dict[
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def cold_start_ms(url: str, runs: int) -> tuple[list[float], list[float]]:
-    """Wall time from starting `desk` to its first queue painted, in a clean profile, and
-    to the process's end (the quit after that paint). Desk is compiled to bytecode first,
-    as `pip install .` and the packaged program have it: an editable checkout run with
-    PYTHONDONTWRITEBYTECODE would otherwise compile every module of Desk at each start."""
+def cold_start_ms(
+    url: str, runs: int, program: Path | None = None
+) -> tuple[list[float], list[float]]:
+    """Wall time from starting `desk` (or the packaged `program`) to its first queue
+    painted, in a clean profile, and to the process's end (the quit after that paint).
+    Desk is compiled to bytecode first, as `pip install .` and the packaged program have
+    it: an editable checkout run with PYTHONDONTWRITEBYTECODE would otherwise compile
+    every module of Desk at each start."""
     compileall.compile_dir(str(ROOT / "desk"), quiet=1)
+    command = [str(program)] if program else [sys.executable, "-m", "desk"]
     to_paint, to_exit = [], []
     for _ in range(runs):
         with tempfile.TemporaryDirectory(prefix="desk-cold-") as home:
@@ -95,7 +112,7 @@ def cold_start_ms(url: str, runs: int) -> tuple[list[float], list[float]]:
             }
             started = time.time()
             done = subprocess.run(
-                [sys.executable, "-m", "desk", "--db", url, "--as", "alex.morgan"],
+                [*command, "--db", url, "--as", "alex.morgan"],
                 capture_output=True,
                 text=True,
                 env=env,
@@ -119,6 +136,8 @@ def report(result: dict[str, Any]) -> str:
         f"{'':30} {'Desk':>12} {'Qt first try':>14} {'ratio':>12}",
     ]
     for key in KEYS:
+        if desk.get(key) is None and peer.get(key) is None:
+            continue  # not measured this run (the packaged program's start)
         unit = "MB" if key.endswith("_mb") else "ms"
         mine = desk.get(key)
         theirs = peer.get(key)
@@ -149,6 +168,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", metavar="FILE")
     parser.add_argument("--repeat", type=int, default=5, metavar="R")
     parser.add_argument("--no-peer", action="store_true", help="time Desk only")
+    parser.add_argument(
+        "--packaged",
+        type=Path,
+        metavar="PROGRAM",
+        help="also time the cold start of the packaged program (dist/Desk/Desk)",
+    )
     parser.add_argument("--measure", choices=["desk", "peer"], help=argparse.SUPPRESS)
     parser.add_argument("--thread-ticket", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -178,6 +203,10 @@ def main(argv: list[str] | None = None) -> int:
     desk = _child("desk", args.db, args.repeat, thread_ticket)
     cold, cold_exit = cold_start_ms(args.db, max(3, args.repeat))
     desk["medians"]["cold_start_ms"] = round(statistics.median(cold), 1)
+    packaged: list[float] = []
+    if args.packaged:
+        packaged, _exits = cold_start_ms(args.db, max(3, args.repeat), args.packaged)
+        desk["medians"]["packaged_cold_start_ms"] = round(statistics.median(packaged), 1)
     peer: dict[str, Any] = {"medians": {}}
     if not args.no_peer:
         print("Timing the QSqlQueryModel + QSortFilterProxyModel peer ...", flush=True)
@@ -196,6 +225,16 @@ def main(argv: list[str] | None = None) -> int:
             "peer's one-off fetch of every row": f"{peer.get('fetch_all_ms', 0):,.0f} ms (in its first sort)",
             "cold start runs, to the paint (ms)": ", ".join(f"{t:.0f}" for t in cold),
             "… to the process's exit (ms)": ", ".join(f"{t:.0f}" for t in cold_exit),
+            **(
+                {"packaged cold start runs (ms)": ", ".join(f"{t:.0f}" for t in packaged)}
+                if packaged
+                else {}
+            ),
+            "the 2,000-entry thread": (
+                f"every {LONG_MESSAGE_EVERY}th entry {LONG_MESSAGE_CHARS:,} characters; all "
+                f"drawn {desk['medians'].get('long_thread_all_drawn_ms', 0):,.0f} ms after "
+                f"opening, page up {desk['medians'].get('long_thread_page_up_ms', 0)} ms"
+            ),
         },
         "runs": {"desk": desk["runs"], "peer": peer.get("runs", {})},
     }
