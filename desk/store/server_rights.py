@@ -546,7 +546,9 @@ def _program_functions() -> list[str]:
           WHERE t.id = c.id;
         END $$""",
         # A breach is stamped at the clock's stored due time, once, while the ticket is
-        # open and only when that time has passed by the server's clock too.
+        # open and only when that time has passed by the server's clock too. The rows are
+        # found by id: the due time is written so that no index answers it (the store's
+        # stamp_breaches says why).
         f"""CREATE OR REPLACE FUNCTION public.desk_stamp_breaches(
             ids integer[], clock text, seen_at timestamptz) RETURNS SETOF integer
         LANGUAGE plpgsql SECURITY DEFINER {_FIXED} AS $$
@@ -556,13 +558,15 @@ def _program_functions() -> list[str]:
             RETURN QUERY WITH s AS (
               UPDATE public.tickets t SET first_response_breached_at = t.first_response_due_at
               WHERE t.id = ANY(ids) AND t.first_response_breached_at IS NULL AND t.is_active
-                AND t.first_response_due_at < least(seen_at, statement_timestamp())
+                AND t.first_response_due_at + interval '0 seconds'
+                    < least(seen_at, statement_timestamp())
               RETURNING t.id) SELECT s.id FROM s;
           ELSIF clock = 'resolution' THEN
             RETURN QUERY WITH s AS (
               UPDATE public.tickets t SET resolution_breached_at = t.resolution_due_at
               WHERE t.id = ANY(ids) AND t.resolution_breached_at IS NULL AND t.is_active
-                AND t.resolution_due_at < least(seen_at, statement_timestamp())
+                AND t.resolution_due_at + interval '0 seconds'
+                    < least(seen_at, statement_timestamp())
               RETURNING t.id) SELECT s.id FROM s;
           ELSE
             RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',

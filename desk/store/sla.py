@@ -18,6 +18,7 @@ from sqlalchemy import (
     bindparam,
     delete,
     insert,
+    literal_column,
     select,
     text,
     true,
@@ -721,13 +722,22 @@ class SlaRepository:
             )
             return [BreachTarget(*row) for row in rows.all()]
         stamp, due = _BREACH_COLUMN[clock], _DUE_COLUMN[clock]
+        passed = due < now
+        if self._conn.dialect.name == "postgresql":
+            # The rows are found by their ids, not by the due time, which is written so no
+            # index can answer it: after a recompute, until the next ANALYZE, PostgreSQL's
+            # statistics said the due times were all empty, and it walked the (is_active,
+            # due) index over every running clock past due for each batch of 500 ids:
+            # 54,249 breaches took 4.4 s of stamps instead of 1.9 s.
+            seen = due.op("+")(literal_column("interval '0 seconds'"))
+            passed = type_coerce(seen, DateTime(timezone=True)) < now
         rows = self._conn.execute(
             update(tickets)
             .where(
                 self._among(tickets.c.id, ticket_ids),
                 stamp.is_(None),
                 tickets.c.is_active == true(),
-                due < now,
+                passed,
             )
             .values({stamp.name: due})
             .returning(*_BREACH_TARGET)
