@@ -531,14 +531,21 @@ def _overlapped_batches(db: Database, batch: int) -> Iterator[int]:
     Python computes the next, on a machine's two cores. The write leaves the tickets
     changed since they were read (`write_recomputed`): their own change stored newer
     clocks, and the next recompute finds any still behind. The size of each written."""
-    after = 0
+    behind: list[int] | None = None
+    start = 0
     context: clocks.SlaContext | None = None
     pending: clocks.RecomputedBatch | None = None
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="recompute") as writer:
         while True:
             with db.write() as uow:
                 context = clocks.load_context(uow, context)
-                ids = uow.sla.behind(context.epoch, after, batch)
+                if behind is None:
+                    # The tickets behind, read once: a walk of the epoch index for each
+                    # batch sorted all those still behind each time (0.7 s of a recompute
+                    # of 50,000 at a million tickets). One that falls behind meanwhile (a
+                    # plan edited again) waits for the next recompute, as it did.
+                    behind = uow.sla.behind(context.epoch, 0, None)
+                ids, start = behind[start : start + batch], start + batch
                 read = clocks.read_batch(uow, context, ids) if ids else None
                 if pending is None and read is None:
                     return
@@ -554,7 +561,7 @@ def _overlapped_batches(db: Database, batch: int) -> Iterator[int]:
                 yield len(pending.clocks)
             if read is None:
                 return
-            pending, after = computed, ids[-1]
+            pending = computed
 
 
 def _write_and_commit(uow: SqlUnitOfWork, batch: clocks.RecomputedBatch) -> None:

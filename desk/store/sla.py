@@ -646,7 +646,7 @@ class SlaRepository:
         }
         return set(self._conn.scalars(_WRITE_RECOMPUTED, arrays))
 
-    def behind(self, epoch: int, after_id: int, limit: int) -> list[int]:
+    def behind(self, epoch: int, after_id: int, limit: int | None) -> list[int]:
         """Open tickets last recomputed before `epoch`, by id from `after_id`."""
         return list(
             self._conn.scalars(
