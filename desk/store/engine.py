@@ -103,8 +103,8 @@ def create_desk_engine(
         engine = create_engine(
             parsed,
             pool_pre_ping=True,  # a server restarted overnight is not an error in the morning
-            # Two, both kept: two queries overlap (a queue's count beside its page). With
-            # the change listener's own, 3 a client: 40 agents fit max_connections=100
+            # Two, both kept: two queries overlap (a queue's presence read beside its
+            # count). With the change listener's own, 3 a client: 40 agents fit max_connections=100
             # (desk/store/listen.py). Kept, not made again for each overlap: an agent's
             # own login pays a scram-sha-256 handshake for every new connection (20-25 ms
             # on a busy server), which made every queue interaction slower.
@@ -114,7 +114,7 @@ def create_desk_engine(
                 "connect_timeout": PG_CONNECT_TIMEOUT_S,
                 "application_name": "Desk",
                 # Desk's queries are short: compiling them costs more than it saves. And
-                # a count of a big queue runs beside the page being painted: on one core
+                # a count of a big queue runs beside the window repainting: on one core
                 # it leaves the others to the server's other clients (and to the window,
                 # when both share a machine), for 30 ms more on a million tickets.
                 "options": "-c jit=off -c max_parallel_workers_per_gather=0"

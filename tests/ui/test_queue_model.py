@@ -70,6 +70,9 @@ def model(qtbot):
     model = QueueModel(source, runner)
     yield model, source
     source.release.set()
+    # What the model reads once a page is painted starts on a timer: let it start here,
+    # and end, or it runs in the next test and the model goes with its pool thread.
+    qtbot.wait(20)
     runner.wait()
 
 
@@ -112,14 +115,14 @@ class CountedPages(SlowCount):
         return super().page(query, offset, limit, total)
 
 
-def test_end_shows_the_oldest_tickets_at_once_in_a_long_queue(qtbot):
-    from PySide6.QtCore import Qt
-
+def _shown_table(qtbot):
+    """The queue of 1,000 in a window's queue table (styled as the stylesheet says of
+    `queueTable`), its length come."""
     from desk.ui.queues.queue_pane import QueueTable, configure_queue_table
 
     source, runner = CountedPages(), TaskRunner()
     model = QueueModel(source, runner)
-    table = QueueTable()
+    table = QueueTable(objectName="queueTable")
     qtbot.addWidget(table)
     table.setModel(model)
     configure_queue_table(table)
@@ -127,6 +130,13 @@ def test_end_shows_the_oldest_tickets_at_once_in_a_long_queue(qtbot):
     table.show()
     with qtbot.waitSignal(model.loaded):
         model.show(QueueQuery(QueueFilter()))
+    return source, runner, model, table
+
+
+def test_end_shows_the_oldest_tickets_at_once_in_a_long_queue(qtbot):
+    from PySide6.QtCore import Qt
+
+    source, runner, model, table = _shown_table(qtbot)
     last_page = (LENGTH - 1) // PAGE
     qtbot.waitUntil(lambda: last_page in source.read)  # read ahead, nobody asked
     runner.wait()
@@ -209,21 +219,13 @@ def test_each_row_has_its_line_under_it_in_the_themes_colour(qtbot, qapp, theme)
     from PySide6.QtGui import QColor
 
     from desk.ui.common.style import DARK, LIGHT, Theme, apply_style
-    from desk.ui.queues.queue_pane import ROW_HEIGHT, QueueTable, configure_queue_table
+    from desk.ui.queues.queue_pane import ROW_HEIGHT
 
     colours = DARK if theme == "dark" else LIGHT
     apply_style(qapp, Theme(theme))
     try:
-        source, runner = CountedPages(), TaskRunner()
-        model = QueueModel(source, runner)
-        table = QueueTable(objectName="queueTable")
-        qtbot.addWidget(table)
-        table.setModel(model)
-        configure_queue_table(table)
-        table.resize(900, 400)
-        table.show()
-        with qtbot.waitSignal(model.loaded):
-            model.show(QueueQuery(QueueFilter()))
+        _source, runner, _model, table = _shown_table(qtbot)
+        qtbot.wait(20)  # the last page read ahead after the paint, and done
         runner.wait()
         image = table.viewport().grab().toImage()
         line, x = QColor(colours["rowLine"]), 60  # in the Number column, clear of its text
