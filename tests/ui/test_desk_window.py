@@ -153,6 +153,23 @@ def test_resolve_needs_a_note_then_close_with_csat_then_reopen(qtbot, window, de
     assert (ticket.status, ticket.reopen_count) == (TicketStatus.OPEN, 1)
 
 
+def test_a_ticket_shown_again_shows_only_its_own_status_buttons(qtbot, window, demo_db):
+    """A ticket re-read (a change to it, the theme switched) gets new status buttons; the
+    old ones, deleted only once the event loop comes round, must not stay on screen
+    meanwhile: a window painted in between showed them as a second row of buttons."""
+    from PySide6.QtWidgets import QApplication, QPushButton
+
+    ticket_id = first_ticket(demo_db, active=True)
+    open_ticket(qtbot, window, ticket_id)
+    window.editor.show_detail(queries.get_ticket(demo_db, ticket_id))
+    QApplication.processEvents()  # what a paint in between sees: not the deferred deletes
+    on_screen = [
+        b.text() for b in window.editor.findChildren(QPushButton, "statusAction") if b.isVisible()
+    ]
+    assert on_screen == [b.text() for b in window.editor.status_buttons.values()]
+    assert len(on_screen) == len(queries.get_ticket(demo_db, ticket_id).allowed_statuses)
+
+
 def test_saving_over_someone_elses_change_opens_the_conflict_dialog(qtbot, make_window, demo_db):
     mine = make_window()
     ticket_id = first_ticket(demo_db, active=True)

@@ -348,6 +348,7 @@ class TicketEditor(QWidget):
         self.transfer_button.setVisible(active)
         for button in self.status_buttons.values():
             self.status_row.removeWidget(button)
+            button.hide()  # deleted later: until then it stayed on screen where it was
             button.deleteLater()
         self.status_buttons = {}
         for target in self._detail.allowed_statuses:
