@@ -102,6 +102,18 @@ def test_a_sort_while_the_count_is_on_its_way_counts_again(qtbot, model):
     assert source.counts == 2
 
 
+def test_a_refresh_while_the_queue_is_counted_gives_its_length(qtbot, model):
+    """A change that re-reads the queue while it is still being counted supersedes the
+    count: the length comes with the re-read, and the queue says it has arrived."""
+    model, source = model
+    with qtbot.waitSignal(model.firstPageShown):
+        model.show(QueueQuery(QueueFilter()))
+    qtbot.waitUntil(source.counting.is_set)  # the count waits to be released
+    with qtbot.waitSignal(model.loaded):
+        model.refresh()
+    assert model.rowCount() == LENGTH
+
+
 class CountedPages(SlowCount):
     """The same queue, counted at once, noting which pages were read."""
 

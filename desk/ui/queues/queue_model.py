@@ -661,6 +661,12 @@ class QueueModel(QAbstractTableModel):
             self._apply_refresh(result)
         finally:
             self._refresh_done()
+        if not self._length_known:
+            # It came while the queue was being counted, and superseded the count: the
+            # length it read (in the same snapshot as its rows) is the queue's.
+            self._length_known = True
+            self.loaded.emit()
+            self._read_after_paint(generation)
 
     def _apply_refresh(self, result: tuple[int, dict[int, list[_Shown]]]) -> None:
         total, pages = result
