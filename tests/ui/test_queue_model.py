@@ -127,6 +127,40 @@ class CountedPages(SlowCount):
         return super().page(query, offset, limit, total)
 
 
+class HeldPages(CountedPages):
+    """The same queue, whose pages wait while `hold` is clear."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hold = threading.Event()
+        self.hold.set()
+
+    def page(self, query: QueueQuery, offset: int, limit: int, total: int | None) -> list[QueueRow]:
+        assert self.hold.wait(10)
+        return super().page(query, offset, limit, total)
+
+
+def test_a_change_while_another_queue_is_on_its_way_does_not_bring_back_the_old_one(qtbot):
+    """A change that comes while the next queue is being read is read after it: a refresh
+    then re-read the old queue in the new one's place, under the new one's title."""
+    source, runner = HeldPages(), TaskRunner()
+    model = QueueModel(source, runner)
+    with qtbot.waitSignal(model.loaded):
+        model.show(QueueQuery(QueueFilter()))
+    source.hold.clear()
+    pending = QueueQuery(queue_filter(QueueKind.PENDING, now=datetime.now(UTC)))
+    model.show(pending)
+    model.refresh()  # what a change from another agent does
+    read_before = len(source.read)
+    with qtbot.waitSignal(model.loaded):
+        source.hold.set()
+    assert model.query == pending
+    qtbot.waitUntil(lambda: len(source.read) > read_before + 1)  # read again, after
+    qtbot.wait(20)
+    runner.wait()
+    assert model.query == pending
+
+
 def _shown_table(qtbot):
     """The queue of 1,000 in a window's queue table (styled as the stylesheet says of
     `queueTable`), its length come."""

@@ -227,6 +227,7 @@ class QueueModel(QAbstractTableModel):
         # reset has asked for.
         self._after_paint_generation: int | None = None
         self._presence_to_read: list[int] = []  # the first page's tickets
+        self._refresh_after_replacing = False
         self._after_paint = QTimer(self, singleShot=True, interval=1)
         self._after_paint.timeout.connect(self._on_after_paint_timeout)
         self._length_known = True  # False while a new queue's length is on its way
@@ -262,6 +263,7 @@ class QueueModel(QAbstractTableModel):
     def show(self, query: QueueQuery) -> None:
         """Show another queue, sort or search; the old rows stay until the new ones come."""
         self._refreshing = self._refresh_again = False  # what runs is for the old queue
+        self._refresh_after_replacing = False  # the new queue is read after those changes
         self._replacing = True  # no more reads for the old rows: the new ones replace them
         self._generation += 1
         generation, total = self._generation, self._total
@@ -318,11 +320,16 @@ class QueueModel(QAbstractTableModel):
 
     def _count(self, generation: int) -> None:
         query = self._query
+
+        def failed(exc: BaseException) -> None:
+            if generation == self._generation:  # not a queue left since, being replaced
+                self._on_load_failed(exc)
+
         self._ops.run(
             self,
             lambda: self._source.count(query),
             lambda total: self._on_length(generation, total),
-            self._on_load_failed,
+            failed,
             what=tr("Counting the queue"),
             latest="length",
         )
@@ -363,10 +370,16 @@ class QueueModel(QAbstractTableModel):
         the queue if its length is not known yet, else read ahead its last page (not a
         search's)."""
         generation, self._after_paint_generation = self._after_paint_generation, None
+        wanted, self._presence_to_read = self._presence_to_read, []
+        self._read_presence(wanted)  # the rows on screen, whatever re-read them since
+        if self._refresh_after_replacing:
+            # Changes came while the queue was being replaced: read it again now (its
+            # length comes with that, if the count has not come yet).
+            self._refresh_after_replacing = False
+            self.refresh()
+            return
         if generation != self._generation:
             return  # another queue, sort or refresh since: its own reads come
-        wanted, self._presence_to_read = self._presence_to_read, []
-        self._read_presence(wanted)
         if not self._length_known:
             self._count(generation)
         elif not self._query.text.strip():
@@ -393,6 +406,11 @@ class QueueModel(QAbstractTableModel):
 
     def refresh(self) -> None:
         """Reload the length and every loaded page; selections stay on their tickets."""
+        if self._replacing:
+            # A new queue, sort or search is on its way: a refresh now would read the old
+            # one again in its place. It is read again once its first page is painted.
+            self._refresh_after_replacing = True
+            return
         if self._refreshing:
             self._refresh_again = True
             return

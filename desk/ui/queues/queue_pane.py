@@ -182,7 +182,7 @@ class QueueTable(QTableView):
         if last < 0:
             last = rows.count() - 1
         header = self.horizontalHeader()
-        right = min(header.length() - header.offset(), self.viewport().width())
+        right = min(header.length() - header.offset(), self.viewport().width()) - 1
         # Rows are all one height (configure_queue_table): each line is a step below.
         step = rows.defaultSectionSize()
         top = rows.sectionViewportPosition(first) + step - 1
