@@ -265,6 +265,9 @@ class QueueModel(QAbstractTableModel):
         self._refreshing = self._refresh_again = False  # what runs is for the old queue
         self._refresh_after_replacing = False  # the new queue is read after those changes
         self._replacing = True  # no more reads for the old rows: the new ones replace them
+        # The old queue's count, if it still runs, answers for nobody (its error too):
+        # the new one is counted once its first page is painted.
+        self._ops.supersede(self, "length")
         self._generation += 1
         generation, total = self._generation, self._total
         same_tickets = (
@@ -320,16 +323,11 @@ class QueueModel(QAbstractTableModel):
 
     def _count(self, generation: int) -> None:
         query = self._query
-
-        def failed(exc: BaseException) -> None:
-            if generation == self._generation:  # not a queue left since, being replaced
-                self._on_load_failed(exc)
-
         self._ops.run(
             self,
             lambda: self._source.count(query),
             lambda total: self._on_length(generation, total),
-            failed,
+            self._on_load_failed,
             what=tr("Counting the queue"),
             latest="length",
         )
@@ -414,6 +412,7 @@ class QueueModel(QAbstractTableModel):
         if self._refreshing:
             self._refresh_again = True
             return
+        self._ops.supersede(self, "length")  # the refresh reads the length as well
         self._refreshing = True
         self._generation += 1
         generation, query = self._generation, self._query

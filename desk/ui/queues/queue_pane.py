@@ -171,8 +171,7 @@ class QueueTable(QTableView):
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
         rows = self.verticalHeader()
-        model = self.model()
-        if model is None or not model.rowCount():
+        if not rows.count():
             return
         area = event.rect()
         first = rows.logicalIndexAt(area.top())
