@@ -107,6 +107,23 @@ def _run(qtbot, window: ReportsWindow) -> None:
     qtbot.waitUntil(lambda: not window.running, timeout=30_000)
 
 
+def test_changed_tickets_say_the_figures_are_old_and_someone_viewing_one_does_not(
+    qtbot, main, reports_db
+):
+    from desk.domain.changes import Changes
+
+    window = _open_reports(qtbot, main)
+    _type_range(qtbot, window, date(2026, 9, 1), date(2026, 10, 31))
+    _run(qtbot, window)
+    ran = window.status.text()
+    assert ran.startswith("Reports for 2026-09-01 to 2026-10-31")
+    ticket_id = 1
+    main.hub.deliver_now(Changes(presence=frozenset({ticket_id})))  # an agent opened it
+    assert window.status.text() == ran
+    main.hub.deliver_now(Changes(tickets={ticket_id: 2}))  # an agent changed it
+    assert window.status.text().startswith("Tickets have changed since these reports")
+
+
 def test_choose_a_range_run_and_read_the_figures(qtbot, main, reports_db):
     window = _open_reports(qtbot, main)
     first, last = date(2026, 9, 1), date(2026, 10, 31)

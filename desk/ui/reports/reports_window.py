@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -34,6 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desk.domain.changes import Changes
 from desk.domain.reports import Group, ReportCancelled
 from desk.services import report_facts, reports
 from desk.services import report_tables as tables
@@ -279,7 +281,9 @@ class ReportsWindow(QWidget):
         else:
             self.status.setText(error_text(exc))
 
-    def _on_hub_changed(self, _changes: object) -> None:
+    def _on_hub_changed(self, changes: Changes) -> None:
+        if replace(changes, presence=frozenset()).is_empty:
+            return  # only who is on which ticket: no figure here counts that
         if self._request is not None and self._run is None:
             self.status.setText(
                 tr("Tickets have changed since these reports were worked out: Run counts them.")
